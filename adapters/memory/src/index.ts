@@ -1,0 +1,4 @@
+/** @kasa/adapter-memory: the embedded mode's bus and stores. */
+export * from "./memory-broker.ts"
+export * from "./memory-event-bus.ts"
+export * from "./memory-state-store.ts"

@@ -1,0 +1,147 @@
+/**
+ * The in-memory broker behind the embedded mode: a faithful model of the Kafka semantics the product
+ * relies on, not a callback list. Topics have partitions chosen by key hash; each consumer group has
+ * committed offsets per partition and members that split the partitions; a partition moves to another
+ * member only after its previous owner has finished (and committed) the batch in hand; a member that
+ * aborts commits nothing, so its uncommitted messages are delivered again to whoever takes over.
+ */
+import type { DeliveredMessage, PartitionLag, TopicInfo } from "@kasa/shared"
+
+/** murmur2-like 32-bit hash of the key's bytes (Kafka's default partitioner uses murmur2 too). */
+export const partitionFor = (key: string, partitions: number): number => {
+  let h = 0x9747b28c ^ key.length
+  for (let i = 0; i < key.length; i++) {
+    h = Math.imul(h ^ key.charCodeAt(i), 0x5bd1e995)
+    h ^= h >>> 15
+  }
+  return (h >>> 0) % partitions
+}
+
+export class MemoryPartition {
+  readonly log: Array<DeliveredMessage> = []
+  private waiters: Array<() => void> = []
+  append(message: DeliveredMessage): void {
+    this.log.push(message)
+    if (this.waiters.length > 0) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const wake of waiters) wake()
+    }
+  }
+  /** Resolves on the next append (or when `cancel` is called). */
+  waitForAppend(): { readonly promise: Promise<void>; readonly cancel: () => void } {
+    let wake!: () => void
+    const promise = new Promise<void>((resolve) => (wake = resolve))
+    this.waiters.push(wake)
+    return { promise, cancel: wake }
+  }
+}
+
+export interface MemberHandle {
+  readonly id: string
+  readonly topics: ReadonlyArray<string>
+  /** Called by the broker with the member's new assignment, keys `topic:partition`. */
+  readonly assign: (partitions: ReadonlyArray<string>) => void
+}
+
+export class MemoryGroup {
+  readonly committed = new Map<string, number>()
+  readonly members: Array<MemberHandle> = []
+  /** Per partition, the loop currently owning it: a successor waits for it to finish. */
+  readonly owners = new Map<string, Promise<void>>()
+}
+
+export const tpKey = (topic: string, partition: number): string => `${topic}:${partition}`
+
+export class MemoryBroker {
+  readonly topics = new Map<string, Array<MemoryPartition>>()
+  readonly groups = new Map<string, MemoryGroup>()
+  private memberSeq = 0
+
+  createTopic(name: string, partitions: number): void {
+    if (this.topics.has(name)) return
+    this.topics.set(name, Array.from({ length: partitions }, () => new MemoryPartition()))
+    for (const group of this.groups.values()) {
+      if (group.members.some((member) => member.topics.includes(name))) this.rebalance(group)
+    }
+  }
+
+  listTopics(): ReadonlyArray<TopicInfo> {
+    return [...this.topics].map(([name, partitions]) => ({ name, partitions: partitions.length }))
+  }
+
+  /** Appends all messages or none (unknown topics are refused up front, as with auto-create off). */
+  append(messages: ReadonlyArray<{ topic: string; key: string; value: Uint8Array; headers: Readonly<Record<string, string>> }>): string | undefined {
+    for (const message of messages) if (!this.topics.has(message.topic)) return message.topic
+    const now = Date.now()
+    for (const message of messages) {
+      const partitions = this.topics.get(message.topic)!
+      const partition = partitionFor(message.key, partitions.length)
+      const target = partitions[partition]!
+      target.append({
+        topic: message.topic,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        partition,
+        offset: target.log.length,
+        timestamp: now
+      })
+    }
+    return undefined
+  }
+
+  group(name: string): MemoryGroup {
+    let group = this.groups.get(name)
+    if (group === undefined) {
+      group = new MemoryGroup()
+      this.groups.set(name, group)
+    }
+    return group
+  }
+
+  nextMemberId(group: string): string {
+    return `${group}-member-${++this.memberSeq}`
+  }
+
+  join(groupName: string, member: MemberHandle): void {
+    const group = this.group(groupName)
+    group.members.push(member)
+    this.rebalance(group)
+  }
+
+  leave(groupName: string, memberId: string): void {
+    const group = this.group(groupName)
+    const index = group.members.findIndex((member) => member.id === memberId)
+    if (index >= 0) group.members.splice(index, 1)
+    this.rebalance(group)
+  }
+
+  /** Round-robin each topic's partitions over the members subscribed to it, in join order. */
+  private rebalance(group: MemoryGroup): void {
+    const assignment = new Map<string, Array<string>>(group.members.map((member) => [member.id, []]))
+    const topics = new Set(group.members.flatMap((member) => member.topics))
+    for (const topic of [...topics].sort()) {
+      const partitions = this.topics.get(topic)
+      if (partitions === undefined) continue
+      const subscribers = group.members.filter((member) => member.topics.includes(topic))
+      partitions.forEach((_, partition) => {
+        assignment.get(subscribers[partition % subscribers.length]!.id)!.push(tpKey(topic, partition))
+      })
+    }
+    for (const member of group.members) member.assign(assignment.get(member.id)!)
+  }
+
+  lag(groupName: string, topics: ReadonlyArray<string>): ReadonlyArray<PartitionLag> {
+    const group = this.group(groupName)
+    const out: Array<PartitionLag> = []
+    for (const topic of topics) {
+      const partitions = this.topics.get(topic) ?? []
+      partitions.forEach((p, partition) => {
+        const committed = group.committed.get(tpKey(topic, partition)) ?? 0
+        out.push({ topic, partition, committed, end: p.log.length, lag: p.log.length - committed })
+      })
+    }
+    return out
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The EventBus and EventBusAdmin ports over the in-memory broker: the embedded mode's bus. Each
+ * assigned partition runs its own fiber, delivering batches in offset order and committing after the
+ * handler finishes; partitions of one member are processed concurrently, as with Kafka.
+ */
+import { Effect, Fiber, Layer, Scope } from "effect"
+import {
+  EventBus,
+  EventBusAdmin,
+  EventBusUnavailable,
+  type MessageBatch,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicPartition
+} from "@kasa/shared"
+import { MemoryBroker, type MemoryGroup, tpKey } from "./memory-broker.ts"
+
+interface PartitionLoop {
+  stopRequested: boolean
+  wake: () => void
+  fiber: Fiber.Fiber<void> | undefined
+  readonly done: Promise<void>
+}
+
+const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
+  Effect.gen(function* () {
+    const scope = yield* Scope.Scope
+    const context = yield* Effect.context<never>()
+    const group: MemoryGroup = broker.group(options.group)
+    const id = broker.nextMemberId(options.group)
+    const maxBatch = options.maxBatch ?? 500
+    const loops = new Map<string, PartitionLoop>()
+    let left = false
+
+    const runLoop = (topic: string, partition: number, loop: PartitionLoop, previous: Promise<void> | undefined) =>
+      Effect.gen(function* () {
+        if (previous !== undefined) yield* Effect.promise(() => previous)
+        const log = broker.topics.get(topic)![partition]!
+        const key = tpKey(topic, partition)
+        let position = group.committed.get(key) ?? 0
+        while (!loop.stopRequested) {
+          if (position < log.log.length) {
+            const messages = log.log.slice(position, position + maxBatch)
+            const batch: MessageBatch = { topic, partition, messages }
+            yield* options.handle(batch)
+            position += messages.length
+            group.committed.set(key, position)
+          } else {
+            yield* Effect.callback<void>((resume) => {
+              const waiter = log.waitForAppend()
+              loop.wake = waiter.cancel
+              if (loop.stopRequested) waiter.cancel()
+              void waiter.promise.then(() => resume(Effect.void))
+            })
+          }
+        }
+      })
+
+    const startLoop = (key: string) => {
+      const separator = key.lastIndexOf(":")
+      const topic = key.slice(0, separator)
+      const partition = Number(key.slice(separator + 1))
+      let finish!: () => void
+      const done = new Promise<void>((resolve) => (finish = resolve))
+      const loop: PartitionLoop = { stopRequested: false, wake: () => {}, fiber: undefined, done }
+      const previous = group.owners.get(key)
+      group.owners.set(key, done)
+      loops.set(key, loop)
+      loop.fiber = Effect.runFork(
+        runLoop(topic, partition, loop, previous).pipe(
+          Effect.catchCause((cause) => Effect.logError("memory bus partition loop failed", cause)),
+          Effect.ensuring(Effect.sync(finish)),
+          Effect.provideContext(context)
+        )
+      )
+    }
+
+    const assign = (partitions: ReadonlyArray<string>) => {
+      if (left) return
+      const wanted = new Set(partitions)
+      for (const [key, loop] of loops) {
+        if (!wanted.has(key)) {
+          loop.stopRequested = true
+          loop.wake()
+          loops.delete(key)
+        }
+      }
+      for (const key of wanted) if (!loops.has(key)) startLoop(key)
+    }
+
+    const stop = Effect.gen(function* () {
+      if (left) return
+      left = true
+      const current = [...loops.values()]
+      loops.clear()
+      for (const loop of current) {
+        loop.stopRequested = true
+        loop.wake()
+      }
+      yield* Effect.promise(() => Promise.all(current.map((loop) => loop.done)))
+      broker.leave(options.group, id)
+    })
+
+    const abort = Effect.gen(function* () {
+      if (left) return
+      left = true
+      const current = [...loops.values()]
+      loops.clear()
+      yield* Effect.forEach(current, (loop) => (loop.fiber === undefined ? Effect.void : Fiber.interrupt(loop.fiber)), { discard: true })
+      broker.leave(options.group, id)
+    })
+
+    broker.join(options.group, { id, topics: options.topics, assign })
+    yield* Scope.addFinalizer(scope, stop)
+
+    const subscription: Subscription = {
+      ready: Effect.void,
+      assignments: Effect.sync((): ReadonlyArray<TopicPartition> =>
+        [...loops.keys()].map((key) => {
+          const separator = key.lastIndexOf(":")
+          return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)) }
+        })
+      ),
+      stop,
+      abort
+    }
+    return subscription
+  })
+
+export const makeMemoryEventBus = (broker: MemoryBroker) =>
+  EventBus.of({
+    publish: (messages) =>
+      Effect.suspend(() => {
+        const unknown = broker.append(messages)
+        return unknown === undefined
+          ? Effect.void
+          : Effect.fail(new EventBusUnavailable({ operation: "publish", message: `unknown topic ${unknown}` }))
+      }),
+    subscribe: (options) => subscribe(broker, options)
+  })
+
+export const makeMemoryEventBusAdmin = (broker: MemoryBroker) =>
+  EventBusAdmin.of({
+    ensureTopics: (topics) => Effect.sync(() => topics.forEach((topic) => broker.createTopic(topic.name, topic.partitions))),
+    listTopics: Effect.sync(() => broker.listTopics()),
+    groupLag: (group, topics) => Effect.sync(() => broker.lag(group, topics)),
+    readTopic: (topic, options) =>
+      Effect.sync(() => {
+        const all = (broker.topics.get(topic) ?? []).flatMap((partition) => partition.log)
+        all.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset)
+        return options?.fromEnd === undefined ? all : all.slice(-options.fromEnd)
+      }),
+    ping: Effect.void
+  })
+
+/** Both bus ports over one fresh broker. */
+export const layerEventBus = (broker: MemoryBroker = new MemoryBroker()) =>
+  Layer.mergeAll(Layer.succeed(EventBus, makeMemoryEventBus(broker)), Layer.succeed(EventBusAdmin, makeMemoryEventBusAdmin(broker)))

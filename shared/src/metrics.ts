@@ -1,0 +1,49 @@
+/**
+ * The product's own metrics, declared once (SPEC §6): events published and consumed by topic, name
+ * and outcome, processing duration, HTTP latency. Effect metrics, rendered as Prometheus text by
+ * the telemetry adapter; series are cached so the hot path allocates nothing per message.
+ */
+import { Effect, Metric } from "effect"
+
+const published = Metric.counter("kasa_events_published_total", {
+  description: "Events published to the bus, by topic and event name",
+  incremental: true
+})
+const consumed = Metric.counter("kasa_events_consumed_total", {
+  description: "Events taken from the bus, by group, topic, event name and outcome",
+  incremental: true
+})
+const processingSeconds = Metric.histogram("kasa_event_processing_duration_seconds", {
+  description: "Time from handing an event to its handler until its state is written",
+  boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+})
+const httpSeconds = Metric.histogram("kasa_http_request_duration_seconds", {
+  description: "HTTP request latency by method, route and status",
+  boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+})
+
+const cache = new Map<string, Metric.Metric<number, unknown>>()
+const series = <S>(metric: Metric.Metric<number, S>, attributes: Readonly<Record<string, string>>): Metric.Metric<number, S> => {
+  let key = metric.id
+  for (const name in attributes) key += `|${name}=${attributes[name]}`
+  let found = cache.get(key)
+  if (found === undefined) {
+    found = Metric.withAttributes(metric, attributes) as Metric.Metric<number, unknown>
+    cache.set(key, found)
+  }
+  return found as Metric.Metric<number, S>
+}
+
+export type ConsumeOutcome = "processed" | "duplicate" | "dead_lettered" | "retried" | "undecodable"
+
+export const countPublished = (topic: string, eventName: string, count = 1): Effect.Effect<void> =>
+  Metric.update(series(published, { topic, event_name: eventName }), count)
+
+export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome): Effect.Effect<void> =>
+  Metric.update(series(consumed, { group, topic, event_name: eventName, outcome }), 1)
+
+export const observeProcessing = (group: string, topic: string, seconds: number): Effect.Effect<void> =>
+  Metric.update(series(processingSeconds, { group, topic }), seconds)
+
+export const observeHttp = (method: string, route: string, status: number, seconds: number): Effect.Effect<void> =>
+  Metric.update(series(httpSeconds, { method, route, status: String(status) }), seconds)
