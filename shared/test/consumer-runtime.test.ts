@@ -1,0 +1,83 @@
+// Consumer runtime details the bus contract does not cover: permanent failures skip the retries,
+// events a handler emits go to the outbox with the consumer span's trace context and the cause.
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { DlqHeaders, EventBus, makeEnvelope, OutboxReader, PermanentFailure, runConsumer, toBusMessage } from "@kasa/shared"
+import { waitUntil } from "@kasa/shared/testing/eventually"
+import { MemoryBroker, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
+
+const setup = () => {
+  const broker = new MemoryBroker()
+  broker.createTopic("in", 1)
+  broker.createTopic("in.dlq", 1)
+  return { broker, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore())) }
+}
+
+describe("consumer runtime", () => {
+  test("a PermanentFailure goes to the DLQ on the first attempt", async () => {
+    const { broker, runtime } = setup()
+    let calls = 0
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* runConsumer({
+            group: "g",
+            topics: ["in"],
+            retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
+            handler: () => {
+              calls++
+              return Effect.fail(new PermanentFailure({ reason: "payload breaks its schema" }))
+            }
+          })
+          const bus = yield* EventBus
+          const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+          yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
+          yield* waitUntil(() => (broker.topics.get("in.dlq")![0]!.log.length ?? 0) === 1, { describe: () => "no dead letter", timeoutMs: 5_000 })
+        })
+      )
+    )
+    const letter = broker.topics.get("in.dlq")![0]!.log[0]!
+    expect(calls).toBe(1)
+    expect(letter.headers[DlqHeaders.attempts]).toBe("1")
+    expect(letter.headers[DlqHeaders.error]).toBe("PermanentFailure: payload breaks its schema")
+  })
+
+  test("events a handler emits are written to the outbox, caused by the consumed event, with a traceparent", async () => {
+    const { runtime } = setup()
+    const pending = await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const reader = yield* OutboxReader
+          yield* runConsumer({
+            group: "g",
+            topics: ["in"],
+            handler: (event) =>
+              Effect.succeed({
+                events: [
+                  {
+                    topic: "out",
+                    key: "a",
+                    envelope: makeEnvelope({ eventName: "x.done", aggregateId: "a", correlationId: "other", producer: "t", payload: {}, causedBy: event.envelope })
+                  }
+                ]
+              })
+          })
+          const bus = yield* EventBus
+          const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "corr_in", producer: "t", payload: {} })
+          yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
+          let found: ReadonlyArray<unknown> = []
+          yield* Effect.gen(function* () {
+            const deadline = Date.now() + 5_000
+            while ((found = yield* reader.pending(10)).length === 0 && Date.now() < deadline) yield* Effect.sleep(5)
+          })
+          return { found: yield* reader.pending(10), cause: e.event_id }
+        })
+      )
+    )
+    expect(pending.found).toHaveLength(1)
+    const event = pending.found[0]!.event
+    expect(event.envelope.correlation_id).toBe("corr_in")
+    expect(event.envelope.causation_id).toBe(pending.cause)
+    expect(event.headers?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+  })
+})
