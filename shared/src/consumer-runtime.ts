@@ -127,12 +127,16 @@ export const runConsumer = <E, R>(
         Effect.flatMap((write) => store.commit({ ...write, processed: marker })),
         Effect.provideContext(context)
       )
-      const loop = (n: number): Effect.Effect<void> =>
-        Effect.catch(attempt, (error: unknown) => {
+      /** true when the handler's result was written, false when the message was dead-lettered. */
+      const loop = (n: number): Effect.Effect<boolean> =>
+        Effect.catch(Effect.as(attempt, true), (error: unknown) => {
           const permanent = typeof error === "object" && error !== null && "_tag" in error && error._tag === "PermanentFailure"
           if (permanent || n >= policy.attempts) {
-            return deadLetter(message, describe(error), n).pipe(
-              Effect.andThen(countConsumed(group, message.topic, envelope.event_name, "dead_lettered"))
+            const reason = describe(error)
+            return deadLetter(message, reason, n).pipe(
+              Effect.andThen(countConsumed(group, message.topic, envelope.event_name, "dead_lettered")),
+              Effect.andThen(Effect.annotateCurrentSpan({ "error.type": "dead_lettered", "dlq.error": reason })),
+              Effect.as(false)
             )
           }
           return countConsumed(group, message.topic, envelope.event_name, "retried").pipe(
@@ -142,14 +146,18 @@ export const runConsumer = <E, R>(
         })
       const started = performance.now()
       return loop(1).pipe(
-        Effect.andThen(countConsumed(group, message.topic, envelope.event_name, "processed")),
-        Effect.andThen(Effect.suspend(() => observeProcessing(group, message.topic, (performance.now() - started) / 1000))),
+        Effect.flatMap((processed) =>
+          processed
+            ? countConsumed(group, message.topic, envelope.event_name, "processed").pipe(
+                Effect.andThen(Effect.suspend(() => observeProcessing(group, message.topic, (performance.now() - started) / 1000)))
+              )
+            : Effect.void
+        ),
         Effect.withSpan(`process ${message.topic}`, {
           kind: "consumer",
           parent: externalParent(message.headers[Headers.traceparent]),
           attributes: {
             correlation_id: envelope.correlation_id,
-            "messaging.system": "kafka",
             "messaging.operation.type": "process",
             "messaging.destination.name": message.topic,
             "messaging.consumer.group.name": group,
@@ -159,7 +167,8 @@ export const runConsumer = <E, R>(
             event_name: envelope.event_name
           }
         }),
-        Effect.annotateLogs({ correlation_id: envelope.correlation_id, event_id: envelope.event_id })
+        Effect.annotateLogs({ correlation_id: envelope.correlation_id, event_id: envelope.event_id }),
+        Effect.annotateSpans("correlation_id", envelope.correlation_id)
       )
     }
 

@@ -4,7 +4,7 @@
  * entries in place, so the next relay publishes them: at-least-once, never lost. Each publication
  * gets a producer span whose parent is the span that wrote the state.
  */
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { Headers } from "./envelope.ts"
 import { EventBus, type BusMessage } from "./event-bus.ts"
 import { countPublished } from "./metrics.ts"
@@ -17,30 +17,31 @@ export interface RelayOptions {
   readonly idleWaitMs?: number
 }
 
-const withProducerSpan = (pending: PendingEvent): Effect.Effect<BusMessage> => {
+/** Opens a producer span per event; it stays open across the publish and ends with its outcome. */
+const openProducerSpan = (pending: PendingEvent) => {
   const message = toBusMessage(pending.event)
-  return Effect.currentSpan.pipe(
-    Effect.map((span): BusMessage => ({
-      ...message,
-      headers: {
-        ...message.headers,
-        [Headers.traceparent]: formatTraceparent({ traceId: span.traceId, spanId: span.spanId, sampled: span.sampled })
-      }
-    })),
-    Effect.orElseSucceed(() => message),
-    Effect.withSpan(`send ${message.topic}`, {
-      kind: "producer",
-      parent: externalParent(message.headers[Headers.traceparent]),
-      attributes: {
-        correlation_id: pending.event.envelope.correlation_id,
-        "messaging.system": "kafka",
-        "messaging.operation.type": "send",
-        "messaging.destination.name": message.topic,
-        "messaging.message.id": pending.event.envelope.event_id,
-        "messaging.kafka.message.key": message.key,
-        event_name: pending.event.envelope.event_name
-      }
-    })
+  return Effect.makeSpan(`send ${message.topic}`, {
+    kind: "producer",
+    parent: externalParent(message.headers[Headers.traceparent]),
+    attributes: {
+      correlation_id: pending.event.envelope.correlation_id,
+      "messaging.operation.type": "send",
+      "messaging.destination.name": message.topic,
+      "messaging.message.id": pending.event.envelope.event_id,
+      "messaging.kafka.message.key": message.key,
+      event_name: pending.event.envelope.event_name
+    }
+  }).pipe(
+    Effect.map((span) => ({
+      span,
+      message: {
+        ...message,
+        headers: {
+          ...message.headers,
+          [Headers.traceparent]: formatTraceparent({ traceId: span.traceId, spanId: span.spanId, sampled: span.sampled })
+        }
+      } satisfies BusMessage
+    }))
   )
 }
 
@@ -51,8 +52,11 @@ export const relayOnce = (maxBatch = 500): Effect.Effect<number, unknown, EventB
     const bus = yield* EventBus
     const pending = yield* reader.pending(maxBatch)
     if (pending.length === 0) return 0
-    const messages = yield* Effect.forEach(pending, withProducerSpan)
-    yield* bus.publish(messages)
+    const sends = yield* Effect.forEach(pending, openProducerSpan)
+    const published = yield* Effect.exit(bus.publish(sends.map((send) => send.message)))
+    const ended = yield* Clock.currentTimeNanos
+    for (const send of sends) send.span.end(ended, published)
+    if (published._tag === "Failure") return yield* Effect.failCause(published.cause)
     yield* reader.acknowledge(pending.map((entry) => entry.id))
     for (const entry of pending) yield* countPublished(entry.event.topic, entry.event.envelope.event_name)
     return pending.length

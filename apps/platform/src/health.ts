@@ -6,12 +6,16 @@
 import { Effect } from "effect"
 import { Hono } from "hono"
 
-export interface ReadinessCheck {
+export interface ReadinessCheck<R> {
   readonly name: string
-  readonly check: Effect.Effect<void, unknown>
+  readonly check: Effect.Effect<unknown, unknown, R>
 }
 
-const runCheck = (check: ReadinessCheck) =>
+export interface CheckRunner<R> {
+  readonly runPromise: <A, E>(effect: Effect.Effect<A, E, R>) => Promise<A>
+}
+
+const runCheck = <R>(check: ReadinessCheck<R>) =>
   check.check.pipe(
     Effect.timeout("2 seconds"),
     Effect.match({
@@ -20,11 +24,11 @@ const runCheck = (check: ReadinessCheck) =>
     })
   )
 
-export const healthRoutes = (checks: () => ReadonlyArray<ReadinessCheck>) =>
+export const healthRoutes = <R>(runner: CheckRunner<R>, checks: () => ReadonlyArray<ReadinessCheck<R>>) =>
   new Hono()
     .get("/health/live", (c) => c.json({ status: "ok" }))
     .get("/health/ready", async (c) => {
-      const results = await Effect.runPromise(Effect.forEach(checks(), runCheck, { concurrency: "unbounded" }))
+      const results = await runner.runPromise(Effect.forEach(checks(), runCheck, { concurrency: "unbounded" }))
       const ready = results.every((result) => result.ok)
       return c.json({ status: ready ? "ready" : "not_ready", checks: results }, ready ? 200 : 503)
     })

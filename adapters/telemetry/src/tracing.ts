@@ -1,0 +1,101 @@
+/**
+ * The one OpenTelemetry setup of a process (ARCHITECTURE §5): a Node tracer provider with a service
+ * resource, OTLP/HTTP export through a BatchSpanProcessor when `OTEL_EXPORTER_OTLP_ENDPOINT` is set,
+ * and an optional extra exporter (an `InMemorySpanExporter` in tests, exported synchronously so a
+ * test sees a span as soon as it ends). `layerTracing` installs it as Effect's tracer through
+ * `@effect/opentelemetry`, so `Effect.withSpan`/`Effect.fn` spans, the kernel's `send`/`process`
+ * spans and the HTTP server spans all land in this one provider. While the layer lives it is also
+ * the global provider, with the AsyncLocalStorage context manager and the W3C propagator, so plain
+ * OpenTelemetry code sees the current request's span; release flushes, shuts down and unregisters.
+ * One live layer per process: a second one still exports its Effect spans, but leaves the globals.
+ */
+import { context, propagation, trace } from "@opentelemetry/api"
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core"
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
+import type { Resource as OtelResource } from "@opentelemetry/resources"
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
+import * as OtelTracer from "@effect/opentelemetry/OtelTracer"
+import * as Resource from "@effect/opentelemetry/Resource"
+import { Config, Effect, Layer } from "effect"
+
+export interface TracingOptions {
+  readonly serviceName: string
+  readonly serviceVersion?: string
+  /** Also export every span here, synchronously on end (tests: `new InMemorySpanExporter()`); shut down with the layer. */
+  readonly exporter?: SpanExporter
+  /** OTLP base URL; defaults to the `OTEL_EXPORTER_OTLP_ENDPOINT` configuration value. */
+  readonly otlpEndpoint?: string
+}
+
+/** `<base>/v1/traces`, as the OTLP/HTTP specification derives it from the generic endpoint. */
+export const otlpTracesUrl = (endpoint: string): string => `${endpoint.replace(/\/+$/, "")}/v1/traces`
+
+export const makeTracerProvider = (
+  resource: OtelResource,
+  options: { readonly exporter?: SpanExporter | undefined; readonly otlpEndpoint?: string | undefined }
+): NodeTracerProvider => {
+  const spanProcessors: Array<SpanProcessor> = []
+  if (options.otlpEndpoint !== undefined && options.otlpEndpoint !== "") {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl(options.otlpEndpoint) })))
+  }
+  if (options.exporter !== undefined) spanProcessors.push(new SimpleSpanProcessor(options.exporter))
+  return new NodeTracerProvider({ resource, spanProcessors })
+}
+
+/** Makes `provider` the process-wide one; returns what undoes exactly what succeeded. */
+const registerGlobals = (provider: NodeTracerProvider): (() => void) => {
+  const contextManager = new AsyncLocalStorageContextManager().enable()
+  const ownsContext = context.setGlobalContextManager(contextManager)
+  if (!ownsContext) contextManager.disable()
+  const ownsPropagation = propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] })
+  )
+  const ownsTrace = trace.setGlobalTracerProvider(provider)
+  return () => {
+    if (ownsTrace) trace.disable()
+    if (ownsPropagation) propagation.disable()
+    if (ownsContext) context.disable()
+  }
+}
+
+const layerProvider = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracerProvider, never, Resource.Resource> =>
+  Layer.effect(
+    OtelTracer.OtelTracerProvider,
+    Effect.gen(function* () {
+      const resource = yield* Resource.Resource
+      const configured = yield* Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")).pipe(Effect.orDie)
+      const otlpEndpoint = options.otlpEndpoint ?? (configured._tag === "Some" ? configured.value : undefined)
+      const { provider } = yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const provider = makeTracerProvider(resource, { exporter: options.exporter, otlpEndpoint })
+          return { provider, unregister: registerGlobals(provider) }
+        }),
+        ({ provider, unregister }) =>
+          Effect.promise(() => provider.forceFlush().finally(() => provider.shutdown())).pipe(
+            Effect.ignore,
+            Effect.timeoutOption("5 seconds"),
+            Effect.ensuring(Effect.sync(unregister))
+          )
+      )
+      return provider
+    })
+  )
+
+/**
+ * Effect's tracer backed by this process's OpenTelemetry provider. Provide it to the app's
+ * ManagedRuntime (or merge it into the app layer); releasing the runtime flushes pending spans.
+ */
+export const layerTracing = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracer> =>
+  OtelTracer.layer.pipe(
+    Layer.provide(layerProvider(options)),
+    Layer.provide(
+      Resource.layerFromEnv(
+        Resource.configToAttributes({
+          serviceName: options.serviceName,
+          ...(options.serviceVersion === undefined ? {} : { serviceVersion: options.serviceVersion })
+        })
+      )
+    )
+  )

@@ -1,0 +1,134 @@
+/**
+ * Starting and stopping an app the same way everywhere: configuration, adapters by mode, topic
+ * provisioning, the outbox relay, the modules' consumers, the HTTP app (telemetry middleware, health,
+ * metrics, docs, the modules' routes) and a graceful stop: no new requests, consumers finish and
+ * commit, the relay drains the outbox, the runtime (clients, tracer) shuts down.
+ */
+import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
+import { Hono } from "hono"
+import { EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
+import type { AppModule, AppRuntime, PlatformServices } from "./app-module.ts"
+import { docsRoutes } from "./docs.ts"
+import { healthRoutes, type ReadinessCheck } from "./health.ts"
+import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
+import { infraLayer } from "./infra-layer.ts"
+
+export interface AppOptions {
+  readonly name: string
+  readonly modules: ReadonlyArray<AppModule>
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Embedded only: share one broker and state between several apps in one process (tests). */
+  readonly broker?: MemoryBroker
+  readonly state?: MemoryStateData
+  /** Tests: also export spans here. */
+  readonly spanExporter?: SpanExporter
+  /** Tests: where JSON log lines go (default stdout). */
+  readonly log?: (line: string) => void
+  /** Rename topics (tests give each run its own suffix). */
+  readonly topicName?: (name: string) => string
+}
+
+export interface App {
+  readonly config: InfraConfig
+  readonly http: Hono
+  readonly runtime: AppRuntime
+  readonly subscriptions: ReadonlyArray<Subscription>
+  readonly stop: () => Promise<void>
+}
+
+export const createApp = async (options: AppOptions): Promise<App> => {
+  const loaded = loadInfraConfig(options.env ?? process.env, { serviceName: options.name })
+  if (!loaded.ok) throw loaded.error
+  const config = loaded.config
+
+  const layer = Layer.mergeAll(
+    infraLayer(config, {
+      appName: options.name,
+      ...(options.broker === undefined ? {} : { broker: options.broker }),
+      ...(options.state === undefined ? {} : { state: options.state })
+    }),
+    layerTracing({
+      serviceName: config.serviceName,
+      ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
+      ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter })
+    }),
+    layerJsonLogging({ fields: { service: config.serviceName }, ...(options.log === undefined ? {} : { write: options.log }) })
+  )
+  const runtime = ManagedRuntime.make(layer) as unknown as AppRuntime
+
+  const rename = options.topicName ?? ((name: string) => name)
+  await runtime.runPromise(
+    Effect.gen(function* () {
+      const admin = yield* EventBusAdmin
+      yield* admin.ensureTopics(topicSpecs({ partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor }, undefined, rename))
+    })
+  )
+
+  const relay = runtime.runFork(runRelay())
+  const consumerScope = await runtime.runPromise(Scope.make())
+  const consumers = options.modules.flatMap((module) => module.consumers ?? [])
+  const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
+
+  const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices>> => [
+    { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
+    { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
+    ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready }))
+  ]
+
+  const http = new Hono()
+  http.use(httpTelemetry({ runtime }))
+  http.route("/", healthRoutes(runtime, checks))
+  http.get("/metrics", async (c) => {
+    const lag = await runtime.runPromise(
+      Effect.forEach(consumers, (consumer) =>
+        Effect.flatMap(EventBusAdmin, (admin) => admin.groupLag(consumer.group, consumer.topics.map(rename))).pipe(
+          Effect.map((rows) => ({ group: consumer.group, lag: rows })),
+          Effect.orElseSucceed(() => ({ group: consumer.group, lag: [] }))
+        )
+      )
+    )
+    const text = await runtime.runPromise(prometheusText([consumerLagGauge(lag)]))
+    return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
+  })
+  const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))
+  http.route("/", docsRoutes(`Kasa ${options.name}`, () => paths))
+  for (const module of options.modules) if (module.routes !== undefined) http.route("/", module.routes(runtime))
+
+  let stopped: Promise<void> | undefined
+  const stop = () =>
+    (stopped ??= (async () => {
+      await runtime.runPromise(Scope.close(consumerScope, Exit.void))
+      await runtime.runPromise(Fiber.interrupt(relay))
+      await runtime.runPromise(Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 })))
+      await runtime.dispose()
+    })())
+
+  return { config, http, runtime, subscriptions, stop }
+}
+
+/** Serves an app over HTTP until SIGTERM/SIGINT, then stops it gracefully. */
+export const serveApp = async (options: AppOptions): Promise<void> => {
+  let app: App
+  try {
+    app = await createApp(options)
+  } catch (error) {
+    console.error(`${options.name}: cannot start: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
+  const server = Bun.serve({ port: app.config.port, fetch: app.http.fetch })
+  console.log(JSON.stringify({ level: "INFO", message: `${options.name} listening`, url: server.url.href, mode: app.config.mode }))
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal }))
+    await server.stop()
+    await app.stop()
+    process.exit(0)
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"))
+  process.on("SIGINT", () => void shutdown("SIGINT"))
+}

@@ -1,0 +1,72 @@
+// The one-process shop, embedded: answers health, readiness, metrics and docs, in process and as a
+// process started the way a user starts it; a bad configuration stops it with a clear message.
+import { afterAll, describe, expect, test } from "bun:test"
+import { createApp } from "@kasa/app-platform"
+import { shopModules } from "../src/modules.ts"
+import { spawnApp, startApp } from "./process.ts"
+
+const entry = new URL("../src/main.ts", import.meta.url).pathname
+
+describe("shop, embedded, in process", async () => {
+  const app = await createApp({ name: "shop", modules: shopModules, env: {}, log: () => {} })
+  afterAll(() => app.stop())
+
+  test("runs embedded without any server around", () => {
+    expect(app.config.mode).toBe("embedded")
+  })
+
+  test("/health/live and /health/ready answer 200 with their checks", async () => {
+    expect((await app.http.request("/health/live")).status).toBe(200)
+    const ready = await app.http.request("/health/ready")
+    expect(ready.status).toBe(200)
+    const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
+    expect(body.status).toBe("ready")
+    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)"])
+  })
+
+  test("/metrics is Prometheus text with HTTP latency", async () => {
+    await app.http.request("/health/live")
+    const response = await app.http.request("/metrics")
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toContain("text/plain")
+    const text = await response.text()
+    expect(text).toContain("# TYPE kasa_http_request_duration_seconds histogram")
+    expect(text).toMatch(/kasa_http_request_duration_seconds_count\{[^}]*route="\/health\/live"[^}]*\} [1-9]/)
+  })
+
+  test("/docs serves the API reference and /openapi.json the document", async () => {
+    const docs = await app.http.request("/docs")
+    expect(docs.status).toBe(200)
+    expect(docs.headers.get("content-type")).toContain("text/html")
+    const spec = (await (await app.http.request("/openapi.json")).json()) as { openapi: string }
+    expect(spec.openapi).toBe("3.1.0")
+  })
+
+  test("every response carries X-Correlation-Id", async () => {
+    const response = await app.http.request("/health/live", { headers: { "X-Correlation-Id": "corr_shop_1" } })
+    expect(response.headers.get("x-correlation-id")).toBe("corr_shop_1")
+  })
+})
+
+describe("shop, as a process", () => {
+  test("`bun run dev`'s entry point serves /health/ready embedded and stops on SIGTERM", async () => {
+    const app = await startApp(entry, {})
+    try {
+      const ready = await fetch(`${app.url}/health/ready`)
+      expect(ready.status).toBe(200)
+      expect(app.output()).toContain('"mode":"embedded"')
+    } finally {
+      app.process.kill("SIGTERM")
+    }
+    expect(await app.process.exited).toBe(0)
+  })
+
+  test.each([
+    [{ KAFKA_BROKERS: "127.0.0.1:9092" }, "REDIS_URL is required when KAFKA_BROKERS is set"],
+    [{ PORT: "http" }, 'PORT must be an integer from 0 to 65535, got "http"']
+  ])("a bad configuration %o stops it at start naming the variable", async (env, message) => {
+    const child = spawnApp(entry, env)
+    expect(await child.exited).toBe(1)
+    expect(await new Response(child.stderr).text()).toContain(message)
+  })
+})

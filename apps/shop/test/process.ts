@@ -1,0 +1,48 @@
+/**
+ * Runs an app as its own process, the way a user starts it, and reads its "listening" line for the URL.
+ * Tests use it for start-up, readiness, configuration errors and graceful stop.
+ */
+import type { Subprocess } from "bun"
+
+export interface RunningProcess {
+  readonly url: string
+  readonly process: Subprocess<"ignore", "pipe", "pipe">
+  readonly output: () => string
+}
+
+const baseEnv = (): Record<string, string> => {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !["KAFKA_BROKERS", "REDIS_URL", "PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"].includes(name)) env[name] = value
+  }
+  return env
+}
+
+export const spawnApp = (entry: string, env: Record<string, string>) =>
+  Bun.spawn([process.execPath, entry], {
+    env: { ...baseEnv(), ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe"
+  })
+
+/** Starts the app and resolves when it prints its URL; fails with its output if it exits first. */
+export const startApp = async (entry: string, env: Record<string, string>, timeoutMs = 30_000): Promise<RunningProcess> => {
+  const child = spawnApp(entry, { PORT: "0", ...env })
+  let out = ""
+  const decoder = new TextDecoder()
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) out += decoder.decode(chunk)
+  }
+  void pump(child.stdout)
+  void pump(child.stderr)
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const match = /"url":"(http:\/\/[^"]+)"/.exec(out)
+    if (match !== null) return { url: match[1]!.replace(/\/$/, ""), process: child, output: () => out }
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} before listening:\n${out}`)
+    await Bun.sleep(20)
+  }
+  child.kill("SIGKILL")
+  throw new Error(`app did not listen within ${timeoutMs} ms:\n${out}`)
+}
