@@ -139,9 +139,11 @@ export const runConsumer = <E, R>(
               Effect.as(false)
             )
           }
+          // A commit that failed in flight may still have been applied: if its marker is there, it was.
           return countConsumed(group, message.topic, envelope.event_name, "retried").pipe(
             Effect.andThen(Effect.sleep(backoff(policy, n))),
-            Effect.andThen(loop(n + 1))
+            Effect.andThen(persistently(store.processed(group, [envelope.event_id]), policy)),
+            Effect.flatMap((done) => (done.size > 0 ? Effect.succeed(true) : loop(n + 1)))
           )
         })
       const started = performance.now()

@@ -1,0 +1,25 @@
+/**
+ * @kasa/adapter-redis: the StateStore and the outbox over Redis. `layerRedisStateStore` is the
+ * whole thing from a URL (one shared connection plus the relay's blocking one); the smaller layers
+ * let an app put several Redis adapters on one `layerRedisConnection`.
+ */
+import { Layer } from "effect"
+import type { OutboxReader, StateStore } from "@kasa/shared"
+import { layerRedisConnection, type RedisConnection, type RedisConnectionOptions, type RedisError } from "./redis-connection.ts"
+import { layerOutboxReader } from "./redis-outbox-reader.ts"
+import { layerStateStore, type RedisStateStoreOptions } from "./redis-state-store.ts"
+
+export * from "./outbox-stream.ts"
+export * from "./redis-connection.ts"
+export * from "./redis-outbox-reader.ts"
+export * from "./redis-state-store.ts"
+
+export type RedisStateStoreLayerOptions = RedisConnectionOptions & RedisStateStoreOptions
+
+/** StateStore and OutboxReader over the RedisConnection in context. */
+export const layerStateStoreAndOutbox = (options: RedisStateStoreOptions): Layer.Layer<StateStore | OutboxReader, RedisError, RedisConnection> =>
+  Layer.mergeAll(layerStateStore(options), layerOutboxReader(options))
+
+/** StateStore and OutboxReader over a connection of their own, e.g. `{ url: REDIS_URL, keyPrefix: "kasa:", outboxName: "cart" }`. */
+export const layerRedisStateStore = (options: RedisStateStoreLayerOptions): Layer.Layer<StateStore | OutboxReader, RedisError> =>
+  layerStateStoreAndOutbox(options).pipe(Layer.provide(layerRedisConnection(options)))

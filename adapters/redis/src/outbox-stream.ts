@@ -1,0 +1,34 @@
+/**
+ * How the outbox and the processed markers are laid out in Redis, written by the state store and
+ * read by the relay: one stream per app (`outbox:{name}`), one entry per event with the fields
+ * `topic`, `key`, `envelope` (JSON) and `headers` (JSON); one string key per processed event
+ * (`processed:{group}:{event_id}`) that expires after a retention period. Keys here are before
+ * the connection's prefix.
+ */
+import type { Envelope, OutboxEvent } from "@kasa/shared"
+
+export const outboxStreamKey = (outboxName: string): string => `outbox:${outboxName}`
+
+export const processedKey = (group: string, eventId: string): string => `processed:${group}:${eventId}`
+
+/** How long a processed marker is kept: longer than any redelivery window. */
+export const defaultProcessedTtlSeconds = 7 * 24 * 60 * 60
+
+export const encodeOutboxEvent = (event: OutboxEvent): Record<string, string> => ({
+  topic: event.topic,
+  key: event.key,
+  envelope: JSON.stringify(event.envelope),
+  headers: JSON.stringify(event.headers ?? {})
+})
+
+/** The event of one stream entry, or a reason it is not one (only a foreign writer could cause that). */
+export const decodeOutboxEvent = (fields: Readonly<Record<string, string>>): OutboxEvent | string => {
+  const { topic, key, envelope, headers } = fields
+  if (topic === undefined || key === undefined || envelope === undefined) return "missing topic, key or envelope"
+  try {
+    const parsedHeaders = headers === undefined ? {} : (JSON.parse(headers) as Record<string, string>)
+    return { topic, key, envelope: JSON.parse(envelope) as Envelope, headers: parsedHeaders }
+  } catch (error) {
+    return `not JSON: ${String(error)}`
+  }
+}

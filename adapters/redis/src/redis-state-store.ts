@@ -1,0 +1,121 @@
+/**
+ * The StateStore port over Redis (SPEC §5, ARCHITECTURE §4). `commit` sends a write's state
+ * operations, its outbox entries and its processed markers as one MULTI/EXEC in one round trip, so
+ * Redis applies them together and no other client sees a part of them. Values are strings (SET with
+ * an optional expiry), streams are Redis streams (XADD, trimmed approximately with MAXLEN ~),
+ * counters are INCRBY. Every key is under the connection's prefix. Malformed writes (a fractional
+ * increment, an empty append) are refused before anything is sent, because MULTI does not roll back
+ * a command that fails inside it; a key holding the wrong type (INCRBY on text, XADD on a string)
+ * can still fail its one command while the others apply, so keep one type per key.
+ */
+import { Effect, Layer } from "effect"
+import { type AtomicWrite, StateStore, StoreUnavailable } from "@kasa/shared"
+import { defaultProcessedTtlSeconds, encodeOutboxEvent, outboxStreamKey, processedKey } from "./outbox-stream.ts"
+import { RedisConnection, type RedisError } from "./redis-connection.ts"
+
+export interface RedisStateStoreOptions {
+  /** Names this app's outbox stream (`outbox:{name}`). */
+  readonly outboxName: string
+  /** How long processed markers live. Default 7 days. */
+  readonly processedTtlSeconds?: number
+}
+
+export const toStoreUnavailable = (error: RedisError): StoreUnavailable =>
+  new StoreUnavailable({ operation: error.operation, message: error.message })
+
+/** Why a write cannot be applied as a whole, or undefined when it can. */
+const invalid = (write: AtomicWrite): string | undefined => {
+  for (const op of write.ops ?? []) {
+    if (op.op === "incrementBy" && !Number.isSafeInteger(op.by)) return `incrementBy ${op.key}: ${op.by} is not an integer`
+    if (op.op === "append" && Object.keys(op.fields).length === 0) return `append ${op.key}: no fields`
+    if (op.op === "append" && op.maxLength !== undefined && !(Number.isSafeInteger(op.maxLength) && op.maxLength >= 0))
+      return `append ${op.key}: maxLength ${op.maxLength} is not a whole number`
+  }
+  return undefined
+}
+
+export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
+  Effect.gen(function* () {
+    const redis = yield* RedisConnection
+    const outbox = redis.key(outboxStreamKey(options.outboxName))
+    const markerTtl = options.processedTtlSeconds ?? defaultProcessedTtlSeconds
+
+    const commit = Effect.fn("RedisStateStore.commit")(function* (write: AtomicWrite) {
+      const ops = write.ops ?? []
+      const events = write.events ?? []
+      const markers = write.processed ?? []
+      if (ops.length + events.length + markers.length === 0) return
+      const problem = invalid(write)
+      if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
+      yield* redis
+        .run("commit", (client) => {
+          const multi = client.multi()
+          for (const op of ops) {
+            const key = redis.key(op.key)
+            switch (op.op) {
+              case "set":
+                if (op.ttlSeconds === undefined) multi.set(key, op.value)
+                else if (op.ttlSeconds > 0) multi.set(key, op.value, { expiration: { type: "PX", value: Math.max(1, Math.round(op.ttlSeconds * 1000)) } })
+                else multi.del(key) // already expired: what a reader would see anyway
+                break
+              case "delete":
+                multi.del(key)
+                break
+              case "append":
+                multi.xAdd(
+                  key,
+                  "*",
+                  op.fields,
+                  op.maxLength === undefined ? undefined : { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: op.maxLength } }
+                )
+                break
+              case "incrementBy":
+                multi.incrBy(key, op.by)
+                break
+            }
+          }
+          for (const event of events) multi.xAdd(outbox, "*", encodeOutboxEvent(event))
+          for (const marker of markers) {
+            multi.set(redis.key(processedKey(marker.group, marker.eventId)), "1", { expiration: { type: "EX", value: markerTtl } })
+          }
+          return multi.exec()
+        })
+        .pipe(Effect.mapError(toStoreUnavailable))
+    })
+
+    return StateStore.of({
+      get: Effect.fn("RedisStateStore.get")(function* (key: string) {
+        const value = yield* redis.run("get", (client) => client.get(redis.key(key))).pipe(Effect.mapError(toStoreUnavailable))
+        return value ?? undefined
+      }),
+      getMany: Effect.fn("RedisStateStore.getMany")(function* (keys: ReadonlyArray<string>) {
+        if (keys.length === 0) return []
+        const values = yield* redis
+          .run("getMany", (client) => client.mGet(keys.map(redis.key)))
+          .pipe(Effect.mapError(toStoreUnavailable))
+        return values.map((value) => value ?? undefined)
+      }),
+      readStream: Effect.fn("RedisStateStore.readStream")(function* (key: string) {
+        const entries = yield* redis
+          .run("readStream", (client) => client.xRange(redis.key(key), "-", "+"))
+          .pipe(Effect.mapError(toStoreUnavailable))
+        return (entries ?? []).map((entry): Readonly<Record<string, string>> => ({ ...entry.message }))
+      }),
+      commit,
+      processed: Effect.fn("RedisStateStore.processed")(function* (group: string, eventIds: ReadonlyArray<string>) {
+        if (eventIds.length === 0) return new Set<string>()
+        const found = yield* redis
+          .run("processed", (client) => client.mGet(eventIds.map((id) => redis.key(processedKey(group, id)))))
+          .pipe(Effect.mapError(toStoreUnavailable))
+        const done = new Set<string>()
+        found.forEach((value, i) => {
+          if (value !== null) done.add(eventIds[i]!)
+        })
+        return done
+      })
+    })
+  })
+
+/** StateStore over the RedisConnection in context. */
+export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, never, RedisConnection> =>
+  Layer.effect(StateStore, makeRedisStateStore(options))
