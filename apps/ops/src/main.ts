@@ -3,7 +3,7 @@
  * the same adapters the apps use. Run with no arguments for the list of commands.
  */
 import { parseArgs } from "node:util"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { list, loadConfig, integer, withDefault } from "@kasa/shared/config"
 import { dlqList, dlqReplay, follow, lag, listTopics, provision, tail } from "./commands.ts"
@@ -91,7 +91,7 @@ const program = (() => {
 })()
 
 const layer = layerKafka({ brokers: config.brokers, clientId: "kasa-ops" })
-const exit = await Effect.runPromiseExit(Effect.scoped(program).pipe(Effect.provide(layer as Layer.Layer<never>)))
+const exit = await Effect.runPromiseExit(Effect.scoped(program).pipe(Effect.provide(layer)))
 if (exit._tag === "Failure") {
   console.error(String(exit.cause))
   process.exit(1)

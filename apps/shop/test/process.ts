@@ -32,7 +32,8 @@ export const startApp = async (entry: string, env: Record<string, string>, timeo
   let out = ""
   const decoder = new TextDecoder()
   const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) out += decoder.decode(chunk)
+    const reader = stream.getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += decoder.decode(chunk.value)
   }
   void pump(child.stdout)
   void pump(child.stderr)
