@@ -1,0 +1,33 @@
+// The shop started the way a user runs it distributed: KAFKA_BROKERS and REDIS_URL set, it provisions
+// its topics on the real broker, reports ready with both checks, and stops cleanly on SIGTERM.
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { layerKafka } from "@kasa/adapter-kafka"
+import { EventBusAdmin } from "@kasa/shared"
+import { testKafka, testRedis } from "../../../test/infra.ts"
+import { startApp } from "./process.ts"
+
+const entry = new URL("../src/main.ts", import.meta.url).pathname
+
+describe("shop, distributed", () => {
+  test("provisions topics, is ready over Kafka and Redis, stops on SIGTERM", async () => {
+    const kafka = await testKafka()
+    const redis = await testRedis()
+    const app = await startApp(entry, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url }, 60_000)
+    try {
+      const ready = await fetch(`${app.url}/health/ready`)
+      const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
+      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true]])
+      expect(ready.status).toBe(200)
+      expect(app.output()).toContain('"mode":"distributed"')
+      const topics = await Effect.runPromise(
+        Effect.provide(Effect.flatMap(EventBusAdmin, (admin) => admin.listTopics), layerKafka({ brokers: kafka.brokers.split(","), clientId: "shop-test" }))
+      )
+      const names = topics.map((t) => t.name)
+      for (const name of ["cart-events", "cart-events.dlq", "order-events", "checkout.requests"]) expect(names).toContain(name)
+    } finally {
+      app.process.kill("SIGTERM")
+    }
+    expect(await app.process.exited).toBe(0)
+  })
+})
