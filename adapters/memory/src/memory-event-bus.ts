@@ -3,7 +3,7 @@
  * assigned partition runs its own fiber, delivering batches in offset order and committing after the
  * handler finishes; partitions of one member are processed concurrently, as with Kafka.
  */
-import { Effect, Fiber, Layer, Scope } from "effect"
+import { Cause, Effect, Fiber, Layer, Scope } from "effect"
 import {
   EventBus,
   EventBusAdmin,
@@ -42,7 +42,14 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
           if (position < log.log.length) {
             const messages = log.log.slice(position, position + maxBatch)
             const batch: MessageBatch = { topic, partition, messages }
-            yield* options.handle(batch)
+            // A handler that dies commits nothing; the batch comes again after a pause, as on Kafka.
+            const handled = yield* Effect.exit(options.handle(batch))
+            if (handled._tag === "Failure") {
+              if (Cause.hasInterruptsOnly(handled.cause)) return yield* Effect.interrupt
+              yield* Effect.logError("memory bus handler failed; redelivering the batch", handled.cause)
+              yield* Effect.sleep(1_000)
+              continue
+            }
             position += messages.length
             group.committed.set(key, position)
           } else {

@@ -1,0 +1,76 @@
+// Kafka-specific guarantees beyond the shared contract, which the adapter's revocation point gives:
+// with members joining, stopping and closing their scope mid-stream (all gracefully), no partition is
+// ever with two handlers at once, each partition is handled in offset order, and nothing is delivered
+// twice, because the batch in hand is committed before anyone else takes its partition over.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { Effect, Exit, Fiber, ManagedRuntime, Scope } from "effect"
+import { EventBus, EventBusAdmin, type BusMessage, type MessageBatch } from "@kasa/shared"
+import { waitUntil } from "@kasa/shared/testing/eventually"
+import { useKafkaRuntime } from "./kafka-test-runtime.ts"
+import { runGroup, runTopic } from "../../../test/infra.ts"
+
+const { run } = useKafkaRuntime("kasa-bus-test")
+
+const text = new TextEncoder()
+
+describe("EventBus: Kafka hand-over", () => {
+  test("members joining, stopping and closing their scope mid-stream never share a partition and never repeat a message", async () => {
+    const topic = runTopic("handover")
+    const group = runGroup("handover")
+    const total = 900
+    const deliveries = new Map<string, number>()
+    const order = new Map<number, Array<number>>()
+    const active = new Map<number, number>()
+    const overlaps: Array<string> = []
+    const handle = (member: string) => (batch: MessageBatch) =>
+      Effect.gen(function* () {
+        const now = (active.get(batch.partition) ?? 0) + 1
+        active.set(batch.partition, now)
+        if (now > 1) overlaps.push(`${member} joined partition ${batch.partition} while another member handled it`)
+        yield* Effect.sleep(Math.floor(Math.random() * 15))
+        for (const message of batch.messages) {
+          const key = `${message.partition}:${message.offset}`
+          deliveries.set(key, (deliveries.get(key) ?? 0) + 1)
+          order.set(message.partition, [...(order.get(message.partition) ?? []), message.offset])
+        }
+        active.set(batch.partition, (active.get(batch.partition) ?? 1) - 1)
+      })
+    await run(
+        Effect.gen(function* () {
+          const admin = yield* EventBusAdmin
+          const bus = yield* EventBus
+          yield* admin.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1 }])
+          const subscribe = (member: string) => bus.subscribe({ group, topics: [topic], handle: handle(member), maxBatch: 7 })
+          const producer = yield* Effect.forkChild(
+            Effect.forEach(
+              Array.from({ length: total / 30 }, (_, round) => round),
+              (round) =>
+                bus
+                  .publish(Array.from({ length: 30 }, (_, i): BusMessage => ({ topic, key: `k${(round * 30 + i) % 17}`, value: text.encode(String(round * 30 + i)), headers: {} })))
+                  .pipe(Effect.andThen(Effect.sleep(40))),
+              { discard: true }
+            )
+          )
+          const a = yield* subscribe("a")
+          yield* a.ready
+          const b = yield* subscribe("b")
+          yield* b.ready
+          const inner = yield* Scope.make()
+          const c = yield* subscribe("c").pipe(Scope.provide(inner))
+          yield* c.ready
+          yield* a.stop
+          const d = yield* subscribe("d")
+          yield* d.ready
+          yield* Scope.close(inner, Exit.succeed(undefined))
+          yield* b.stop
+          yield* Fiber.join(producer)
+          yield* waitUntil(() => deliveries.size >= total, { timeoutMs: 60_000, describe: () => `${deliveries.size} of ${total} delivered` })
+          yield* d.stop
+        })
+    )
+    expect(overlaps).toEqual([])
+    expect(deliveries.size).toBe(total)
+    expect([...deliveries].filter(([, count]) => count !== 1)).toEqual([])
+    for (const offsets of order.values()) expect(offsets).toEqual(Array.from({ length: offsets.length }, (_, i) => i))
+  }, 120_000)
+})
