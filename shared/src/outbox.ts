@@ -29,7 +29,15 @@ export interface ProcessedMarker {
   readonly eventId: string
 }
 
+/** Optimistic concurrency: the write applies only if `key` still holds `value` (undefined = absent). */
+export interface Precondition {
+  readonly key: string
+  readonly value: string | undefined
+}
+
 export interface AtomicWrite {
+  /** Checked in the same atomic step as the write; any mismatch fails it with WriteConflict. */
+  readonly expect?: ReadonlyArray<Precondition>
   readonly ops?: ReadonlyArray<StateOp>
   readonly events?: ReadonlyArray<OutboxEvent>
   readonly processed?: ReadonlyArray<ProcessedMarker>
@@ -46,6 +54,11 @@ export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("St
   message: Schema.String
 }) {}
 
+/** A precondition did not hold: someone else wrote first. Nothing of the write was applied. */
+export class WriteConflict extends Schema.TaggedError<WriteConflict>()("WriteConflict", {
+  key: Schema.String
+}) {}
+
 export class StateStore extends Context.Service<
   StateStore,
   {
@@ -53,7 +66,7 @@ export class StateStore extends Context.Service<
     readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string | undefined>, StoreUnavailable>
     readonly readStream: (key: string) => Effect.Effect<ReadonlyArray<Readonly<Record<string, string>>>, StoreUnavailable>
     /** All of it or none of it. */
-    readonly commit: (write: AtomicWrite) => Effect.Effect<void, StoreUnavailable>
+    readonly commit: (write: AtomicWrite) => Effect.Effect<void, StoreUnavailable | WriteConflict>
     /** The subset of `eventIds` this group has already processed. */
     readonly processed: (group: string, eventIds: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StoreUnavailable>
   }

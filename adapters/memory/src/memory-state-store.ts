@@ -4,7 +4,7 @@
  * in a single-threaded runtime, exactly as MULTI is in Redis.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp } from "@kasa/shared"
+import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
 
 interface Entry {
   value: string
@@ -54,6 +54,12 @@ export class MemoryStateData {
     }
   }
 
+  /** The key of the first precondition that does not hold, if any. */
+  conflict(write: AtomicWrite): string | undefined {
+    for (const condition of write.expect ?? []) if (this.read(condition.key) !== condition.value) return condition.key
+    return undefined
+  }
+
   commit(write: AtomicWrite): void {
     for (const op of write.ops ?? []) this.apply(op)
     for (const event of write.events ?? []) this.outbox.push({ id: String(++this.outboxSeq), event })
@@ -82,7 +88,13 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     get: (key) => Effect.sync(() => data.read(key)),
     getMany: (keys) => Effect.sync(() => keys.map((key) => data.read(key))),
     readStream: (key) => Effect.sync(() => data.streams.get(key) ?? []),
-    commit: (write) => Effect.sync(() => data.commit(write)),
+    commit: (write) =>
+      Effect.suspend(() => {
+        const key = data.conflict(write)
+        if (key !== undefined) return Effect.fail(new WriteConflict({ key }))
+        data.commit(write)
+        return Effect.void
+      }),
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.processed.has(`${group}\u0000${id}`))))
   })
 

@@ -1,16 +1,18 @@
 /**
- * The StateStore port over Redis (SPEC §5, ARCHITECTURE §4). `commit` sends a write's state
- * operations, its outbox entries and its processed markers as one MULTI/EXEC in one round trip, so
- * Redis applies them together and no other client sees a part of them. Values are strings (SET with
+ * The StateStore port over Redis (SPEC §5, ARCHITECTURE §4). `commit` sends a write's
+ * preconditions, state operations, outbox entries and processed markers as one Lua script in one
+ * round trip (commit-script.ts), so Redis applies them together, only if the preconditions hold, and
+ * no other client sees a part of them. Values are strings (SET with
  * an optional expiry), streams are Redis streams (XADD, trimmed approximately with MAXLEN ~),
  * counters are INCRBY. Every key is under the connection's prefix. Malformed writes (a fractional
- * increment, an empty append) are refused before anything is sent, because MULTI does not roll back
+ * increment, an empty append) are refused before anything is sent, because Redis does not roll back
  * a command that fails inside it; a key holding the wrong type (INCRBY on text, XADD on a string)
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, StateStore, StoreUnavailable } from "@kasa/shared"
-import { defaultProcessedTtlSeconds, encodeOutboxEvent, outboxStreamKey, processedKey } from "./outbox-stream.ts"
+import { type AtomicWrite, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
+import { COMMIT_SCRIPT, encodeCommit } from "./commit-script.ts"
+import { defaultProcessedTtlSeconds, outboxStreamKey, processedKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
 
 export interface RedisStateStoreOptions {
@@ -39,6 +41,7 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
     const redis = yield* RedisConnection
     const outbox = redis.key(outboxStreamKey(options.outboxName))
     const markerTtl = options.processedTtlSeconds ?? defaultProcessedTtlSeconds
+    const sha = yield* redis.run("SCRIPT LOAD", (client) => client.scriptLoad(COMMIT_SCRIPT))
 
     const commit = Effect.fn("RedisStateStore.commit")(function* (write: AtomicWrite) {
       const ops = write.ops ?? []
@@ -47,40 +50,18 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
       if (ops.length + events.length + markers.length === 0) return
       const problem = invalid(write)
       if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
-      yield* redis
-        .run("commit", (client) => {
-          const multi = client.multi()
-          for (const op of ops) {
-            const key = redis.key(op.key)
-            switch (op.op) {
-              case "set":
-                if (op.ttlSeconds === undefined) multi.set(key, op.value)
-                else if (op.ttlSeconds > 0) multi.set(key, op.value, { expiration: { type: "PX", value: Math.max(1, Math.round(op.ttlSeconds * 1000)) } })
-                else multi.del(key) // already expired: what a reader would see anyway
-                break
-              case "delete":
-                multi.del(key)
-                break
-              case "append":
-                multi.xAdd(
-                  key,
-                  "*",
-                  op.fields,
-                  op.maxLength === undefined ? undefined : { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: op.maxLength } }
-                )
-                break
-              case "incrementBy":
-                multi.incrBy(key, op.by)
-                break
-            }
+      const { keys, argument } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerTtl)
+      const conflict = yield* redis
+        .run("commit", async (client) => {
+          try {
+            return (await client.evalSha(sha, { keys, arguments: [argument] })) as string
+          } catch (error) {
+            if (!String(error).includes("NOSCRIPT")) throw error
+            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: [argument] })) as string
           }
-          for (const event of events) multi.xAdd(outbox, "*", encodeOutboxEvent(event))
-          for (const marker of markers) {
-            multi.set(redis.key(processedKey(marker.group, marker.eventId)), "1", { expiration: { type: "EX", value: markerTtl } })
-          }
-          return multi.exec()
         })
         .pipe(Effect.mapError(toStoreUnavailable))
+      if (conflict !== "") return yield* new WriteConflict({ key: conflict.slice(redis.keyPrefix.length) })
     })
 
     return StateStore.of({
@@ -117,5 +98,5 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
   })
 
 /** StateStore over the RedisConnection in context. */
-export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, never, RedisConnection> =>
+export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
   Layer.effect(StateStore, makeRedisStateStore(options))

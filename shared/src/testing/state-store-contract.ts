@@ -293,6 +293,64 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
       )
   },
   {
+    name: "a commit whose preconditions hold applies; one whose preconditions fail applies nothing and says which key",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const outbox = yield* OutboxReader
+            const k = h.name("expect")
+            const group = h.name("group")
+            yield* store.commit({ expect: [{ key: `${k}:version`, value: undefined }], ops: [{ op: "set", key: `${k}:version`, value: "1" }] })
+            assertEqual(yield* store.get(`${k}:version`), "1", "applied when the key was absent as expected")
+            const refused = yield* Effect.flip(
+              store.commit({
+                expect: [{ key: `${k}:version`, value: "0" }],
+                ops: [{ op: "set", key: `${k}:version`, value: "2" }, { op: "incrementBy", key: `${k}:count`, by: 1 }],
+                events: [event("t", "a", 1)],
+                processed: [{ group, eventId: "e1" }]
+              })
+            )
+            assertEqual(refused._tag, "WriteConflict", "conflict error")
+            assertEqual((refused as { key?: string }).key, `${k}:version`, "names the key")
+            assertEqual(yield* store.getMany([`${k}:version`, `${k}:count`]), ["1", undefined], "no state applied")
+            assertEqual([...(yield* outbox.pending(10))], [], "no outbox entry")
+            assertEqual([...(yield* store.processed(group, ["e1"]))], [], "no marker")
+            const absent = yield* Effect.flip(store.commit({ expect: [{ key: `${k}:version`, value: undefined }], ops: [{ op: "delete", key: `${k}:version` }] }))
+            assertEqual(absent._tag, "WriteConflict", "expecting absence of a present key conflicts")
+            yield* store.commit({ expect: [{ key: `${k}:version`, value: "1" }], ops: [{ op: "set", key: `${k}:version`, value: "2" }] })
+            assertEqual(yield* store.get(`${k}:version`), "2", "applied when the value matched")
+          })
+        )
+      )
+  },
+  {
+    name: "concurrent read-modify-write commits with a precondition never lose an update",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const k = h.name("race")
+            let conflicts = 0
+            const bump = Effect.gen(function* () {
+              while (true) {
+                const current = yield* store.get(k)
+                const next = String(Number(current ?? "0") + 1)
+                const result = yield* Effect.result(store.commit({ expect: [{ key: k, value: current }], ops: [{ op: "set", key: k, value: next }] }))
+                if (result._tag === "Success") return
+                if (result.failure._tag !== "WriteConflict") return yield* Effect.fail(result.failure)
+                conflicts++
+              }
+            })
+            yield* Effect.forEach(Array.from({ length: 50 }, () => bump), (b) => b, { concurrency: "unbounded", discard: true })
+            assertEqual(yield* store.get(k), "50", `every update kept (${conflicts} conflicts retried)`)
+          })
+        )
+      )
+  },
+  {
     name: "acknowledge removes exactly the acknowledged entries; a new reader after a crash sees the rest",
     run: async (h) => {
       const name = h.name("outbox")
