@@ -13,6 +13,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AppModule, AppRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
+import { idempotency } from "./idempotency.ts"
 import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { infraLayer } from "./infra-layer.ts"
 
@@ -80,6 +81,7 @@ export const createApp = async (options: AppOptions): Promise<App> => {
 
   const http = new Hono()
   http.use(httpTelemetry({ runtime }))
+  http.use(idempotency(runtime))
   http.route("/", healthRoutes(runtime, checks))
   http.get("/metrics", async (c) => {
     const lag = await runtime.runPromise(

@@ -1,0 +1,94 @@
+// Idempotency-Key: one effect and the same answer for a retried POST; conflicts and reuse refused.
+import { afterAll, describe, expect, test } from "bun:test"
+import { Layer, ManagedRuntime } from "effect"
+import { Hono } from "hono"
+import { layerEventBus, layerStateStore } from "@kasa/adapter-memory"
+import { idempotency, type AppRuntime } from "@kasa/app-platform"
+
+const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(), layerStateStore())) as unknown as AppRuntime
+afterAll(() => runtime.dispose())
+
+let effects = 0
+let gate: Promise<void> = Promise.resolve()
+const app = new Hono()
+app.use(idempotency(runtime))
+app.post("/things", async (c) => {
+  await gate
+  effects++
+  return c.json({ id: effects }, 201, { "x-session-id": "sess_issued" })
+})
+app.post("/fails", (c) => {
+  effects++
+  return c.json({ oops: true }, 500)
+})
+
+const post = (path: string, body: unknown, key?: string, session = "sess_a") =>
+  app.request(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", "x-session-id": session, ...(key === undefined ? {} : { "idempotency-key": key }) }
+  })
+
+describe("Idempotency-Key", () => {
+  test("the same key returns the same answer and does the work once", async () => {
+    effects = 0
+    const first = await post("/things", { a: 1 }, "k1")
+    const second = await post("/things", { a: 1 }, "k1")
+    expect(first.status).toBe(201)
+    expect(second.status).toBe(201)
+    expect(await second.json()).toEqual(await first.json())
+    expect(second.headers.get("x-session-id")).toBe("sess_issued")
+    expect(second.headers.get("idempotent-replayed")).toBe("true")
+    expect(effects).toBe(1)
+  })
+
+  test("without a key every request does the work", async () => {
+    effects = 0
+    await post("/things", { a: 1 })
+    await post("/things", { a: 1 })
+    expect(effects).toBe(2)
+  })
+
+  test("keys are scoped by session", async () => {
+    effects = 0
+    await post("/things", { a: 1 }, "shared-key", "sess_x")
+    await post("/things", { a: 1 }, "shared-key", "sess_y")
+    expect(effects).toBe(2)
+  })
+
+  test("the same key with a different body is a 422 and does nothing", async () => {
+    effects = 0
+    await post("/things", { a: 1 }, "k2")
+    const reused = await post("/things", { a: 2 }, "k2")
+    expect(reused.status).toBe(422)
+    expect(reused.headers.get("content-type")).toContain("application/problem+json")
+    expect(((await reused.json()) as { code: string }).code).toBe("idempotency_key_reused")
+    expect(effects).toBe(1)
+  })
+
+  test("a concurrent request with the same key gets 409 while the first runs", async () => {
+    effects = 0
+    let release!: () => void
+    gate = new Promise((resolve) => (release = resolve))
+    const first = post("/things", { a: 1 }, "k3")
+    const deadline = Date.now() + 5_000
+    let second = await post("/things", { a: 1 }, "k3")
+    while (second.status !== 409 && Date.now() < deadline) second = await post("/things", { a: 1 }, "k3")
+    expect(second.status).toBe(409)
+    release()
+    expect((await first).status).toBe(201)
+    gate = Promise.resolve()
+    expect(effects).toBe(1)
+  })
+
+  test("a 5xx is not kept: the retry runs again", async () => {
+    effects = 0
+    await post("/fails", {}, "k4")
+    await post("/fails", {}, "k4")
+    expect(effects).toBe(2)
+  })
+
+  test("an empty or oversized key is a 400", async () => {
+    expect((await post("/things", {}, "x".repeat(256))).status).toBe(400)
+  })
+})
