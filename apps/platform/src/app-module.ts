@@ -1,25 +1,38 @@
 /**
- * What a context's app contributes to a process: its routes, its OpenAPI paths, its consumers. The
- * stand-alone app mounts one module; `apps/shop` mounts them all in one process (embedded).
+ * What a context's app contributes to a process: its own adapters (a Layer over the platform's ports
+ * and InfraHandles), its routes, its OpenAPI paths, its consumers. The stand-alone app mounts one
+ * module; `apps/shop` mounts them all in one process (embedded).
  */
-import type { Effect, ManagedRuntime, Scope } from "effect"
+import type { Effect, Layer, ManagedRuntime, Scope } from "effect"
 import type { Hono } from "hono"
 import type { EventBus, EventBusAdmin, EventBusUnavailable, OutboxReader, StateStore, Subscription } from "@kasa/shared"
 import type { OpenApiPaths } from "./docs.ts"
+import type { InfraHandles } from "./infra-handles.ts"
 
-export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader
+export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | InfraHandles
 
-export type AppRuntime = ManagedRuntime.ManagedRuntime<PlatformServices, unknown>
+/** The process's runtime as a module sees it: the platform's services plus its own. */
+export type ModuleRuntime<R> = ManagedRuntime.ManagedRuntime<PlatformServices | R, unknown>
 
-export interface ConsumerSpec {
+export type AppRuntime = ModuleRuntime<never>
+
+export interface ConsumerSpec<R = never> {
   readonly group: string
   readonly topics: ReadonlyArray<string>
-  readonly start: Effect.Effect<Subscription, EventBusUnavailable, Scope.Scope | EventBus | StateStore>
+  readonly start: Effect.Effect<Subscription, EventBusUnavailable, Scope.Scope | EventBus | StateStore | R>
 }
 
-export interface AppModule {
+export interface AppModule<R = never> {
   readonly name: string
-  readonly routes?: (runtime: AppRuntime) => Hono
+  /** The context's own adapters, built once at start over the platform's services. */
+  readonly layer?: Layer.Layer<R, unknown, PlatformServices>
+  readonly routes?: (runtime: ModuleRuntime<R>) => Hono
   readonly openApiPaths?: OpenApiPaths
-  readonly consumers?: ReadonlyArray<ConsumerSpec>
+  readonly consumers?: ReadonlyArray<ConsumerSpec<R>>
+  /** Runs once after start (e.g. seeding stock levels), before the app reports ready. */
+  readonly onStart?: Effect.Effect<void, unknown, PlatformServices | R>
 }
+
+/** Any module, for lists of heterogeneous modules. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAppModule = AppModule<any>

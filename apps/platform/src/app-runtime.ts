@@ -10,7 +10,7 @@ import { EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscr
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
-import type { AppModule, AppRuntime, PlatformServices } from "./app-module.ts"
+import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { idempotency } from "./idempotency.ts"
@@ -19,7 +19,7 @@ import { infraLayer } from "./infra-layer.ts"
 
 export interface AppOptions {
   readonly name: string
-  readonly modules: ReadonlyArray<AppModule>
+  readonly modules: ReadonlyArray<AnyAppModule>
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Embedded only: share one broker and state between several apps in one process (tests). */
   readonly broker?: MemoryBroker
@@ -30,12 +30,15 @@ export interface AppOptions {
   readonly log?: (line: string) => void
   /** Rename topics (tests give each run its own suffix). */
   readonly topicName?: (name: string) => string
+  /** Distributed only: prefix of every Redis key (tests isolate runs with it). */
+  readonly keyPrefix?: string
 }
 
 export interface App {
   readonly config: InfraConfig
   readonly http: Hono
-  readonly runtime: AppRuntime
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly runtime: ModuleRuntime<any>
   readonly subscriptions: ReadonlyArray<Subscription>
   readonly stop: () => Promise<void>
 }
@@ -45,12 +48,16 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   if (!loaded.ok) throw loaded.error
   const config = loaded.config
 
+  const infra = infraLayer(config, {
+    appName: options.name,
+    ...(options.broker === undefined ? {} : { broker: options.broker }),
+    ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix })
+  })
+  const moduleLayers = options.modules.flatMap((module) => (module.layer === undefined ? [] : [module.layer]))
+  const withModules = moduleLayers.length === 0 ? infra : Layer.provideMerge(Layer.mergeAll(...(moduleLayers as [Layer.Layer<unknown, unknown, PlatformServices>])), infra)
   const layer = Layer.mergeAll(
-    infraLayer(config, {
-      appName: options.name,
-      ...(options.broker === undefined ? {} : { broker: options.broker }),
-      ...(options.state === undefined ? {} : { state: options.state })
-    }),
+    withModules,
     layerTracing({
       serviceName: config.serviceName,
       ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
@@ -58,7 +65,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     }),
     layerJsonLogging({ fields: { service: config.serviceName }, ...(options.log === undefined ? {} : { write: options.log }) })
   )
-  const runtime = ManagedRuntime.make(layer) as unknown as AppRuntime
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const runtime = ManagedRuntime.make(layer as Layer.Layer<any, unknown>) as ModuleRuntime<any>
 
   const rename = options.topicName ?? ((name: string) => name)
   await runtime.runPromise(
@@ -68,6 +76,7 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     })
   )
 
+  for (const module of options.modules) if (module.onStart !== undefined) await runtime.runPromise(module.onStart)
   const relay = runtime.runFork(runRelay())
   const consumerScope = await runtime.runPromise(Scope.make())
   const consumers = options.modules.flatMap((module) => module.consumers ?? [])

@@ -1,25 +1,38 @@
 /**
  * Adapters by mode, chosen once at start: embedded gets the in-memory bus and store; distributed gets
- * Kafka and Redis. Everything above this line of code sees only the ports.
+ * Kafka and Redis. Everything above this sees only the ports, plus InfraHandles for the contexts'
+ * own adapters.
  */
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedisConnection, layerStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
 import type { InfraConfig } from "./infra-config.ts"
+import { InfraHandles } from "./infra-handles.ts"
 
 export interface InfraOptions {
   /** Names this app's outbox stream and Kafka client. */
   readonly appName: string
-  /** Embedded mode only: share a broker and state between apps mounted in one process. */
+  /** Embedded only: share a broker and state between apps mounted in one process. */
   readonly broker?: MemoryBroker
   readonly state?: MemoryStateData
+  /** Distributed only: prefix of every Redis key (tests isolate runs with it). */
+  readonly keyPrefix?: string
 }
 
-export const infraLayer = (config: InfraConfig, options: InfraOptions) =>
-  config.kafkaBrokers === undefined || config.redisUrl === undefined
-    ? Layer.mergeAll(layerEventBus(options.broker ?? new MemoryBroker()), layerStateStore(options.state ?? new MemoryStateData()))
-    : Layer.mergeAll(
-        layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
-        layerRedisStateStore({ url: config.redisUrl, keyPrefix: "", outboxName: options.appName })
-      )
+export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
+  if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
+    const memory = options.state ?? new MemoryStateData()
+    return Layer.mergeAll(
+      layerEventBus(options.broker ?? new MemoryBroker()),
+      layerStateStore(memory),
+      Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
+    )
+  }
+  const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
+  return Layer.mergeAll(
+    layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
+    layerStateStoreAndOutbox({ outboxName: options.appName }),
+    Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
+  ).pipe(Layer.provide(redis))
+}

@@ -1,0 +1,48 @@
+/**
+ * problem+json at the HTTP edge: one way to answer an error, and one way to read a JSON body against
+ * a Schema so that malformed JSON is a 400 and a body of the wrong shape is a 400 listing the failing
+ * fields. Contexts' tagged errors are mapped to statuses by each app's own table.
+ */
+import { Schema } from "effect"
+import type { Context } from "hono"
+import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "@kasa/shared"
+
+export const problemResponse = (p: Problem): Response =>
+  new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": PROBLEM_CONTENT_TYPE } })
+
+export const validationProblem = (errors: ReadonlyArray<FieldProblem>, status = 400): Problem =>
+  problem(status, "validation_failed", "The request is not valid", { detail: errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors })
+
+/** Issues of a Standard Schema validation as field problems (`lines.0.quantity`, or `body` for the root). */
+export const fieldProblems = (issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }>): ReadonlyArray<FieldProblem> =>
+  issues.map((issue) => ({
+    field: issue.path === undefined || issue.path.length === 0 ? "body" : issue.path.map((part) => String(typeof part === "object" ? part.key : part)).join("."),
+    message: issue.message
+  }))
+
+/** A value checked against a Schema: the decoded value, or the field problems. */
+export const validate = <S extends Schema.ConstraintDecoder<unknown>>(
+  schema: S,
+  input: unknown
+): { readonly ok: true; readonly value: S["Type"] } | { readonly ok: false; readonly errors: ReadonlyArray<FieldProblem> } => {
+  const result = Schema.toStandardSchemaV1(schema)["~standard"].validate(input)
+  if (result instanceof Promise) throw new Error("validate: asynchronous schemas are not supported at the edge")
+  return result.issues === undefined
+    ? { ok: true, value: (result as { value: S["Type"] }).value }
+    : { ok: false, errors: fieldProblems(result.issues) }
+}
+
+/** The request's JSON body decoded by `schema`, or the problem response to send instead. */
+export const readJson = async <S extends Schema.ConstraintDecoder<unknown>>(
+  c: Context,
+  schema: S
+): Promise<{ readonly ok: true; readonly value: S["Type"] } | { readonly ok: false; readonly response: Response }> => {
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch {
+    return { ok: false, response: problemResponse(problem(400, "malformed_json", "The request body is not valid JSON", { errors: [{ field: "body", message: "not valid JSON" }] })) }
+  }
+  const checked = validate(schema, body)
+  return checked.ok ? checked : { ok: false, response: problemResponse(validationProblem(checked.errors)) }
+}
