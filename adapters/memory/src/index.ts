@@ -2,3 +2,4 @@
 export * from "./memory-broker.ts"
 export * from "./memory-event-bus.ts"
 export * from "./memory-state-store.ts"
+export * from "./memory-stock-reservations.ts"

@@ -13,6 +13,7 @@ export * from "./outbox-stream.ts"
 export * from "./redis-connection.ts"
 export * from "./redis-outbox-reader.ts"
 export * from "./redis-state-store.ts"
+export * from "./redis-stock-reservations.ts"
 
 export type RedisStateStoreLayerOptions = RedisConnectionOptions & RedisStateStoreOptions
 

@@ -52,12 +52,9 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     appName: options.name,
     ...(options.broker === undefined ? {} : { broker: options.broker }),
     ...(options.state === undefined ? {} : { state: options.state }),
-    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix })
+    keyPrefix: options.keyPrefix ?? config.redisKeyPrefix
   })
-  const moduleLayers = options.modules.flatMap((module) => (module.layer === undefined ? [] : [module.layer]))
-  const withModules = moduleLayers.length === 0 ? infra : Layer.provideMerge(Layer.mergeAll(...(moduleLayers as [Layer.Layer<unknown, unknown, PlatformServices>])), infra)
-  const layer = Layer.mergeAll(
-    withModules,
+  const telemetry = Layer.mergeAll(
     layerTracing({
       serviceName: config.serviceName,
       ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
@@ -65,6 +62,11 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     }),
     layerJsonLogging({ fields: { service: config.serviceName }, ...(options.log === undefined ? {} : { write: options.log }) })
   )
+  // Adapters and modules are built with the tracer and logger in place, so their background fibers log and trace too.
+  const base = Layer.provideMerge(infra, telemetry)
+  const moduleLayers = options.modules.flatMap((module) => (module.layer === undefined ? [] : [module.layer]))
+  const layer =
+    moduleLayers.length === 0 ? base : Layer.provideMerge(Layer.mergeAll(...(moduleLayers as [Layer.Layer<unknown, unknown, PlatformServices>])), base)
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const runtime = ManagedRuntime.make(layer as Layer.Layer<any, unknown>) as ModuleRuntime<any>
 

@@ -10,6 +10,7 @@ export const infraSpec = {
   port: withDefault(integer("PORT", 0, 65_535), 3000),
   kafkaBrokers: optional(list("KAFKA_BROKERS")),
   redisUrl: optional(url("REDIS_URL")),
+  redisKeyPrefix: withDefault(string("REDIS_KEY_PREFIX"), ""),
   otlpEndpoint: optional(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),

@@ -1,7 +1,8 @@
 /**
- * The contexts mounted in the one-process shop. Each context's app exports its module; the shop
- * lists them here. (No context has landed yet: the shop serves the platform routes only.)
+ * The contexts mounted in the one-process shop. Each context's app exports its module; the shop lists
+ * them here, so embedded mode runs exactly the code each stand-alone app runs.
  */
 import type { AnyAppModule } from "@kasa/app-platform"
+import { catalogModule } from "@kasa/app-catalog"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = []
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule()]

@@ -42,6 +42,16 @@ describe("shop, embedded, in process", async () => {
     expect(spec.openapi).toBe("3.1.0")
   })
 
+  test("mounts the catalog: products and their OpenAPI paths", async () => {
+    const response = await app.http.request("/catalog/products?category=tv")
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { products: Array<{ category: string }> }
+    expect(body.products.length).toBeGreaterThan(0)
+    expect(body.products.every((p) => p.category === "tv")).toBe(true)
+    const spec = (await (await app.http.request("/openapi.json")).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(spec.paths)).toContain("/catalog/products")
+  })
+
   test("every response carries X-Correlation-Id", async () => {
     const response = await app.http.request("/health/live", { headers: { "X-Correlation-Id": "corr_shop_1" } })
     expect(response.headers.get("x-correlation-id")).toBe("corr_shop_1")
