@@ -5,7 +5,7 @@
  */
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
-import { startApp } from "../apps/shop/test/process.ts"
+import { startApp } from "../test/process.ts"
 
 const root = new URL("..", import.meta.url).pathname
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)

@@ -57,6 +57,13 @@ export const list = (name: string): Variable<ReadonlyArray<string>> => ({
   expected: "a comma-separated list"
 })
 
+export const oneOf = <const A extends string>(name: string, values: ReadonlyArray<A>): Variable<A> => ({
+  name,
+  required: true,
+  parse: (raw) => (values.includes(raw as A) ? (raw as A) : undefined),
+  expected: `one of ${values.join(", ")}`
+})
+
 export const optional = <A>(variable: Variable<A>): Variable<A | undefined> => ({ ...variable, required: false })
 
 export const withDefault = <A>(variable: Variable<A>, fallback: A): Variable<A> => ({ ...variable, required: false, fallback })

@@ -11,7 +11,7 @@ import { createClient } from "redis"
 import { type Product, StockKeys, StockReservations } from "@kasa/catalog"
 import { layerRedisConnection, layerRedisStockReservations, outboxStreamKey } from "@kasa/adapter-redis"
 import { runId, testKafka, testRedis } from "../../../test/infra.ts"
-import { spawnApp, startApp } from "../../shop/test/process.ts"
+import { spawnApp, startApp } from "../../../test/process.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), "kasa-catalog-process-"))

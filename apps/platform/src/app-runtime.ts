@@ -79,7 +79,7 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   )
 
   for (const module of options.modules) if (module.onStart !== undefined) await runtime.runPromise(module.onStart)
-  const relay = runtime.runFork(runRelay())
+  const relay = config.outboxRelay === "on" ? runtime.runFork(runRelay()) : undefined
   const consumerScope = await runtime.runPromise(Scope.make())
   const consumers = options.modules.flatMap((module) => module.consumers ?? [])
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
@@ -114,8 +114,10 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const stop = () =>
     (stopped ??= (async () => {
       await runtime.runPromise(Scope.close(consumerScope, Exit.void))
-      await runtime.runPromise(Fiber.interrupt(relay))
-      await runtime.runPromise(Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 })))
+      if (relay !== undefined) {
+        await runtime.runPromise(Fiber.interrupt(relay))
+        await runtime.runPromise(Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 })))
+      }
       await runtime.dispose()
     })())
 

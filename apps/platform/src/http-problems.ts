@@ -20,12 +20,20 @@ export const fieldProblems = (issues: ReadonlyArray<{ readonly message: string; 
     message: issue.message
   }))
 
+/** Built once per Schema: converting on every request costs more than the validation itself. */
+const standardSchemas = new WeakMap<object, ReturnType<typeof Schema.toStandardSchemaV1>>()
+
 /** A value checked against a Schema: the decoded value, or the field problems. */
 export const validate = <S extends Schema.ConstraintDecoder<unknown>>(
   schema: S,
   input: unknown
 ): { readonly ok: true; readonly value: S["Type"] } | { readonly ok: false; readonly errors: ReadonlyArray<FieldProblem> } => {
-  const result = Schema.toStandardSchemaV1(schema)["~standard"].validate(input)
+  let standard = standardSchemas.get(schema)
+  if (standard === undefined) {
+    standard = Schema.toStandardSchemaV1(schema)
+    standardSchemas.set(schema, standard)
+  }
+  const result = standard["~standard"].validate(input)
   if (result instanceof Promise) throw new Error("validate: asynchronous schemas are not supported at the edge")
   return result.issues === undefined
     ? { ok: true, value: (result as { value: S["Type"] }).value }

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
+import { isSessionId, PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
 import type { AppRuntime } from "./app-module.ts"
 
 export const IDEMPOTENCY_HEADER = "idempotency-key"
@@ -32,7 +32,10 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
   if (key.length === 0 || key.length > 255) {
     return problemResponse(400, "invalid_idempotency_key", "Invalid Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
   }
-  const scope = c.req.header("x-session-id") ?? "anonymous"
+  // Keys are scoped by session; without a session there is nothing safe to scope by (a shared scope
+  // would replay one client's response, and its session, to another), so the request just runs.
+  const scope = c.req.header("x-session-id")
+  if (scope === undefined || !isSessionId(scope)) return next()
   const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
   const fingerprint = digest(await c.req.raw.clone().text())
 

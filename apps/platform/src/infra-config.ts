@@ -4,7 +4,7 @@
  * one but not the other it refuses to start, naming the missing variable, rather than half-distribute.
  */
 import { ConfigError, loadConfig, type ConfigOf } from "@kasa/shared"
-import { integer, list, optional, string, url, withDefault } from "@kasa/shared/config"
+import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
   port: withDefault(integer("PORT", 0, 65_535), 3000),
@@ -15,6 +15,8 @@ export const infraSpec = {
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),
   adminToken: optional(string("ADMIN_TOKEN")),
+  /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
+  outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa")
 }
 

@@ -4,6 +4,11 @@ import { Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { layerEventBus, layerStateStore } from "@kasa/adapter-memory"
 import { idempotency, type AppRuntime } from "@kasa/app-platform"
+import { newSessionId } from "@kasa/shared"
+
+const sessionA = newSessionId()
+const sessionX = newSessionId()
+const sessionY = newSessionId()
 
 const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(), layerStateStore())) as unknown as AppRuntime
 afterAll(() => runtime.dispose())
@@ -22,11 +27,11 @@ app.post("/fails", (c) => {
   return c.json({ oops: true }, 500)
 })
 
-const post = (path: string, body: unknown, key?: string, session = "sess_a") =>
+const post = (path: string, body: unknown, key?: string, session: string | undefined = sessionA) =>
   app.request(path, {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-session-id": session, ...(key === undefined ? {} : { "idempotency-key": key }) }
+    headers: { "content-type": "application/json", ...(session === undefined ? {} : { "x-session-id": session }), ...(key === undefined ? {} : { "idempotency-key": key }) }
   })
 
 describe("Idempotency-Key", () => {
@@ -51,8 +56,17 @@ describe("Idempotency-Key", () => {
 
   test("keys are scoped by session", async () => {
     effects = 0
-    await post("/things", { a: 1 }, "shared-key", "sess_x")
-    await post("/things", { a: 1 }, "shared-key", "sess_y")
+    await post("/things", { a: 1 }, "shared-key", sessionX)
+    await post("/things", { a: 1 }, "shared-key", sessionY)
+    expect(effects).toBe(2)
+  })
+
+  test("without a valid session there is no scope to keep a key in: every request runs, nothing is replayed", async () => {
+    effects = 0
+    const first = await post("/things", { a: 1 }, "k-anon", undefined)
+    const second = await post("/things", { a: 1 }, "k-anon", "sess_short")
+    expect(first.headers.get("idempotent-replayed")).toBeNull()
+    expect(second.headers.get("idempotent-replayed")).toBeNull()
     expect(effects).toBe(2)
   })
 

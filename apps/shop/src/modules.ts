@@ -3,6 +3,7 @@
  * them here, so embedded mode runs exactly the code each stand-alone app runs.
  */
 import type { AnyAppModule } from "@kasa/app-platform"
+import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule()]

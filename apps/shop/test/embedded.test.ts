@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { createApp } from "@kasa/app-platform"
 import { shopModules } from "../src/modules.ts"
-import { spawnApp, startApp } from "./process.ts"
+import { spawnApp, startApp } from "../../../test/process.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -21,7 +21,7 @@ describe("shop, embedded, in process", async () => {
     expect(ready.status).toBe(200)
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
     expect(body.status).toBe("ready")
-    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)"])
+    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer"])
   })
 
   test("/metrics is Prometheus text with HTTP latency", async () => {
@@ -50,6 +50,20 @@ describe("shop, embedded, in process", async () => {
     expect(body.products.every((p) => p.category === "tv")).toBe(true)
     const spec = (await (await app.http.request("/openapi.json")).json()) as { paths: Record<string, unknown> }
     expect(Object.keys(spec.paths)).toContain("/catalog/products")
+  })
+
+  test("mounts the cart: an item added is priced from the catalog", async () => {
+    const products = (await (await app.http.request("/catalog/products?category=tv")).json()) as { products: Array<{ offer_id: string; price: number }> }
+    const tv = products.products[0]!
+    const added = await app.http.request("/cart/items", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ offer_id: tv.offer_id, quantity: 2, type: "offer", price: 1 })
+    })
+    expect(added.status).toBe(201)
+    const session = added.headers.get("x-session-id")!
+    const cart = (await (await app.http.request("/cart", { headers: { "x-session-id": session } })).json()) as { cart_total: number; item_count: number }
+    expect(cart).toMatchObject({ cart_total: tv.price * 2, item_count: 2 })
   })
 
   test("every response carries X-Correlation-Id", async () => {

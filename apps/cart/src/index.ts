@@ -1,0 +1,8 @@
+/** @kasa/app-cart: the cart's module (routes, adapters, consumer) for its own app and for the shop. */
+export * from "./catalog-offers.ts"
+export * from "./errors-to-http.ts"
+export * from "./module.ts"
+export * from "./openapi.ts"
+export * from "./routes.ts"
+export * from "./service-pricing.ts"
+export * from "./session.ts"

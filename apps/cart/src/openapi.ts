@@ -1,0 +1,112 @@
+/**
+ * The cart's OpenAPI 3.1 paths, generated from the same Schemas the routes decode with and the
+ * context answers with (`CartView`), so the document cannot drift from the code. Schemas are
+ * inlined: a module contributes paths only, not shared components.
+ */
+import { Schema } from "effect"
+import { CartView } from "@kasa/cart"
+import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
+import { SESSION_HEADER, USER_HEADER } from "./session.ts"
+
+const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
+
+const cart = jsonSchema(CartView)
+
+const problemSchema = {
+  type: "object",
+  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    code: { type: "string" },
+    detail: { type: "string" },
+    errors: {
+      type: "array",
+      items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] }
+    }
+  },
+  required: ["type", "title", "status", "code"]
+}
+
+const sessionHeader = {
+  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
+  description: "The checkout session; issued when the request has none (or a malformed one)"
+}
+
+const parameters = [
+  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
+  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
+]
+
+const itemId = { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of this session's cart" }
+
+const cartResponse = (description: string) => ({
+  description,
+  headers: { [SESSION_HEADER]: sessionHeader },
+  content: { "application/json": { schema: cart } }
+})
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: problemSchema } } })
+
+const common = {
+  "409": problemResponse("The cart kept changing under the request; nothing was applied"),
+  "503": problemResponse("The cart store is not answering")
+}
+
+const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
+
+export const cartOpenApiPaths = {
+  "/cart": {
+    get: {
+      tags: ["cart"],
+      summary: "The session's cart",
+      parameters,
+      responses: { "200": cartResponse("The cart (empty at version 0 for a new session)"), "503": common["503"] }
+    },
+    delete: {
+      tags: ["cart"],
+      summary: "Empty the cart",
+      parameters,
+      responses: { "200": cartResponse("The cleared cart"), ...common }
+    }
+  },
+  "/cart/items": {
+    post: {
+      tags: ["cart"],
+      summary: "Add an offer, warranty, accessory or service (priced server side)",
+      parameters: [
+        ...parameters,
+        { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Retries with the same key (and X-Session-Id) add once" }
+      ],
+      requestBody: jsonBody(AddItemBody),
+      responses: {
+        "201": cartResponse("The cart with the item added"),
+        "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session"),
+        "404": problemResponse("No such offer, or no such parent line in this cart"),
+        "422": problemResponse("A rule forbids it: too many lines, too many units, a warranty or service the parent line does not allow, another currency, services not available"),
+        ...common
+      }
+    }
+  },
+  "/cart/items/{item_id}": {
+    patch: {
+      tags: ["cart"],
+      summary: "Change a line's quantity",
+      parameters: [...parameters, itemId],
+      requestBody: jsonBody(ChangeQuantityBody),
+      responses: {
+        "200": cartResponse("The cart with the new quantity"),
+        "400": problemResponse("Malformed JSON or a quantity outside 1..99"),
+        "404": problemResponse("No such line in this cart"),
+        ...common
+      }
+    },
+    delete: {
+      tags: ["cart"],
+      summary: "Remove a line, with the warranty and service lines attached to it",
+      parameters: [...parameters, itemId],
+      responses: { "200": cartResponse("The cart without the line"), "404": problemResponse("No such line in this cart"), ...common }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The cart's HTTP API (SPEC §4.2) as a Hono app over the process runtime. Handlers are thin: who is
+ * asking (session.ts), the body checked against its Schema (400 naming the field; a price or any
+ * other unknown field is ignored), one use case run under the request's span (`inRequest`), and the
+ * cart body or the problem from the one error table. Every mutating endpoint answers with the same
+ * cart body as `GET /cart`.
+ */
+import { Effect, Schema } from "effect"
+import { Hono, type Context } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { problem } from "@kasa/shared"
+import { addItem, changeItemQuantity, clearCart, type CartError, type CartStore, type CartView, getCart, LineType, type OfferLookup, Quantity, removeItem, type ServicePricing } from "@kasa/cart"
+import { type ModuleRuntime, problemResponse, readJson } from "@kasa/app-platform"
+import { inRequest } from "@kasa/adapter-telemetry"
+import { cartProblem } from "./errors-to-http.ts"
+import { type CartEnv, identify, requester } from "./session.ts"
+
+export type CartServices = CartStore | OfferLookup | ServicePricing
+
+const Id = Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
+
+export const AddItemBody = Schema.Struct({
+  offer_id: Id.annotate({ description: "The catalog offer, or the service id for type service" }),
+  quantity: Quantity.annotate({ description: "Units to add, 1..99 (merged into an existing line of the same offer, type and parent)" }),
+  type: LineType.annotate({ description: "offer: a product on its own; warranty, service: attached to a line; accessory: optionally attached" }),
+  parent_item_id: Schema.optionalKey(Schema.NullOr(Id).annotate({ description: "The line a warranty, service or accessory is attached to" }))
+})
+
+export const ChangeQuantityBody = Schema.Struct({
+  quantity: Quantity.annotate({ description: "The line's new quantity, 1..99" })
+})
+
+/** Bodies are a few dozen bytes; anything near this is not a cart request. */
+export const MAX_BODY_BYTES = 16 * 1024
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
+})
+
+export const cartRoutes = (runtime: ModuleRuntime<CartServices>): Hono => {
+  const respond = (c: Context<CartEnv>, status: 200 | 201, effect: Effect.Effect<CartView, CartError, CartServices>): Promise<Response> =>
+    runtime.runPromise(
+      inRequest(c, effect).pipe(
+        Effect.match({
+          onFailure: (error) => problemResponse(cartProblem(error)),
+          onSuccess: (view) => c.json(view, status)
+        })
+      )
+    )
+
+  const app = new Hono<CartEnv>()
+  // `/cart/*` matches `/cart` itself too: one pass of `identify` per request.
+  app.use("/cart/*", identify)
+
+  app.get("/cart", (c) => respond(c, 200, getCart(c.get("sessionId"))))
+
+  app.post("/cart/items", limitBody, async (c) => {
+    const body = await readJson(c, AddItemBody)
+    if (!body.ok) return body.response
+    const { offer_id, quantity, type, parent_item_id } = body.value
+    return respond(c, 201, addItem(requester(c), { offer_id, quantity, type, parent_item_id: parent_item_id ?? null }))
+  })
+
+  app.patch("/cart/items/:item_id", limitBody, async (c) => {
+    const body = await readJson(c, ChangeQuantityBody)
+    if (!body.ok) return body.response
+    return respond(c, 200, changeItemQuantity(requester(c), c.req.param("item_id"), body.value.quantity))
+  })
+
+  app.delete("/cart/items/:item_id", (c) => respond(c, 200, removeItem(requester(c), c.req.param("item_id"))))
+
+  app.delete("/cart", (c) => respond(c, 200, clearCart(requester(c))))
+
+  // Mounted into an untyped Hono (routes are copied, not nested) so any app can mount it.
+  return new Hono().route("/", app)
+}

@@ -1,0 +1,83 @@
+// Starting the cart: with the catalog's shipped data file by default, with the file CATALOG_DATA_FILE
+// names, refusing to start on a missing or invalid file (naming it and the problem), and as a
+// process started the way a user starts it.
+import { describe, expect, test } from "bun:test"
+import { readFile } from "node:fs/promises"
+import { fileURLToPath } from "node:url"
+import { createApp } from "@kasa/app-platform"
+import { defaultCatalogFile } from "@kasa/catalog"
+import { newSessionId } from "@kasa/shared"
+import { startApp } from "../../../test/process.ts"
+import { cartModule } from "../src/module.ts"
+import { call, fixtureProducts, startCartApp, writeCatalogFile } from "./fixtures.ts"
+
+const entry = new URL("../src/main.ts", import.meta.url).pathname
+
+/** The first product of the shipped file that can be added on its own. */
+const shippedProduct = async () => {
+  const file = JSON.parse(await readFile(fileURLToPath(defaultCatalogFile), "utf8")) as { products: Array<{ offer_id: string; category: string; price: number }> }
+  return file.products.find((p) => p.category !== "warranty")!
+}
+
+describe("cart module start", () => {
+  test("by default it serves the offers of the catalog's shipped data file, at their prices", async () => {
+    const product = await shippedProduct()
+    const t = await startCartApp({ env: {} })
+    try {
+      const response = await call(t, "POST", "/cart/items", { session: newSessionId(), body: { offer_id: product.offer_id, quantity: 1, type: "offer" } })
+      expect(response.status).toBe(201)
+      expect(await response.json()).toMatchObject({ items: [{ offer_id: product.offer_id, unit_price: product.price }] })
+    } finally {
+      await t.app.stop()
+    }
+  })
+
+  test.each<[string, unknown, string]>([
+    ["not JSON", "{ products: ", "not JSON"],
+    ["not a product list", { items: [] }, 'expected {"products": [...]}'],
+    ["a product with a price that is not an integer", { products: [{ ...fixtureProducts[0]!, price: "12.99" }] }, "price"]
+  ])("a data file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
+    const catalog = await writeCatalogFile(content)
+    try {
+      const started = createApp({ name: "cart", modules: [cartModule({ env: { CATALOG_DATA_FILE: catalog.file } })], env: {}, log: () => {} })
+      const error = (await started.then(
+        (app) => app.stop().then(() => undefined),
+        (e: unknown) => e
+      )) as Error | undefined
+      expect(error?.message).toContain(catalog.file)
+      expect(error?.message).toContain(problem)
+    } finally {
+      await catalog.remove()
+    }
+  })
+
+  test("a data file that does not exist stops the start, naming it", async () => {
+    const missing = "/nonexistent/kasa/products.json"
+    const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: missing })], env: {}, log: () => {} }).then(
+      (app) => app.stop().then(() => undefined),
+      (e: unknown) => e
+    )) as Error | undefined
+    expect(error?.message).toContain(`invalid catalog ${missing}: cannot read the file`)
+  })
+})
+
+describe("cart, as a process", () => {
+  test("its entry point serves the cart embedded and stops on SIGTERM", async () => {
+    const catalog = await writeCatalogFile()
+    const app = await startApp(entry, { CATALOG_DATA_FILE: catalog.file })
+    try {
+      const response = await fetch(`${app.url}/cart/items`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ offer_id: "sofa-3", quantity: 1, type: "offer" })
+      })
+      expect(response.status).toBe(201)
+      expect(response.headers.get("X-Session-Id")).toStartWith("sess_")
+      expect(app.output()).toContain('"mode":"embedded"')
+    } finally {
+      app.process.kill("SIGTERM")
+      await catalog.remove()
+    }
+    expect(await app.process.exited).toBe(0)
+  })
+})

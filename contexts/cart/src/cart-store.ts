@@ -1,0 +1,87 @@
+/**
+ * CartStore over the kernel's StateStore port, so it runs unchanged over memory (embedded) and Redis
+ * (distributed). Keys are SPEC §4.2's: `cart:view:{session_id}` holds the materialized view (the
+ * `GET /cart` body, version included), `cart:events:{session_id}` the stream of the cart's events
+ * (capped), `cart:counter:{session_id}` the item count. A save is one StateStore commit: those keys
+ * plus the envelopes on the outbox (topic cart-events, key = session id), applied only if the view
+ * still holds exactly what was loaded, which is what makes concurrent writers safe.
+ */
+import { Effect, Layer, Result, Schema } from "effect"
+import { type AtomicWrite, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type Cart, emptyCart } from "./domain.ts"
+import { CartUnavailable } from "./errors.ts"
+import { CartStore, type CartWrite } from "./ports.ts"
+import { CartView, fromView, toView } from "./view.ts"
+
+export const CartKeys = {
+  view: (sessionId: string): string => `cart:view:${sessionId}`,
+  events: (sessionId: string): string => `cart:events:${sessionId}`,
+  counter: (sessionId: string): string => `cart:counter:${sessionId}`
+} as const
+
+/** How many recent events `cart:events:{session_id}` keeps (a store may trim lazily, a little later). */
+export const EVENT_STREAM_CAP = 100
+
+const decodeView = Schema.decodeUnknownResult(CartView)
+
+const parseView = (raw: string): Result.Result<Cart, string> => {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch (error) {
+    return Result.fail(`not JSON: ${String(error)}`)
+  }
+  const decoded = decodeView(json)
+  return Result.isSuccess(decoded) ? Result.succeed(fromView(decoded.success)) : Result.fail(String(decoded.failure))
+}
+
+const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
+
+export const toAtomicWrite = (write: CartWrite): AtomicWrite => {
+  const sessionId = write.cart.session_id
+  const view = toView(write.cart)
+  const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: JSON.stringify(view) }]
+  for (const envelope of write.events) {
+    ops.push({
+      op: "append",
+      key: CartKeys.events(sessionId),
+      fields: {
+        event_id: envelope.event_id,
+        event_name: envelope.event_name,
+        cart_version: String(envelope.payload.cart_version),
+        envelope: JSON.stringify(envelope)
+      },
+      maxLength: EVENT_STREAM_CAP
+    })
+  }
+  ops.push({ op: "set", key: CartKeys.counter(sessionId), value: String(view.item_count) })
+  return {
+    expect: [{ key: CartKeys.view(sessionId), value: write.loaded.revision }],
+    ops,
+    events: write.events.map((envelope) => ({ topic: Topics.cart, key: sessionId, envelope }))
+  }
+}
+
+export const makeCartStore = Effect.gen(function* () {
+  const store = yield* StateStore
+  // No spans of its own: the use case's span covers it and the StateStore adapter traces its I/O
+  // (a span costs microseconds on the add-to-cart path, which is kept lean).
+  return CartStore.of({
+    load: Effect.fnUntraced(function* (sessionId: string) {
+      const raw = yield* Effect.mapError(store.get(CartKeys.view(sessionId)), unavailable)
+      if (raw === undefined) return { cart: emptyCart(sessionId), revision: undefined }
+      const parsed = parseView(raw)
+      if (Result.isFailure(parsed)) return yield* new CartUnavailable({ operation: "load", message: `the stored cart is unreadable: ${parsed.failure}` })
+      return { cart: parsed.success, revision: raw }
+    }),
+    save: Effect.fnUntraced(function* (write: CartWrite) {
+      // The events carry the current span's traceparent, so the trace continues across the bus.
+      const atomic = yield* stampTrace(toAtomicWrite(write))
+      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+    }),
+    toAtomicWrite
+  })
+})
+
+/** CartStore over the StateStore in context. */
+export const layerCartStore: Layer.Layer<CartStore, never, StateStore> = Layer.effect(CartStore, makeCartStore)

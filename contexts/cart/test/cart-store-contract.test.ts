@@ -1,0 +1,27 @@
+// The CartStore contract over the in-memory StateStore (the embedded mode). Stores opened on the
+// same outbox name share their data, as two processes over one server would.
+import { describe, test } from "bun:test"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerCartStore } from "@kasa/cart"
+import { cartStoreContract, type CartStoreHarness } from "@kasa/cart/testing"
+import { newSessionId } from "@kasa/shared"
+
+const data = new Map<string, MemoryStateData>()
+let n = 0
+
+const harness: CartStoreHarness = {
+  open: async (outbox) => {
+    const shared = data.get(outbox) ?? new MemoryStateData()
+    data.set(outbox, shared)
+    const state = layerStateStore(shared)
+    const runtime = ManagedRuntime.make(Layer.provideMerge(layerCartStore, state))
+    return { run: (effect) => runtime.runPromise(Effect.scoped(effect)), close: () => runtime.dispose() }
+  },
+  name: (base) => `${base}-${++n}`,
+  sessionId: newSessionId
+}
+
+describe("CartStore contract: memory", () => {
+  for (const c of cartStoreContract) test(c.name, () => c.run(harness), 60_000)
+})
