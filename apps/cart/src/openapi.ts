@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { CartView } from "@kasa/cart"
 import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
-import { SESSION_HEADER, USER_HEADER } from "./session.ts"
+import { SESSION_HEADER, USER_HEADER } from "@kasa/app-platform"
 
 const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
 

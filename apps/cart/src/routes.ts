@@ -1,6 +1,6 @@
 /**
  * The cart's HTTP API (SPEC §4.2) as a Hono app over the process runtime. Handlers are thin: who is
- * asking (session.ts), the body checked against its Schema (400 naming the field; a price or any
+ * asking (the platform's session.ts), the body checked against its Schema (400 naming the field; a price or any
  * other unknown field is ignored), one use case run under the request's span (`inRequest`), and the
  * cart body or the problem from the one error table. Every mutating endpoint answers with the same
  * cart body as `GET /cart`.
@@ -13,7 +13,7 @@ import { addItem, changeItemQuantity, clearCart, type CartError, type CartStore,
 import { type ModuleRuntime, problemResponse, readJson } from "@kasa/app-platform"
 import { inRequest } from "@kasa/adapter-telemetry"
 import { cartProblem } from "./errors-to-http.ts"
-import { type CartEnv, identify, requester } from "./session.ts"
+import { identify, requester, type SessionEnv } from "@kasa/app-platform"
 
 export type CartServices = CartStore | OfferLookup | ServicePricing
 
@@ -39,7 +39,7 @@ const limitBody = bodyLimit({
 })
 
 export const cartRoutes = (runtime: ModuleRuntime<CartServices>): Hono => {
-  const respond = (c: Context<CartEnv>, status: 200 | 201, effect: Effect.Effect<CartView, CartError, CartServices>): Promise<Response> =>
+  const respond = (c: Context<SessionEnv>, status: 200 | 201, effect: Effect.Effect<CartView, CartError, CartServices>): Promise<Response> =>
     runtime.runPromise(
       inRequest(c, effect).pipe(
         Effect.match({
@@ -49,7 +49,7 @@ export const cartRoutes = (runtime: ModuleRuntime<CartServices>): Hono => {
       )
     )
 
-  const app = new Hono<CartEnv>()
+  const app = new Hono<SessionEnv>()
   // `/cart/*` matches `/cart` itself too: one pass of `identify` per request.
   app.use("/cart/*", identify)
 

@@ -1,18 +1,17 @@
 /**
- * Who is asking, at the HTTP edge of the cart (SPEC §2): the session from `X-Session-Id`, or a new
- * unguessable one when the header is absent or malformed, returned in `X-Session-Id` on every
- * response; and the optional `X-User-Id`, which only rides along in events. A session id is a bearer
- * token: a client reaches a cart only by holding its id, and ids are 142 random bits.
+ * Who is asking, at the HTTP edge of every session-scoped app (SPEC §2): the session from
+ * `X-Session-Id`, or a new unguessable one when the header is absent or malformed, returned in
+ * `X-Session-Id` on every response; and the optional `X-User-Id`, which only rides along in events.
+ * A session id is a bearer token: a client reaches a cart only by holding its id (142 random bits).
  *
- * One exception to "issue when absent": a POST carrying an `Idempotency-Key` but no valid session
- * is refused (400) without issuing one. The platform's idempotency middleware runs first and scopes
- * keys by the raw session header, so every session-less client shares one scope; a response that
- * issued a session would be replayed, session id included, to any other client that sent the same
- * key and body, handing it the first client's cart.
+ * One exception to "issue when absent": a POST carrying an `Idempotency-Key` but no valid session is
+ * refused (400) without issuing one. Keys are scoped by session (idempotency.ts), and a retry of a
+ * session-less request would be issued another session, so the key could never dedupe anything.
  */
 import type { Context, MiddlewareHandler } from "hono"
 import { type FieldProblem, isSessionId, newCorrelationId, newSessionId, problem } from "@kasa/shared"
-import { IDEMPOTENCY_HEADER, problemResponse, validationProblem } from "@kasa/app-platform"
+import { problemResponse, validationProblem } from "./http-problems.ts"
+import { IDEMPOTENCY_HEADER } from "./idempotency.ts"
 // For its ContextVariableMap, which declares the `correlationId` the telemetry middleware sets.
 import type {} from "@kasa/adapter-telemetry"
 
@@ -21,7 +20,7 @@ export const USER_HEADER = "X-User-Id"
 
 const userIdPattern = /^[0-9A-Za-z_.:@-]{1,128}$/
 
-export interface CartEnv {
+export interface SessionEnv {
   readonly Variables: {
     readonly sessionId: string
     readonly userId: string | undefined
@@ -30,7 +29,7 @@ export interface CartEnv {
 
 const invalidUser: ReadonlyArray<FieldProblem> = [{ field: USER_HEADER, message: "must be 1 to 128 letters, digits or _ . : @ -" }]
 
-export const identify: MiddlewareHandler<CartEnv> = async (c, next) => {
+export const identify: MiddlewareHandler<SessionEnv> = async (c, next) => {
   const incoming = c.req.header(SESSION_HEADER)
   const known = incoming !== undefined && isSessionId(incoming)
   if (!known && c.req.method === "POST" && c.req.header(IDEMPOTENCY_HEADER) !== undefined) {
@@ -55,7 +54,7 @@ export const identify: MiddlewareHandler<CartEnv> = async (c, next) => {
 }
 
 /** The session, user and correlation id of the request, as the use cases take them. */
-export const requester = (c: Context<CartEnv>) => ({
+export const requester = (c: Context<SessionEnv>) => ({
   session_id: c.get("sessionId"),
   user_id: c.get("userId"),
   // Set by the platform's telemetry middleware; minted here only if the routes run without it.
