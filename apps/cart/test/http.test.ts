@@ -186,7 +186,8 @@ describe("bad input is refused, and nothing is written or published", () => {
     ["a warranty the parent's category does not allow", "POST", "/cart/items", { offer_id: "warranty-2y-appliance", quantity: 1, type: "warranty", parent_item_id: "item_1" }, 422, "not_attachable", "parent_item_id"],
     ["a warranty added as a plain offer", "POST", "/cart/items", { offer_id: "warranty-2y-tv", quantity: 1, type: "offer" }, 422, "offer_type_mismatch", "type"],
     ["a plain offer with a parent", "POST", "/cart/items", { offer_id: "sofa-3", quantity: 1, type: "offer", parent_item_id: "item_1" }, 422, "parent_not_allowed", "parent_item_id"],
-    ["a service line (not available yet)", "POST", "/cart/items", { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: "item_1" }, 422, "service_not_available", "offer_id"],
+    ["a service the rules do not offer for the line's category", "POST", "/cart/items", { offer_id: "assembly", quantity: 1, type: "service", parent_item_id: "item_1" }, 422, "service_not_available", "offer_id"],
+    ["an unknown service", "POST", "/cart/items", { offer_id: "teleport", quantity: 1, type: "service", parent_item_id: "item_1" }, 422, "service_not_available", "offer_id"],
     ["a merge past 99 units", "POST", "/cart/items", { offer_id: "tv-55-oled", quantity: 99, type: "offer" }, 422, "line_quantity_limit", "quantity"],
     ["an X-User-Id with odd characters", "GET", "/cart", undefined, 400, "validation_failed", "X-User-Id"]
   ]
@@ -207,10 +208,10 @@ describe("bad input is refused, and nothing is written or published", () => {
     })
   }
 
-  test("a service line is refused with the reason: service lines are not available yet", async () => {
+  test("a service line the rules refuse says why", async () => {
     const session = await sessionWithTv()
-    const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "gift_wrap", quantity: 1, type: "service" } })
-    expect(await json(response)).toMatchObject({ status: 422, detail: "service lines are not available yet" })
+    const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "assembly", quantity: 1, type: "service", parent_item_id: "item_1" } })
+    expect(await json(response)).toMatchObject({ status: 422, service_id: "assembly", detail: "assembly is offered for furniture, not for tv" })
   })
 
   test(`a line past the limit of 50 → 422 too_many_lines`, async () => {

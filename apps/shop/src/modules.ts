@@ -5,5 +5,6 @@
 import type { AnyAppModule } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
+import { servicesModule } from "@kasa/app-services"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule()]

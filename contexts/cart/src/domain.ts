@@ -184,9 +184,17 @@ const advance = (cart: Cart, lines: ReadonlyArray<Line>, currency: string = cart
 const single = (change: CartChange): Decision => ({ cart: change.cart, changes: [change] })
 
 /**
+ * The quantity a service line has (SPEC §9): an item-bound service is priced per unit of its parent
+ * line, so it has the parent's quantity and follows it; a standalone service is per cart, so 1.
+ */
+export const serviceQuantity = (parent: Line | undefined): number => parent?.quantity ?? 1
+
+/**
  * Adds `request` priced as `item`. The same offer with the same type and parent merges into its line
  * (the merged quantity must stay within 1..99); otherwise a new line is appended (at most 50).
- * An empty cart takes the item's currency; a non-empty one refuses another currency.
+ * A service line takes `serviceQuantity` whatever quantity was asked, and adding a service the line
+ * (or the cart) already has changes nothing. An empty cart takes the item's currency; a non-empty
+ * one refuses another currency.
  */
 export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Result.Result<Decision, AddLineError> => {
   if (!validQuantity(request.quantity)) return Result.fail(invalidQuantity(request.quantity))
@@ -202,6 +210,8 @@ export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Res
   const index = cart.lines.findIndex(
     (line) => line.offer_id === request.offer_id && line.type === request.type && line.parent_item_id === request.parent_item_id
   )
+  const isService = request.type === "service"
+  if (index >= 0 && isService) return Result.succeed({ cart, changes: [] })
   if (index >= 0) {
     const existing = cart.lines[index]!
     const quantity = existing.quantity + request.quantity
@@ -212,29 +222,49 @@ export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Res
     return Result.succeed(single({ _tag: "ItemAdded", line, quantity: request.quantity, cart: after }))
   }
   if (cart.lines.length >= MAX_LINES) return Result.fail(new TooManyLines({ max: MAX_LINES }))
+  const quantity = isService ? serviceQuantity(parent.success) : request.quantity
   const line: Line = {
     item_id: lineIdFor(cart.version + 1),
     offer_id: request.offer_id,
     type: request.type,
     name: item.name,
     category: item.category,
-    quantity: request.quantity,
+    quantity,
     unit_price: item.unit_price,
     parent_item_id: request.parent_item_id
   }
   const after = advance(cart, [...cart.lines, line], currency)
-  return Result.succeed(single({ _tag: "ItemAdded", line, quantity: request.quantity, cart: after }))
+  return Result.succeed(single({ _tag: "ItemAdded", line, quantity, cart: after }))
 }
 
-/** Sets a line's quantity; setting the quantity it already has changes nothing. */
+/**
+ * Sets a line's quantity; setting the quantity it already has changes nothing. The service lines
+ * attached to it follow (one change each, after the line's own), so a service priced per unit of its
+ * line stays priced for every unit. A service line's own quantity is not the shopper's to set: only
+ * the quantity it must have (`serviceQuantity`) is accepted.
+ */
 export const changeQuantity = (cart: Cart, item_id: string, quantity: number): Result.Result<Decision, InvalidQuantity | LineNotFound> => {
   if (!validQuantity(quantity)) return Result.fail(invalidQuantity(quantity))
   const index = cart.lines.findIndex((line) => line.item_id === item_id)
   if (index < 0) return Result.fail(new LineNotFound({ item_id }))
   const existing = cart.lines[index]!
+  if (existing.type === "service") {
+    const fixed = serviceQuantity(existing.parent_item_id === null ? undefined : findLine(cart, existing.parent_item_id))
+    if (quantity !== fixed) return Result.fail(new InvalidQuantity({ quantity, min: fixed, max: fixed }))
+  }
   if (existing.quantity === quantity) return Result.succeed({ cart, changes: [] })
-  const line: Line = { ...existing, quantity }
-  return Result.succeed(single({ _tag: "QuantityChanged", line, old_quantity: existing.quantity, cart: advance(cart, cart.lines.with(index, line)) }))
+  const changes: Array<CartChange> = []
+  let current = cart
+  const set = (at: number, before: Line) => {
+    const line: Line = { ...before, quantity }
+    current = advance(current, current.lines.with(at, line))
+    changes.push({ _tag: "QuantityChanged", line, old_quantity: before.quantity, cart: current })
+  }
+  set(index, existing)
+  cart.lines.forEach((child, at) => {
+    if (child.type === "service" && child.parent_item_id === item_id && child.quantity !== quantity) set(at, child)
+  })
+  return Result.succeed({ cart: current, changes })
 }
 
 /**

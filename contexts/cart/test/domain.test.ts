@@ -130,6 +130,24 @@ describe("addLine accepts and prices server side", () => {
     expect(decision.cart.lines[1]).toMatchObject({ type: "service", parent_item_id: null })
   })
 
+  test.each<[string, Cart, LineRequest, number]>([
+    ["an item-bound service has its parent's quantity, whatever was asked", cartWith(["tv-55-oled", { quantity: 3 }]), lineRequest("carry_in", { type: "service", parent_item_id: "item_1", quantity: 1 }), 3],
+    ["even when more was asked", cartWith(["tv-55-oled", { quantity: 2 }]), lineRequest("carry_in", { type: "service", parent_item_id: "item_1", quantity: 7 }), 2],
+    ["a standalone service is one per cart", cartWith(["tv-55-oled", { quantity: 3 }]), lineRequest("gift_wrap", { type: "service", quantity: 4 }), 1]
+  ])("%s", (_, cart, request, quantity) => {
+    const decision = Result.getOrThrow(add(cart, request, carryIn))
+    expect(decision.cart.lines[1]).toMatchObject({ offer_id: request.offer_id, quantity })
+    expect(decision.changes).toEqual([{ _tag: "ItemAdded", line: decision.cart.lines[1]!, quantity, cart: decision.cart }])
+  })
+
+  test.each<[string, LineRequest]>([
+    ["an item-bound service the line already has", lineRequest("carry_in", { type: "service", parent_item_id: "item_1" })],
+    ["a standalone service the cart already has", lineRequest("gift_wrap", { type: "service" })]
+  ])("adding %s again changes nothing", (_, request) => {
+    const once = Result.getOrThrow(add(cartWith(["tv-55-oled", { quantity: 2 }]), request, carryIn)).cart
+    expect(Result.getOrThrow(add(frozen(once), request, carryIn))).toEqual({ cart: once, changes: [] })
+  })
+
   test("an empty cart takes the currency of its first line", () => {
     const decision = Result.getOrThrow(add(emptyCart(SESSION), lineRequest("lamp-eur")))
     expect(decision.cart.currency).toBe("EUR")
@@ -161,6 +179,45 @@ describe("changeQuantity", () => {
   test("to the quantity it already has changes nothing", () => {
     const decision = Result.getOrThrow(changeQuantity(tv, "item_1", 1))
     expect(decision).toEqual({ cart: tv, changes: [] })
+  })
+
+  describe("with service lines", () => {
+    // item_1 TV ×2, item_2 its warranty, item_3 its carry-in, item_4 a sofa, item_5 its assembly, item_6 a gift wrap.
+    const withServices = frozen(
+      [
+        [lineRequest("carry_in", { type: "service", parent_item_id: "item_1" }), carryIn],
+        [lineRequest("sofa-3"), undefined],
+        [lineRequest("assembly", { type: "service", parent_item_id: "item_4" }), { ...carryIn, name: "Assembly", unit_price: 9_900 }],
+        [lineRequest("gift_wrap", { type: "service" }), { ...carryIn, name: "Gift wrap", unit_price: 1_500 }]
+      ].reduce<Cart>(
+        (cart, [request, item]) => Result.getOrThrow(add(cart, request as LineRequest, item as PricedItem | undefined)).cart,
+        cartWith(["tv-55-oled", { quantity: 2 }], ["warranty-2y-tv", { type: "warranty", parent_item_id: "item_1" }])
+      )
+    )
+    const quantities = (cart: Cart) => cart.lines.map((l) => [l.item_id, l.quantity])
+
+    test("a line's service follows its quantity, one change each, the line's first; its warranty and other lines do not", () => {
+      const decision = Result.getOrThrow(changeQuantity(withServices, "item_1", 5))
+      expect(quantities(decision.cart)).toEqual([["item_1", 5], ["item_2", 1], ["item_3", 5], ["item_4", 1], ["item_5", 1], ["item_6", 1]])
+      expect(decision.changes.map((c) => (c._tag === "QuantityChanged" ? [c.line.item_id, c.old_quantity, c.line.quantity, c.cart.version] : c._tag))).toEqual([
+        ["item_1", 2, 5, withServices.version + 1],
+        ["item_3", 2, 5, withServices.version + 2]
+      ])
+      expect(totals(decision.cart).services_total).toBe(5 * 4_900 + 9_900 + 1_500)
+    })
+
+    test.each<[string, string, number, number]>([
+      ["an item-bound service to another quantity than its line's", "item_3", 1, 2],
+      ["a standalone service past one per cart", "item_6", 2, 1]
+    ])("setting %s → InvalidQuantity naming the one it must have", (_, itemId, asked, fixed) => {
+      const result = changeQuantity(withServices, itemId, asked)
+      const failure = Result.isFailure(result) ? result.failure : undefined
+      expect(failure?._tag === "InvalidQuantity" ? [failure.quantity, failure.min, failure.max] : failure?._tag ?? "accepted").toEqual([asked, fixed, fixed])
+    })
+
+    test("setting a service to the quantity it must have changes nothing", () => {
+      expect(Result.getOrThrow(changeQuantity(withServices, "item_3", 2))).toEqual({ cart: withServices, changes: [] })
+    })
   })
 })
 
@@ -226,8 +283,8 @@ describe("totals", () => {
     ["warranties count in cart_total", tvWithWarranty, { cart_total: 499_900 + 29_900, services_total: 0, item_count: 2 }],
     [
       "services count in services_total only",
-      Result.getOrThrow(add(cartWith(["fridge-a"]), lineRequest("carry_in", { type: "service", parent_item_id: "item_1", quantity: 2 }), carryIn)).cart,
-      { cart_total: 259_900, services_total: 2 * 4_900, item_count: 3 }
+      Result.getOrThrow(add(cartWith(["fridge-a", { quantity: 2 }]), lineRequest("carry_in", { type: "service", parent_item_id: "item_1" }), carryIn)).cart,
+      { cart_total: 2 * 259_900, services_total: 2 * 4_900, item_count: 4 }
     ]
   ])("%s", (_, cart, expected) => {
     expect(totals(cart)).toEqual(expected)

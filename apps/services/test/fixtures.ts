@@ -1,0 +1,82 @@
+/**
+ * What the services app's tests share: an embedded app (createApp over a broker and state the test
+ * can look into), requests, cart events put on cart-events the way the cart publishes them, and
+ * waiting (with a deadline) until the app has projected a session's cart to a given version.
+ */
+import { Effect } from "effect"
+import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { type App, createApp } from "@kasa/app-platform"
+import { ServicesKeys } from "@kasa/services"
+import { type CartSnapshot, decodeEnvelope, type Envelope, EventBus, toBusMessage, Topics } from "@kasa/shared"
+import { waitUntil } from "@kasa/shared/testing/eventually"
+import { cartEvent } from "@kasa/services/testing"
+import { servicesModule, type ServicesModuleOptions } from "../src/module.ts"
+
+export interface TestApp {
+  readonly app: App
+  readonly broker: MemoryBroker
+  readonly state: MemoryStateData
+}
+
+export const startServicesApp = async (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => {
+  const broker = new MemoryBroker()
+  const state = new MemoryStateData()
+  const app = await createApp({ name: "services", modules: [servicesModule(options)], env: {}, broker, state, log: () => {} })
+  return { app, broker, state }
+}
+
+export interface Call {
+  readonly session?: string
+  readonly headers?: Record<string, string>
+}
+
+export const get = (t: TestApp, path: string, options: Call = {}) =>
+  t.app.http.request(path, { headers: { ...(options.session === undefined ? {} : { "X-Session-Id": options.session }), ...options.headers } })
+
+/** Publishes a cart event carrying `cart` on cart-events, as the cart would. */
+export const publishCart = (t: TestApp, cart: CartSnapshot, eventName = "cart.item_added"): Promise<Envelope> => {
+  const envelope = cartEvent(cart, eventName, { correlation_id: "corr_services_test" })
+  return t.app.runtime
+    .runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.cart, key: cart.session_id, envelope })])))
+    .then(() => envelope)
+}
+
+const projectedVersion = (t: TestApp, sessionId: string): number | undefined => {
+  const raw = t.state.read(ServicesKeys.cart(sessionId))
+  return raw === undefined ? undefined : (JSON.parse(raw) as { cart_version: number }).cart_version
+}
+
+/** Resolves once the app has projected the session's cart at `version` (or fails saying what it holds). */
+export const projected = (t: TestApp, sessionId: string, version: number) =>
+  Effect.runPromise(
+    waitUntil(() => projectedVersion(t, sessionId) === version, { describe: () => `projected version ${projectedVersion(t, sessionId)}`, timeoutMs: 10_000 })
+  )
+
+/** services-events published for this session: in the outbox or already on the bus. */
+export const servicesEventsFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => {
+  const onBus = (t.broker.topics.get(Topics.services) ?? [])
+    .flatMap((partition) => partition.log)
+    .filter((message) => message.key === sessionId)
+    .flatMap((message) => {
+      const decoded = decodeEnvelope(message.value)
+      return decoded.ok ? [decoded.envelope] : []
+    })
+  const pending = t.state.outbox.filter((entry) => entry.event.topic === Topics.services && entry.event.key === sessionId).map((entry) => entry.event.envelope)
+  const seen = new Map<string, Envelope>()
+  for (const envelope of [...onBus, ...pending]) seen.set(envelope.event_id, envelope)
+  return [...seen.values()]
+}
+
+/**
+ * Reads until `ok` holds and returns what was read; after `timeoutMs` fails with `what` and the last
+ * value seen. For conditions only an HTTP read can check (another process's state).
+ */
+export const readUntil = async <A>(read: () => Promise<A>, ok: (value: A) => boolean, what: string, timeoutMs = 10_000): Promise<A> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (ok(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(value)}`)
+    await Bun.sleep(25)
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * ServicesStore over the kernel's StateStore, so it runs unchanged over memory (embedded) and Redis
+ * (distributed). Keys: SPEC §4.6's `services:available:{cart_hash}` (the availability computed for
+ * that cart content, a cache that expires) and `services:rules` (the rules in force), plus
+ * `services:cart:{session_id}`, this context's own projection of the session's cart (newest
+ * snapshot seen), which is what ties a session to its cart hash. A projection write is one commit:
+ * projection, availability and the outbox envelopes (services-events, key = session id), applied
+ * only if the projection still holds what was loaded.
+ */
+import { Effect, Layer, Result, Schema } from "effect"
+import { type AtomicWrite, CartSnapshotLine, stampTrace, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { ServicesUnavailable } from "./errors.ts"
+import { OfferedServiceSchema } from "./events.ts"
+import { type ProjectedCart, type ProjectionWrite, type RecordedRules, ServicesStore, type StoredAvailability } from "./ports.ts"
+import { rulesFile, ServicesRulesFile, type ServicesRules } from "./rules.ts"
+
+export const ServicesKeys = {
+  cart: (sessionId: string): string => `services:cart:${sessionId}`,
+  available: (cartHash: string): string => `services:available:${cartHash}`,
+  rules: "services:rules"
+} as const
+
+/** How long a computed availability is kept; a later read recomputes it from the projection. */
+export const AVAILABILITY_TTL_SECONDS = 24 * 60 * 60
+
+const ProjectedCartSchema = Schema.Struct({
+  session_id: Schema.String,
+  cart_version: Schema.Int,
+  cart_hash: Schema.String,
+  currency: Schema.String,
+  lines: Schema.Array(CartSnapshotLine)
+})
+
+const StoredAvailabilitySchema = Schema.Struct({
+  cart_hash: Schema.String,
+  rules_fingerprint: Schema.String,
+  services: Schema.Array(OfferedServiceSchema),
+  total_services_price: Schema.Int
+})
+
+const RecordedRulesSchema = Schema.Struct({ ...ServicesRulesFile.fields, fingerprint: Schema.String })
+
+const unavailable = (error: StoreUnavailable) => new ServicesUnavailable({ operation: error.operation, message: error.message })
+
+/** Stored JSON read back through its Schema; unreadable content is a typed failure, not a defect. */
+const parseStored = <S extends Schema.Decoder<unknown>>(schema: S, key: string, raw: string): Effect.Effect<S["Type"], ServicesUnavailable> => {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch (error) {
+    return Effect.fail(new ServicesUnavailable({ operation: "read", message: `${key} is not JSON: ${String(error)}` }))
+  }
+  const decoded = Schema.decodeUnknownResult(schema)(json)
+  return Result.isSuccess(decoded)
+    ? Effect.succeed(decoded.success)
+    : Effect.fail(new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${String(decoded.failure)}` }))
+}
+
+export const toAtomicWrite = (write: ProjectionWrite): AtomicWrite => {
+  const key = ServicesKeys.cart(write.cart.session_id)
+  const cart: ProjectedCart = write.cart
+  const availability: StoredAvailability = write.availability
+  return {
+    expect: [{ key, value: write.loaded.revision }],
+    ops: [
+      { op: "set", key, value: JSON.stringify(cart) },
+      { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: AVAILABILITY_TTL_SECONDS }
+    ],
+    events: write.events.map((envelope) => ({ topic: Topics.services, key: write.cart.session_id, envelope }))
+  }
+}
+
+export const makeServicesStore = Effect.gen(function* () {
+  const store = yield* StateStore
+  const get = (key: string) => Effect.mapError(store.get(key), unavailable)
+  return ServicesStore.of({
+    loadCart: Effect.fnUntraced(function* (sessionId: string) {
+      const key = ServicesKeys.cart(sessionId)
+      const raw = yield* get(key)
+      if (raw === undefined) return { cart: undefined, revision: undefined }
+      return { cart: yield* parseStored(ProjectedCartSchema, key, raw), revision: raw }
+    }),
+    loadAvailability: Effect.fnUntraced(function* (cartHash: string) {
+      const key = ServicesKeys.available(cartHash)
+      const raw = yield* get(key)
+      return raw === undefined ? undefined : yield* parseStored(StoredAvailabilitySchema, key, raw)
+    }),
+    toAtomicWrite,
+    save: Effect.fnUntraced(function* (write: ProjectionWrite) {
+      const atomic = yield* stampTrace(toAtomicWrite(write))
+      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+    }),
+    recordRules: Effect.fnUntraced(function* (rules: ServicesRules) {
+      const recorded: RecordedRules = { ...rulesFile(rules), fingerprint: rules.fingerprint }
+      yield* store.commit({ ops: [{ op: "set", key: ServicesKeys.rules, value: JSON.stringify(recorded) }] }).pipe(
+        Effect.catchTags({ StoreUnavailable: (error) => Effect.fail(unavailable(error)), WriteConflict: (error) => Effect.die(error) })
+      )
+    }),
+    loadRules: Effect.fnUntraced(function* () {
+      const raw = yield* get(ServicesKeys.rules)
+      return raw === undefined ? undefined : yield* parseStored(RecordedRulesSchema, ServicesKeys.rules, raw)
+    })
+  })
+})
+
+/** ServicesStore over the StateStore in context. */
+export const layerServicesStore: Layer.Layer<ServicesStore, never, StateStore> = Layer.effect(ServicesStore, makeServicesStore)
