@@ -10,6 +10,7 @@ import { layerOutboxReader } from "./redis-outbox-reader.ts"
 import { layerStateStore, type RedisStateStoreOptions } from "./redis-state-store.ts"
 
 export * from "./outbox-stream.ts"
+export * from "./redis-code-usage.ts"
 export * from "./redis-connection.ts"
 export * from "./redis-outbox-reader.ts"
 export * from "./redis-state-store.ts"

@@ -5,6 +5,7 @@
 import type { AnyAppModule } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
+import { promotionModule } from "@kasa/app-promotion"
 import { servicesModule } from "@kasa/app-services"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule()]

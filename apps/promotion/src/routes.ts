@@ -1,0 +1,93 @@
+/**
+ * The promotion's HTTP API (SPEC §4.5) as a Hono app over the process runtime. Handlers are thin: who
+ * is asking (the platform's session.ts), the body or query checked against its Schema (400 naming the
+ * field, nothing changed or published), one use case run under the request's span, and the body or
+ * the problem from the one error table. `cart_id` on `/promotions/available` is the session id (a
+ * bearer token like `X-Session-Id`: knowing it is what lets a client read that cart's promotions).
+ */
+import { Effect, Schema } from "effect"
+import { Hono, type Context } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { isSessionId, problem } from "@kasa/shared"
+import {
+  appliedFor,
+  applyCode,
+  applyPromotion,
+  availableFor,
+  type CodeUsage,
+  type PromotionError,
+  type PromotionRules,
+  type PromotionStore,
+  removePromotion
+} from "@kasa/promotion"
+import { identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
+import { inRequest } from "@kasa/adapter-telemetry"
+import { promotionProblem } from "./errors-to-http.ts"
+
+export type PromotionServices = PromotionStore | PromotionRules | CodeUsage
+
+export const ApplyPromotionBody = Schema.Struct({
+  promotion_id: Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(64)).annotate({ description: "A promotion of the rules file, e.g. second-item-half-price" })
+})
+
+/** What a shopper typed: any case, surrounding spaces ignored; no control characters. */
+export const ApplyCodeBody = Schema.Struct({
+  code: Schema.String.check(
+    Schema.makeFilter((value: string) => (value.trim().length >= 1 && value.trim().length <= 64) || "must be 1 to 64 characters"),
+    Schema.makeFilter((value: string) => !/[\u0000-\u001f\u007f]/.test(value) || "must not contain control characters")
+  ).annotate({ description: "The promo code as typed, e.g. WELCOME10 (case does not matter)" })
+})
+
+export const AvailableQuery = Schema.Struct({
+  cart_id: Schema.String.check(Schema.makeFilter((value: string) => isSessionId(value) || "must be a session id (sess_...)")).annotate({
+    description: "The cart's session id"
+  })
+})
+
+/** Bodies are a few dozen bytes; anything near this is not a promotion request. */
+export const MAX_BODY_BYTES = 16 * 1024
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
+})
+
+export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono => {
+  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, PromotionError, PromotionServices>): Promise<Response> =>
+    runtime.runPromise(
+      inRequest(c, effect).pipe(
+        Effect.match({
+          onFailure: (error) => problemResponse(promotionProblem(error)),
+          onSuccess: (body) => c.json(body as object, 200)
+        })
+      )
+    )
+
+  const app = new Hono<SessionEnv>()
+  app.use("/promotions/*", identify)
+
+  app.get("/promotions/available", (c) => {
+    const query = validate(AvailableQuery, { cart_id: c.req.query("cart_id") })
+    if (!query.ok) return problemResponse(validationProblem(query.errors.map((e) => (e.field === "body" ? { ...e, field: "cart_id" } : e))))
+    return respond(c, availableFor(query.value.cart_id))
+  })
+
+  app.get("/promotions/applied", (c) => respond(c, appliedFor(c.get("sessionId"))))
+
+  app.post("/promotions/apply", limitBody, async (c) => {
+    const body = await readJson(c, ApplyPromotionBody)
+    if (!body.ok) return body.response
+    return respond(c, applyPromotion(requester(c), body.value.promotion_id))
+  })
+
+  app.post("/promotions/apply-code", limitBody, async (c) => {
+    const body = await readJson(c, ApplyCodeBody)
+    if (!body.ok) return body.response
+    return respond(c, applyCode(requester(c), body.value.code))
+  })
+
+  app.delete("/promotions/:id", (c) => respond(c, removePromotion(requester(c), c.req.param("id"))))
+
+  // Mounted into an untyped Hono (routes are copied, not nested) so any app can mount it.
+  return new Hono().route("/", app)
+}

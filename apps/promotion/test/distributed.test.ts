@@ -1,0 +1,109 @@
+// The cart and the promotion as two processes, the way they are deployed: each its own `bun` process
+// over the real Kafka broker and Redis (keys under this run's prefix), no HTTP between them. A cart
+// change made in the cart app reaches the promotion app through cart-events: GET
+// /promotions/available reflects it within a bounded wait; after the shopper applies the promotion,
+// taking items out so the cart no longer qualifies makes the promotion app publish promotion.removed
+// on promotion-events, read here straight from Kafka.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { layerKafka } from "@kasa/adapter-kafka"
+import type { AvailableView } from "@kasa/promotion"
+import { decodeEnvelope, type Envelope, EventBusAdmin, newSessionId, Topics } from "@kasa/shared"
+import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+import { type RunningProcess, startApp } from "../../../test/process.ts"
+
+const cartEntry = new URL("../../cart/src/main.ts", import.meta.url).pathname
+const promotionEntry = new URL("../src/main.ts", import.meta.url).pathname
+
+let cart: RunningProcess
+let promotion: RunningProcess
+let brokers: string
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs` with what it last saw. */
+const eventually = async <A>(what: string, probe: () => Promise<{ readonly done: true; readonly value: A } | { readonly done: false; readonly seen: unknown }>, timeoutMs = 30_000): Promise<A> => {
+  const deadline = Date.now() + timeoutMs
+  let seen: unknown
+  while (Date.now() <= deadline) {
+    const result = await probe()
+    if (result.done) return result.value
+    seen = result.seen
+    await Bun.sleep(50)
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(seen)}`)
+}
+
+const ready = (app: RunningProcess) =>
+  eventually(`${app.url} ready`, async () => {
+    const response = await fetch(`${app.url}/health/ready`)
+    const body = await response.json()
+    return response.status === 200 ? { done: true, value: body } : { done: false, seen: body }
+  }, 60_000)
+
+beforeAll(async () => {
+  const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
+  brokers = kafka.brokers
+  const env = { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${runPrefix}cart-promotion:` }
+  ;[cart, promotion] = await Promise.all([startApp(cartEntry, env, 60_000), startApp(promotionEntry, env, 60_000)])
+  await Promise.all([ready(cart), ready(promotion)])
+}, 120_000)
+
+afterAll(async () => {
+  for (const app of [cart, promotion]) app?.process.kill("SIGTERM")
+  await Promise.all([cart?.process.exited, promotion?.process.exited])
+})
+
+const send = (app: RunningProcess, method: string, path: string, session: string, body?: unknown) =>
+  fetch(`${app.url}${path}`, {
+    method,
+    headers: { "X-Session-Id": session, "X-Correlation-Id": `corr_${runId}_promo`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+
+/** The session's events on promotion-events in Kafka. */
+const promotionEventsOnKafka = (session: string): Promise<ReadonlyArray<Envelope>> =>
+  Effect.runPromise(
+    Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(Topics.promotion)).pipe(
+      Effect.map((messages) =>
+        messages.filter((m) => m.key === session).flatMap((m) => {
+          const decoded = decodeEnvelope(m.value)
+          return decoded.ok ? [decoded.envelope] : []
+        })
+      ),
+      Effect.provide(layerKafka({ brokers: brokers.split(","), clientId: `promotion-test-${runId}` }))
+    )
+  )
+
+describe("cart and promotion, two processes over Kafka and Redis", () => {
+  test("a cart change shows in GET /promotions/available; taking items out publishes promotion.removed", async () => {
+    expect(cart.output()).toContain('"mode":"distributed"')
+    expect(promotion.output()).toContain('"mode":"distributed"')
+    const session = newSessionId()
+
+    // Two wall mounts (accessories at 14999 in the shipped catalog), added in the cart app.
+    const added = await send(cart, "POST", "/cart/items", session, { offer_id: "tv-wall-mount-vesa400", quantity: 2, type: "accessory" })
+    expect(added.status).toBe(201)
+    const available = await eventually("the promotion app sees the cart", async () => {
+      const body = (await (await send(promotion, "GET", `/promotions/available?cart_id=${session}`, session)).json()) as AvailableView
+      return body.promotions.length > 0 ? { done: true, value: body } : { done: false, seen: body }
+    })
+    expect(available).toEqual({ promotions: [{ promotion_id: "second-item-half-price", name: "Second accessory at half price (2 za 50%)", discount_amount: 7_499, currency: "PLN" }] })
+
+    const applied = await send(promotion, "POST", "/promotions/apply", session, { promotion_id: "second-item-half-price" })
+    expect(applied.status).toBe(200)
+    expect(await applied.json()).toEqual({ promotion_id: "second-item-half-price", promotion_name: "Second accessory at half price (2 za 50%)", discount_amount: 7_499, discount_currency: "PLN" })
+
+    // One mount out, in the cart app: the cart no longer qualifies.
+    expect((await send(cart, "PATCH", "/cart/items/item_1", session, { quantity: 1 })).status).toBe(200)
+    const events = await eventually("promotion.removed on promotion-events", async () => {
+      const seen = await promotionEventsOnKafka(session)
+      return seen.some((e) => e.event_name === "promotion.removed") ? { done: true, value: seen } : { done: false, seen: seen.map((e) => e.event_name) }
+    })
+    expect(events.map((e) => [e.event_name, e.payload.promotion_id, e.payload.discount_amount ?? e.payload.reason])).toEqual([
+      ["promotion.applied", "second-item-half-price", 7_499],
+      ["promotion.removed", "second-item-half-price", "minimum_not_met"]
+    ])
+    expect(events[1]).toMatchObject({ aggregate_id: session, producer: "promotion", correlation_id: `corr_${runId}_promo`, payload: { session_id: session, cart_version: 2 } })
+    expect(await (await send(promotion, "GET", "/promotions/applied", session)).json()).toEqual({ promotions: [], code: null, total_discount: 0 })
+    expect(await (await send(promotion, "GET", `/promotions/available?cart_id=${session}`, session)).json()).toEqual({ promotions: [] })
+  }, 120_000)
+})

@@ -1,0 +1,115 @@
+/**
+ * What the promotion app's tests share: an embedded app over a broker and state the test can look
+ * into, a way to put a cart in front of it the way the cart does (a cart event on cart-events, then
+ * wait until the consumer has projected it), requests, and what a session has stored and published.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect } from "effect"
+import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { type App, createApp } from "@kasa/app-platform"
+import { PromotionKeys } from "@kasa/promotion"
+import { type Row, snapshot } from "@kasa/promotion/testing"
+import { decodeEnvelope, type Envelope, EventBus, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
+import { waitUntil } from "@kasa/shared/testing/eventually"
+import { promotionModule, type PromotionModuleOptions } from "../src/module.ts"
+
+export interface TestApp {
+  readonly app: App
+  readonly broker: MemoryBroker
+  readonly state: MemoryStateData
+}
+
+export const startPromotionApp = async (options: PromotionModuleOptions = { env: {} }): Promise<TestApp> => {
+  const broker = new MemoryBroker()
+  const state = new MemoryStateData()
+  const app = await createApp({ name: "promotion", modules: [promotionModule(options)], env: {}, broker, state, log: () => {} })
+  return { app, broker, state }
+}
+
+/** Writes `content` as a rules file (`name` decides YAML or JSON) in a fresh folder; `remove` deletes it. */
+export const writeRulesFile = async (content: unknown, name = "promotions.yaml") => {
+  const dir = await mkdtemp(join(tmpdir(), "kasa-promotion-test-"))
+  const file = join(dir, name)
+  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content))
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+export interface Call {
+  readonly session?: string
+  readonly body?: unknown
+  readonly headers?: Record<string, string>
+}
+
+export const call = (t: TestApp, method: string, path: string, options: Call = {}) =>
+  t.app.http.request(path, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(options.session === undefined ? {} : { "X-Session-Id": options.session }),
+      ...options.headers
+    },
+    ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) })
+  })
+
+export const publish = (t: TestApp, topic: string, envelope: Envelope) =>
+  t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key: envelope.aggregate_id, envelope })])))
+
+/** A cart event as the cart publishes it: the snapshot at `version` holding `rows`. */
+export const cartEvent = (sessionId: string, version: number, ...rows: ReadonlyArray<Row>): Envelope =>
+  makeEnvelope({
+    eventName: rows.length === 0 ? "cart.cleared" : "cart.item_added",
+    aggregateId: sessionId,
+    correlationId: `corr_cart_${version}`,
+    producer: "cart",
+    payload: { ...snapshot(sessionId, version, ...rows), item_id: "item_1", cart_total: 0 }
+  })
+
+/** Puts the cart on cart-events and waits until the consumer has projected that version. */
+export const cartIs = async (t: TestApp, sessionId: string, version: number, ...rows: ReadonlyArray<Row>) => {
+  await publish(t, Topics.cart, cartEvent(sessionId, version, ...rows))
+  const projected = () => {
+    const raw = t.state.read(PromotionKeys.cart(sessionId))
+    return raw !== undefined && (JSON.parse(raw) as { cart_version: number }).cart_version >= version
+  }
+  await Effect.runPromise(waitUntil(projected, { describe: () => `projection of ${sessionId}: ${t.state.read(PromotionKeys.cart(sessionId))}`, timeoutMs: 10_000 }))
+}
+
+/** Messages on promotion-events published for this session, decoded. */
+export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> =>
+  (t.broker.topics.get(Topics.promotion) ?? [])
+    .flatMap((partition) => partition.log)
+    .filter((message) => message.key === sessionId)
+    .sort((a, b) => a.offset - b.offset)
+    .map((message) => {
+      const decoded = decodeEnvelope(message.value)
+      if (!decoded.ok) throw new Error(decoded.reason)
+      return decoded.envelope
+    })
+
+/**
+ * Everything the store and the bus hold for a session: its keys, and the ids of its promotion events
+ * wherever they are (the relay moves them from the outbox to the bus at any moment, so the union is
+ * what stays put when nothing new is written).
+ */
+export const footprint = (t: TestApp, sessionId: string) => ({
+  values: [...t.state.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
+  events: [
+    ...new Set([
+      ...t.state.outbox.filter((entry) => entry.event.key === sessionId && entry.event.topic === Topics.promotion).map((entry) => entry.event.envelope.event_id),
+      ...publishedFor(t, sessionId).map((envelope) => envelope.event_id)
+    ])
+  ].sort()
+})
+
+/** The session's promotion events once `count` are on the bus (or fails saying what it saw). */
+export const eventsOnBus = async (t: TestApp, sessionId: string, count: number): Promise<ReadonlyArray<Envelope>> => {
+  await Effect.runPromise(
+    waitUntil(() => publishedFor(t, sessionId).length >= count, {
+      describe: () => JSON.stringify(publishedFor(t, sessionId).map((e) => e.event_name)),
+      timeoutMs: 10_000
+    })
+  )
+  return publishedFor(t, sessionId)
+}

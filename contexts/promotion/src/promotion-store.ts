@@ -1,0 +1,105 @@
+/**
+ * PromotionStore over the kernel's StateStore, so it runs unchanged over memory (embedded) and Redis
+ * (distributed). Keys: `promotions:cart:{session_id}` (this context's projection of cart-events: the
+ * newest snapshot), `promotions:applied:{session_id}` (what is applied, with amounts),
+ * `promotions:available:{cart_hash}` (a cart content's available promotions, kept an hour) and
+ * `promotions:order:{order_id}` (an order's discounts when it was created, for its completion). A save
+ * is one StateStore commit of those keys plus the envelopes on promotion-events keyed by session,
+ * applied only if the cart projection and the applied discounts still hold what was loaded, which is
+ * what keeps the consumer and concurrent requests from overwriting each other.
+ */
+import { Effect, Layer, Result, Schema } from "effect"
+import { type AtomicWrite, CartSnapshot, type Envelope, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
+import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
+import { PromotionsUnavailable } from "./errors.ts"
+import { toOutboxEvents } from "./events.ts"
+import { type CachedAvailable, PromotionStore, type SessionWrite } from "./ports.ts"
+import { AvailablePromotion } from "./view.ts"
+
+export const PromotionKeys = {
+  cart: (sessionId: string): string => `promotions:cart:${sessionId}`,
+  applied: (sessionId: string): string => `promotions:applied:${sessionId}`,
+  available: (cartHash: string): string => `promotions:available:${cartHash}`,
+  order: (orderId: string): string => `promotions:order:${orderId}`
+} as const
+
+/** How long a cart content's available promotions are cached (they are recomputed on every cart change anyway). */
+export const AVAILABLE_TTL_SECONDS = 60 * 60
+/** How long an order's record waits for its completion: longer than any payment retry window. */
+export const ORDER_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60
+
+const CachedAvailableSchema = Schema.Struct({ rules: Schema.String, promotions: Schema.Array(AvailablePromotion) })
+
+const parse = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S, key: string, raw: string): Result.Result<S["Type"], PromotionsUnavailable> => {
+  const unreadable = (why: string) => Result.fail(new PromotionsUnavailable({ operation: "load", message: `${key} is unreadable: ${why}` }))
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch (error) {
+    return unreadable(`not JSON: ${String(error)}`)
+  }
+  const decoded = Schema.decodeUnknownResult(schema)(json)
+  return Result.isSuccess(decoded) ? Result.succeed(decoded.success as S["Type"]) : unreadable(String(decoded.failure))
+}
+
+const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ operation: error.operation, message: error.message })
+
+export const toAtomicWrite = (write: SessionWrite): AtomicWrite => {
+  const sessionId = write.loaded.cart.session_id
+  const ops: Array<StateOp> = []
+  if (write.cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: JSON.stringify(write.cart) })
+  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: JSON.stringify(write.applied) })
+  else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
+  if (write.available !== undefined) {
+    ops.push({ op: "set", key: PromotionKeys.available(write.available.cartHash), value: JSON.stringify(write.available.value), ttlSeconds: AVAILABLE_TTL_SECONDS })
+  }
+  if (write.order !== undefined) ops.push({ op: "set", key: PromotionKeys.order(write.order.order_id), value: JSON.stringify(write.order), ttlSeconds: ORDER_RECORD_TTL_SECONDS })
+  return {
+    expect: [
+      { key: PromotionKeys.cart(sessionId), value: write.loaded.revision.cart },
+      { key: PromotionKeys.applied(sessionId), value: write.loaded.revision.applied }
+    ],
+    ops,
+    events: toOutboxEvents(write.events)
+  }
+}
+
+export const makePromotionStore = Effect.gen(function* () {
+  const store = yield* StateStore
+  const get = (key: string) => Effect.mapError(store.get(key), unavailable)
+  return PromotionStore.of({
+    load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
+      const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([PromotionKeys.cart(sessionId), PromotionKeys.applied(sessionId)]), unavailable)
+      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(CartSnapshot, PromotionKeys.cart(sessionId), rawCart))
+      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(Applied, PromotionKeys.applied(sessionId), rawApplied))
+      return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
+    }),
+    save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
+      // The events carry the current span's traceparent, so the trace continues across the bus.
+      const atomic = yield* stampTrace(toAtomicWrite(write))
+      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+    }),
+    toAtomicWrite,
+    publish: Effect.fn("PromotionStore.publish")(function* (events: ReadonlyArray<Envelope>) {
+      if (events.length === 0) return
+      const atomic = yield* stampTrace({ events: toOutboxEvents(events) })
+      yield* store.commit(atomic).pipe(
+        Effect.catchTags({ StoreUnavailable: (error) => Effect.fail(unavailable(error)), WriteConflict: (conflict) => Effect.die(conflict) })
+      )
+    }),
+    cachedAvailable: Effect.fn("PromotionStore.cachedAvailable")(function* (cartHash: string) {
+      const raw = yield* get(PromotionKeys.available(cartHash))
+      if (raw === undefined) return undefined
+      const parsed = parse(CachedAvailableSchema, PromotionKeys.available(cartHash), raw)
+      // A cache entry is only a shortcut: one that cannot be read is recomputed, not an error.
+      return Result.isSuccess(parsed) ? (parsed.success as CachedAvailable) : undefined
+    }),
+    orderRecord: Effect.fn("PromotionStore.orderRecord")(function* (orderId: string) {
+      const raw = yield* get(PromotionKeys.order(orderId))
+      return raw === undefined ? undefined : yield* Effect.fromResult(parse(OrderRecord, PromotionKeys.order(orderId), raw))
+    })
+  })
+})
+
+/** PromotionStore over the StateStore in context. */
+export const layerPromotionStore: Layer.Layer<PromotionStore, never, StateStore> = Layer.effect(PromotionStore, makePromotionStore)
