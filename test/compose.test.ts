@@ -7,7 +7,7 @@ const compose = Bun.YAML.parse(await Bun.file(new URL("../compose.yaml", import.
 
 test("compose.yaml has the broker, its console, Redis, Jaeger, a mail catcher and the apps", () => {
   const services = compose.services
-  for (const name of ["redpanda", "redpanda-console", "redis", "jaeger", "mailpit", "shop", "provision", "catalog", "cart", "services", "promotion"]) expect(services[name]).toBeDefined()
+  for (const name of ["redpanda", "redpanda-console", "redis", "jaeger", "mailpit", "shop", "provision", "catalog", "cart", "services", "promotion", "shipping"]) expect(services[name]).toBeDefined()
   expect(JSON.stringify(services.redis!.command)).toContain("--appendonly")
   expect(services.shop!.build).toBe(".")
   expect(services.shop!.environment!.KAFKA_BROKERS).toBe("redpanda:9092")

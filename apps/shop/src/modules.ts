@@ -7,5 +7,6 @@ import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
 import { promotionModule } from "@kasa/app-promotion"
 import { servicesModule } from "@kasa/app-services"
+import { shippingModule } from "@kasa/app-shipping"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule()]

@@ -1,0 +1,59 @@
+/**
+ * A circuit breaker as a pure state machine (no clock of its own, no I/O): the caller says what time
+ * it is and what happened, the functions say whether a call may go out and what state follows.
+ *
+ *   closed    → every call goes out; `failureThreshold` consecutive failures open it (a success
+ *               resets the count)
+ *   open      → calls fail fast, nothing goes out, until `coolDownMs` after it opened
+ *   half-open → after the cool-down the first call goes out as a probe, the others fail fast while
+ *               it is in flight; its success closes the breaker, its failure opens it again
+ *
+ * A late result of a call admitted earlier does not reopen or extend an open breaker (the probe
+ * decides), and a late success while a probe is in flight closes it (the service answered).
+ */
+
+export interface BreakerPolicy {
+  /** Consecutive failures that open a closed breaker (at least 1). */
+  readonly failureThreshold: number
+  /** How long an open breaker fails fast before letting a probe through. */
+  readonly coolDownMs: number
+}
+
+export type BreakerState =
+  | { readonly status: "closed"; readonly failures: number }
+  | { readonly status: "open"; readonly openedAt: number }
+  | { readonly status: "half_open" }
+
+export const closedBreaker: BreakerState = { status: "closed", failures: 0 }
+
+export interface Admission {
+  readonly allowed: boolean
+  readonly state: BreakerState
+}
+
+/** Whether a call may go out at `now`, and the state after asking. */
+export const admit = (policy: BreakerPolicy, state: BreakerState, now: number): Admission => {
+  switch (state.status) {
+    case "closed":
+      return { allowed: true, state }
+    case "open":
+      return now - state.openedAt >= policy.coolDownMs ? { allowed: true, state: { status: "half_open" } } : { allowed: false, state }
+    case "half_open":
+      return { allowed: false, state }
+  }
+}
+
+export const recordSuccess = (state: BreakerState): BreakerState => (state.status === "open" ? state : closedBreaker)
+
+export const recordFailure = (policy: BreakerPolicy, state: BreakerState, now: number): BreakerState => {
+  switch (state.status) {
+    case "closed": {
+      const failures = state.failures + 1
+      return failures >= policy.failureThreshold ? { status: "open", openedAt: now } : { status: "closed", failures }
+    }
+    case "open":
+      return state
+    case "half_open":
+      return { status: "open", openedAt: now }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Shipping as a module any process can mount (its own app, or the one-process shop): ShippingStore
+ * over the process's StateStore (memory embedded, Redis distributed), ParcelSpecs from the catalog's
+ * data file (`CATALOG_DATA_FILE`, else the shipped one; a bad file stops the start naming each
+ * problem), the DeliveryCalendar from `CALENDAR_API_URL` (none: the default calendar, degraded), the
+ * HTTP routes with their OpenAPI paths, and the shipping-consumer on cart-events.
+ */
+import { Layer } from "effect"
+import { type DeliveryCalendar, layerShippingStore, shippingConsumer } from "@kasa/shipping"
+import { runConsumer, type StateStore } from "@kasa/shared"
+import type { AppModule } from "@kasa/app-platform"
+import { layerCalendarFromEnv } from "./calendar-config.ts"
+import { catalogDataFile, layerCatalogParcels } from "./catalog-parcels.ts"
+import { shippingOpenApiPaths } from "./openapi.ts"
+import { type ShippingServices, shippingRoutes } from "./routes.ts"
+
+export interface ShippingModuleOptions {
+  /** The product data file; default `CATALOG_DATA_FILE` from `env`, else the file the catalog ships. */
+  readonly catalogFile?: string | URL
+  /** Where `CATALOG_DATA_FILE` and the `CALENDAR_*` variables are read from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** The delivery calendar; default from `CALENDAR_API_URL` (see calendar-config.ts). */
+  readonly calendar?: Layer.Layer<DeliveryCalendar, unknown, StateStore>
+}
+
+export const shippingModule = (options: ShippingModuleOptions = {}): AppModule<ShippingServices> => {
+  const env = options.env ?? process.env
+  const consumer = shippingConsumer()
+  return {
+    name: "shipping",
+    layer: Layer.mergeAll(layerShippingStore, layerCatalogParcels(options.catalogFile ?? catalogDataFile(env)), options.calendar ?? layerCalendarFromEnv(env)),
+    routes: shippingRoutes,
+    openApiPaths: shippingOpenApiPaths,
+    consumers: [{ group: consumer.group, topics: consumer.topics, start: runConsumer(consumer) }]
+  }
+}

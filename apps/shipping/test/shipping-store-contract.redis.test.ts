@@ -1,0 +1,28 @@
+// The ShippingStore contract over a real Redis (found or started by test/infra.ts): the session's
+// keys and the outbox written by one Lua commit, every key under this run's prefix; each open is a
+// fresh connection, as a process has, and two opens on one outbox share it, as two processes do.
+import { describe, test } from "bun:test"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerShippingStore } from "@kasa/shipping"
+import { type ShippingStoreHarness, shippingStoreContract } from "@kasa/shipping/testing"
+import { newSessionId } from "@kasa/shared"
+import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+
+let n = 0
+
+const harness: ShippingStoreHarness = {
+  open: async (outbox) => {
+    const { url } = await testRedis()
+    const state = layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName: outbox, clientName: `kasa-test-${runId}-shipping` })
+    const runtime = ManagedRuntime.make(Layer.provideMerge(layerShippingStore, state))
+    await runtime.runPromise(Effect.void)
+    return { run: (effect) => runtime.runPromise(Effect.scoped(effect)), close: () => runtime.dispose() }
+  },
+  name: (base) => `shipping-contract:${base}-${++n}`,
+  sessionId: newSessionId
+}
+
+describe("ShippingStore contract: Redis", () => {
+  for (const c of shippingStoreContract) test(c.name, () => c.run(harness), 60_000)
+})
