@@ -16,8 +16,10 @@ if (Bun.spawnSync(["which", "wrk"]).exitCode !== 0) {
   process.exit(1)
 }
 
-const products = (await Bun.file(`${root}contexts/catalog/data/products.json`).json()) as Array<{ offer_id: string; category: string; stock: number }>
-const offers = products.filter((p) => p.category !== "warranty").slice(0, 10).map((p) => p.offer_id).join(",")
+// The shipped catalog file is `{ products: [...] }`; the adds use plain products (type "offer"): no
+// warranties (they need a parent line) and no accessories.
+const { products } = (await Bun.file(`${root}contexts/catalog/data/products.json`).json()) as { products: Array<{ offer_id: string; category: string }> }
+const offers = products.filter((p) => p.category !== "warranty" && p.category !== "accessory").slice(0, 10).map((p) => p.offer_id).join(",")
 
 interface Result {
   readonly mode: string
@@ -29,7 +31,9 @@ interface Result {
 }
 
 const wrk = async (url: string, connections: number, mode: string): Promise<Result> => {
-  const child = Bun.spawn(["wrk", `-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url], {
+  const threads = Math.min(2, connections)
+  // The script's argument (after `--`) is how many connections each thread has: it sizes the thread's session pool.
+  const child = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url, "--", String(Math.ceil(connections / threads))], {
     env: { ...process.env, BENCH_OFFERS: offers },
     stdout: "pipe",
     stderr: "pipe"
@@ -64,9 +68,12 @@ const results: Array<Result> = []
 results.push(...(await runMode("embedded", {})))
 const kafka = await startOrFindKafka()
 const redis = await startOrFindRedis()
+// The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
+const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
 try {
-  results.push(...(await runMode("distributed (Kafka + Redis)", { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url })))
+  results.push(...(await runMode("distributed (Kafka + Redis)", { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix })))
 } finally {
+  await redis.cleanup(keyPrefix).catch((error) => console.error(`could not remove the bench's Redis keys (${keyPrefix}*): ${String(error)}`))
   await kafka.stop()
   await redis.stop()
 }
