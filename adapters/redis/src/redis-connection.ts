@@ -79,18 +79,41 @@ const connect = (
   )
 
 /** Runs one driver call with the time bound and the error mapping. */
+/**
+ * One call, bounded in time by a plain timer: Effect.timeout would fork a racing fiber per command,
+ * which on the hot path costs more than the Redis round trip itself.
+ */
 const runWith =
   (client: RedisClient, commandTimeoutMs: number) =>
   <A>(operation: string, call: (client: RedisClient) => Promise<A>): Effect.Effect<A, RedisError> =>
-    Effect.tryPromise({
-      try: () => call(client),
-      catch: (error) => new RedisError({ operation, message: describe(error) })
-    }).pipe(
-      Effect.timeoutOrElse({
-        duration: commandTimeoutMs,
-        orElse: () => Effect.fail(new RedisError({ operation, message: `no reply from Redis in ${commandTimeoutMs} ms` }))
+    Effect.callback<A, RedisError>((resume) => {
+      let settled = false
+      const settle = (outcome: Effect.Effect<A, RedisError>) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resume(outcome)
+      }
+      const timer = setTimeout(
+        () => settle(Effect.fail(new RedisError({ operation, message: `no reply from Redis in ${commandTimeoutMs} ms` }))),
+        commandTimeoutMs
+      )
+      let pending: Promise<A>
+      try {
+        pending = call(client)
+      } catch (error) {
+        settle(Effect.fail(new RedisError({ operation, message: describe(error) })))
+        return
+      }
+      pending.then(
+        (value) => settle(Effect.succeed(value)),
+        (error) => settle(Effect.fail(new RedisError({ operation, message: describe(error) })))
+      )
+      return Effect.sync(() => {
+        settled = true
+        clearTimeout(timer)
       })
-    )
+    })
 
 /** A connection of its own (for blocking reads), closed with the scope that opened it. */
 export interface DedicatedConnection {
