@@ -3,41 +3,11 @@
  * context answers with (`CartView`), so the document cannot drift from the code. Schemas are
  * inlined: a module contributes paths only, not shared components.
  */
-import { Schema } from "effect"
 import { CartView } from "@kasa/cart"
 import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
-import { SESSION_HEADER, USER_HEADER } from "@kasa/app-platform"
-
-const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
+import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters } from "@kasa/app-platform"
 
 const cart = jsonSchema(CartView)
-
-const problemSchema = {
-  type: "object",
-  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    code: { type: "string" },
-    detail: { type: "string" },
-    errors: {
-      type: "array",
-      items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] }
-    }
-  },
-  required: ["type", "title", "status", "code"]
-}
-
-const sessionHeader = {
-  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
-  description: "The checkout session; issued when the request has none (or a malformed one)"
-}
-
-const parameters = [
-  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
-  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
-]
 
 const itemId = { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of this session's cart" }
 
@@ -47,14 +17,10 @@ const cartResponse = (description: string) => ({
   content: { "application/json": { schema: cart } }
 })
 
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: problemSchema } } })
-
 const common = {
   "409": problemResponse("The cart kept changing under the request; nothing was applied"),
   "503": problemResponse("The cart store is not answering")
 }
-
-const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
 
 export const cartOpenApiPaths = {
   "/cart": {

@@ -3,58 +3,14 @@
  * context answers with, so the document cannot drift from the code. Schemas are inlined: a module
  * contributes paths only, not shared components.
  */
-import { Schema } from "effect"
 import { AppliedView, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView } from "@kasa/promotion"
-import { SESSION_HEADER, USER_HEADER } from "@kasa/app-platform"
+import { jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionHeader, sessionParameters as parameters } from "@kasa/app-platform"
 import { ApplyCodeBody, ApplyPromotionBody } from "./routes.ts"
-
-const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
-
-const problemSchema = {
-  type: "object",
-  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    code: { type: "string" },
-    detail: { type: "string" },
-    reason: { type: "string" },
-    errors: {
-      type: "array",
-      items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] }
-    }
-  },
-  required: ["type", "title", "status", "code"]
-}
-
-const sessionHeader = {
-  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
-  description: "The checkout session; issued when the request has none (or a malformed one)"
-}
-
-const parameters = [
-  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
-  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
-]
-
-const ok = (description: string, schema: Schema.Top) => ({
-  description,
-  headers: { [SESSION_HEADER]: sessionHeader },
-  content: { "application/json": { schema: jsonSchema(schema) } }
-})
-
-const problemResponse = (description: string, extra: Record<string, unknown> = {}) => ({
-  description,
-  content: { "application/problem+json": { schema: { ...problemSchema, ...extra } } }
-})
 
 const common = {
   "409": problemResponse("The cart or the promotions kept changing under the request; nothing was applied"),
   "503": problemResponse("The promotion store is not answering")
 }
-
-const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
 
 export const promotionOpenApiPaths = {
   "/promotions/available": {

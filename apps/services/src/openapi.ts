@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { OfferedServiceSchema } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { SESSION_HEADER, USER_HEADER } from "@kasa/app-platform"
+import { SESSION_HEADER, okResponse as ok, problemResponseSpec as problemResponse, sessionHeader, sessionParameters } from "@kasa/app-platform"
 import { CART_ID_PARAM } from "./routes.ts"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
@@ -16,22 +16,6 @@ export const AvailabilityBody = Schema.Struct({
   total_services_price: MinorUnits.check(Schema.isGreaterThanOrEqualTo(0)).annotate({ description: "What the service lines now in the cart cost" })
 })
 
-const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
-
-const problemSchema = {
-  type: "object",
-  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
-  properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" } },
-  required: ["type", "title", "status", "code"]
-}
-
-const sessionHeader = { schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" }, description: "The checkout session; issued when the request has none" }
-
-const sessionParameters = [
-  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
-  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user" }
-]
-
 const cartId = {
   name: CART_ID_PARAM,
   in: "query",
@@ -39,14 +23,6 @@ const cartId = {
   schema: sessionHeader.schema,
   description: `The cart, i.e. its session id; default the request's ${SESSION_HEADER}, and must equal it when both are given`
 }
-
-const ok = (description: string, schema: Schema.Top) => ({
-  description,
-  headers: { [SESSION_HEADER]: sessionHeader },
-  content: { "application/json": { schema: jsonSchema(schema) } }
-})
-
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: problemSchema } } })
 
 const unavailable = { "503": problemResponse("The services store is not answering") }
 

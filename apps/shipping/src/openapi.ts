@@ -3,55 +3,15 @@
  * context answers with, so the document cannot drift from the code. Schemas are inlined: a module
  * contributes paths only, not shared components.
  */
-import { Schema } from "effect"
 import { AddonsView, AvailableMethodsView, CalendarView, DeliveryDateView, SelectedMethodView } from "@kasa/shipping"
 import { Address } from "@kasa/shipping"
-import { SESSION_HEADER, USER_HEADER } from "@kasa/app-platform"
+import { jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters } from "@kasa/app-platform"
 import { AddonsBody, AddressBody, SelectBody, SetDateBody } from "./routes.ts"
-
-const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
-
-const problemSchema = {
-  type: "object",
-  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    code: { type: "string" },
-    detail: { type: "string" },
-    errors: {
-      type: "array",
-      items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] }
-    }
-  },
-  required: ["type", "title", "status", "code"]
-}
-
-const sessionHeader = {
-  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
-  description: "The checkout session; issued when the request has none (or a malformed one)"
-}
-
-const parameters = [
-  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
-  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user" }
-]
-
-const ok = (description: string, schema: Schema.Top) => ({
-  description,
-  headers: { [SESSION_HEADER]: sessionHeader },
-  content: { "application/json": { schema: jsonSchema(schema) } }
-})
-
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: problemSchema } } })
 
 const common = {
   "409": problemResponse("The session's shipping state kept changing under the request; nothing was applied"),
   "503": problemResponse("The shipping store is not answering")
 }
-
-const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
 
 export const shippingOpenApiPaths = {
   "/shipping/available": {

@@ -1,0 +1,50 @@
+/**
+ * The pieces every context's OpenAPI document repeats: JSON Schema from an Effect Schema, the
+ * problem+json body, the session header and parameters, and response/request shapes. One copy, so
+ * the documents of all apps describe errors and sessions the same way.
+ */
+import { Schema } from "effect"
+import { SESSION_HEADER, USER_HEADER } from "./session.ts"
+
+export const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
+
+export const problemSchema = {
+  type: "object",
+  description: "RFC 9457 problem details with a stable code; validation problems list the failing fields",
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    code: { type: "string" },
+    detail: { type: "string" },
+    errors: {
+      type: "array",
+      items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] }
+    }
+  },
+  required: ["type", "title", "status", "code"]
+}
+
+export const sessionHeader = {
+  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
+  description: "The checkout session; issued when the request has none (or a malformed one)"
+}
+
+export const sessionParameters = [
+  { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
+  { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
+]
+
+/** A JSON answer that also carries the session header. */
+export const okResponse = (description: string, schema: Schema.Top) => ({
+  description,
+  headers: { [SESSION_HEADER]: sessionHeader },
+  content: { "application/json": { schema: jsonSchema(schema) } }
+})
+
+export const problemResponseSpec = (description: string, extra: Record<string, unknown> = {}) => ({
+  description,
+  content: { "application/problem+json": { schema: { ...problemSchema, ...extra } } }
+})
+
+export const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
