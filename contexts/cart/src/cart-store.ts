@@ -8,7 +8,7 @@
  */
 import { Effect, Layer, Result, Schema } from "effect"
 import { type AtomicWrite, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
-import { type Cart, emptyCart } from "./domain.ts"
+import { type Cart, emptyCart, totals } from "./domain.ts"
 import { CartUnavailable } from "./errors.ts"
 import { CartStore, type CartWrite } from "./ports.ts"
 import { CartView, fromView, toView } from "./view.ts"
@@ -37,10 +37,12 @@ const parseView = (raw: string): Result.Result<Cart, string> => {
 
 const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
 
-export const toAtomicWrite = (write: CartWrite): AtomicWrite => {
+/** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
+export const viewJson = (cart: Cart): string => JSON.stringify(toView(cart))
+
+export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart)): AtomicWrite => {
   const sessionId = write.cart.session_id
-  const view = toView(write.cart)
-  const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: JSON.stringify(view) }]
+  const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: json }]
   for (const envelope of write.events) {
     ops.push({
       op: "append",
@@ -54,7 +56,7 @@ export const toAtomicWrite = (write: CartWrite): AtomicWrite => {
       maxLength: EVENT_STREAM_CAP
     })
   }
-  ops.push({ op: "set", key: CartKeys.counter(sessionId), value: String(view.item_count) })
+  ops.push({ op: "set", key: CartKeys.counter(sessionId), value: String(totals(write.cart).item_count) })
   return {
     expect: [{ key: CartKeys.view(sessionId), value: write.loaded.revision }],
     ops,
@@ -62,22 +64,34 @@ export const toAtomicWrite = (write: CartWrite): AtomicWrite => {
   }
 }
 
+/** Views this process wrote lately: the next load of the same string skips parsing it (carts are immutable). */
+const WRITTEN_CACHE_SIZE = 4_096
+
 export const makeCartStore = Effect.gen(function* () {
   const store = yield* StateStore
+  const written = new Map<string, Cart>()
+  const remember = (json: string, cart: Cart) => {
+    written.set(json, cart)
+    if (written.size > WRITTEN_CACHE_SIZE) written.delete(written.keys().next().value!)
+  }
   // No spans of its own: the use case's span covers it and the StateStore adapter traces its I/O
   // (a span costs microseconds on the add-to-cart path, which is kept lean).
   return CartStore.of({
     load: Effect.fnUntraced(function* (sessionId: string) {
       const raw = yield* Effect.mapError(store.get(CartKeys.view(sessionId)), unavailable)
       if (raw === undefined) return { cart: emptyCart(sessionId), revision: undefined }
+      const known = written.get(raw)
+      if (known !== undefined) return { cart: known, revision: raw }
       const parsed = parseView(raw)
       if (Result.isFailure(parsed)) return yield* new CartUnavailable({ operation: "load", message: `the stored cart is unreadable: ${parsed.failure}` })
       return { cart: parsed.success, revision: raw }
     }),
     save: Effect.fnUntraced(function* (write: CartWrite) {
       // The events carry the current span's traceparent, so the trace continues across the bus.
-      const atomic = yield* stampTrace(toAtomicWrite(write))
+      const json = viewJson(write.cart)
+      const atomic = yield* stampTrace(toAtomicWrite(write, json))
       yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+      remember(json, write.cart)
     }),
     toAtomicWrite
   })
