@@ -29,7 +29,7 @@ export const makeRedisOutboxReader = (
     const blocking = yield* redis.dedicated("outbox-wait", 60 * 60 * 1000)
     const unblock = Effect.suspend(() => redis.run("CLIENT UNBLOCK", (client) => client.clientUnblock(blocking.clientId()))).pipe(Effect.ignore)
 
-    const pending = Effect.fn("RedisOutboxReader.pending")(function* (max: number) {
+    const pending = Effect.fnUntraced(function* (max: number) {
       if (max <= 0) return []
       const entries = yield* redis
         .run("pending", (client) => client.xRange(outbox, "-", "+", { COUNT: Math.floor(max) }))
@@ -46,7 +46,7 @@ export const makeRedisOutboxReader = (
       return out
     })
 
-    const acknowledge = Effect.fn("RedisOutboxReader.acknowledge")(function* (ids: ReadonlyArray<string>) {
+    const acknowledge = Effect.fnUntraced(function* (ids: ReadonlyArray<string>) {
       if (ids.length === 0) return
       yield* redis.run("acknowledge", (client) => client.xDel(outbox, [...ids])).pipe(Effect.mapError(toStoreUnavailable))
     })

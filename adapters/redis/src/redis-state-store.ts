@@ -4,9 +4,10 @@
  * round trip (commit-script.ts), so Redis applies them together, only if the preconditions hold, and
  * no other client sees a part of them. Values are strings (SET with
  * an optional expiry), streams are Redis streams (XADD, trimmed approximately with MAXLEN ~),
- * counters are INCRBY. Every key is under the connection's prefix. Malformed writes (a fractional
- * increment, an empty append) are refused before anything is sent, because Redis does not roll back
- * a command that fails inside it; a key holding the wrong type (INCRBY on text, XADD on a string)
+ * counters are INCRBY. Every key is under the connection's prefix. The calls make no spans of their
+ * own: one per Redis call cost more than the call on the add-to-cart path (the use case's span
+ * already covers it). Malformed writes (a fractional increment, an empty append) are refused before
+ * anything is sent, because Redis does not roll back a command that fails inside it; a key holding the wrong type (INCRBY on text, XADD on a string)
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
@@ -43,7 +44,7 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
     const markerTtl = options.processedTtlSeconds ?? defaultProcessedTtlSeconds
     const sha = yield* redis.run("SCRIPT LOAD", (client) => client.scriptLoad(COMMIT_SCRIPT))
 
-    const commit = Effect.fn("RedisStateStore.commit")(function* (write: AtomicWrite) {
+    const commit = Effect.fnUntraced(function* (write: AtomicWrite) {
       const ops = write.ops ?? []
       const events = write.events ?? []
       const markers = write.processed ?? []
@@ -65,11 +66,11 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
     })
 
     return StateStore.of({
-      get: Effect.fn("RedisStateStore.get")(function* (key: string) {
+      get: Effect.fnUntraced(function* (key: string) {
         const value = yield* redis.run("get", (client) => client.get(redis.key(key))).pipe(Effect.mapError(toStoreUnavailable))
         return value ?? undefined
       }),
-      getMany: Effect.fn("RedisStateStore.getMany")(function* (keys: ReadonlyArray<string>) {
+      getMany: Effect.fnUntraced(function* (keys: ReadonlyArray<string>) {
         if (keys.length === 0) return []
         const values = yield* redis
           .run("getMany", (client) => client.mGet(keys.map(redis.key)))
@@ -83,7 +84,7 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
         return (entries ?? []).map((entry): Readonly<Record<string, string>> => ({ ...entry.message }))
       }),
       commit,
-      processed: Effect.fn("RedisStateStore.processed")(function* (group: string, eventIds: ReadonlyArray<string>) {
+      processed: Effect.fnUntraced(function* (group: string, eventIds: ReadonlyArray<string>) {
         if (eventIds.length === 0) return new Set<string>()
         const found = yield* redis
           .run("processed", (client) => client.mGet(eventIds.map((id) => redis.key(processedKey(group, id)))))
