@@ -37,6 +37,9 @@ export interface RetryPolicy {
   readonly maxDelayMs: number
 }
 
+/** Lost optimistic races retried per message before they count as a failed attempt. */
+export const MAX_CONFLICT_RETRIES = 50
+
 export const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 50, maxDelayMs: 2_000 }
 
 export interface ConsumerOptions<E, R> {
@@ -122,15 +125,20 @@ export const runConsumer = <E, R>(
         offset: message.offset
       }
       const marker = [{ group, eventId: envelope.event_id }] as const
-      const attempt = options.handler(event).pipe(
+      // Suspended so every retry calls the handler again and sees fresh state.
+      const attempt = Effect.suspend(() => options.handler(event)).pipe(
         Effect.flatMap((write) => stampTrace(write ?? {})),
         Effect.flatMap((write) => store.commit({ ...write, processed: marker })),
         Effect.provideContext(context)
       )
       /** true when the handler's result was written, false when the message was dead-lettered. */
-      const loop = (n: number): Effect.Effect<boolean> =>
+      const loop = (n: number, conflicts = 0): Effect.Effect<boolean> =>
         Effect.catch(Effect.as(attempt, true), (error: unknown) => {
-          const permanent = typeof error === "object" && error !== null && "_tag" in error && error._tag === "PermanentFailure"
+          const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
+          // Someone else wrote the same state first: run the handler again on fresh state, at once and
+          // without using up an attempt (a lost race is not a failure of this message).
+          if (tag === "WriteConflict" && conflicts < MAX_CONFLICT_RETRIES) return Effect.yieldNow.pipe(Effect.andThen(loop(n, conflicts + 1)))
+          const permanent = tag === "PermanentFailure"
           if (permanent || n >= policy.attempts) {
             const reason = describe(error)
             return deadLetter(message, reason, n).pipe(
@@ -143,7 +151,7 @@ export const runConsumer = <E, R>(
           return countConsumed(group, message.topic, envelope.event_name, "retried").pipe(
             Effect.andThen(Effect.sleep(backoff(policy, n))),
             Effect.andThen(persistently(store.processed(group, [envelope.event_id]), policy)),
-            Effect.flatMap((done) => (done.size > 0 ? Effect.succeed(true) : loop(n + 1)))
+            Effect.flatMap((done) => (done.size > 0 ? Effect.succeed(true) : loop(n + 1, conflicts)))
           )
         })
       const started = performance.now()

@@ -2,7 +2,7 @@
 // events a handler emits go to the outbox with the consumer span's trace context and the cause.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { DlqHeaders, EventBus, makeEnvelope, OutboxReader, PermanentFailure, runConsumer, toBusMessage } from "@kasa/shared"
+import { DlqHeaders, EventBus, makeEnvelope, OutboxReader, PermanentFailure, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { MemoryBroker, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
 
@@ -79,5 +79,43 @@ describe("consumer runtime", () => {
     expect(event.envelope.correlation_id).toBe("corr_in")
     expect(event.envelope.causation_id).toBe(pending.cause)
     expect(event.headers?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+  })
+})
+
+describe("consumer runtime and optimistic writes", () => {
+  test("a handler that loses write races is run again on fresh state without using up its attempts", async () => {
+    const { broker, runtime } = setup()
+    let calls = 0
+    const outcome = await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const store = yield* StateStore
+          yield* runConsumer({
+            group: "g",
+            topics: ["in"],
+            retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+            handler: () => {
+              calls++
+              // Expects the key to hold "ready" only from the 8th run on: 7 lost races first.
+              return Effect.succeed({
+                expect: [{ key: "race", value: calls >= 8 ? undefined : "someone-else" }],
+                ops: [{ op: "set" as const, key: "race", value: "mine" }]
+              })
+            }
+          })
+          const bus = yield* EventBus
+          const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+          yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
+          yield* waitUntil(() => calls >= 8, { describe: () => `handler ran ${calls} times`, timeoutMs: 5_000 })
+          let value: string | undefined
+          const deadline = Date.now() + 5_000
+          while ((value = yield* store.get("race")) === undefined && Date.now() < deadline) yield* Effect.sleep(5)
+          return value
+        })
+      )
+    )
+    expect(outcome).toBe("mine")
+    expect(calls).toBe(8)
+    expect(broker.topics.get("in.dlq")![0]!.log).toHaveLength(0)
   })
 })
