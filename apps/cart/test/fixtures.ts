@@ -4,14 +4,11 @@
  * state the test can look into, and helpers to send requests and to see what a session has stored
  * and published.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type App, createApp } from "@kasa/app-platform"
+import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
 import { fixtureOffers } from "@kasa/cart/testing"
-import { type Envelope, decodeEnvelope, Topics } from "@kasa/shared"
+import { type Envelope, Topics } from "@kasa/shared"
+import { eventIdsOn, publishedOn, startTestApp, type TestApp, writeTempFile } from "../../../test/app-harness.ts"
 import { cartModule, type CartModuleOptions } from "../src/module.ts"
 
 /** The cart's fixture offers (one currency, as a catalog must have) plus enough filler to fill a cart. */
@@ -41,55 +38,16 @@ export const fixtureProducts: ReadonlyArray<Product> = [
   }))
 ]
 
+export { call, type Call, type TestApp } from "../../../test/app-harness.ts"
+
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
-export const writeCatalogFile = async (content: unknown = { products: fixtureProducts }) => {
-  const dir = await mkdtemp(join(tmpdir(), "kasa-cart-test-"))
-  const file = join(dir, "products.json")
-  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content))
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-}
+export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)
 
-export interface TestApp {
-  readonly app: App
-  readonly broker: MemoryBroker
-  readonly state: MemoryStateData
-}
-
-export const startCartApp = async (options: CartModuleOptions, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> => {
-  const broker = new MemoryBroker()
-  const state = new MemoryStateData()
-  const app = await createApp({ name: "cart", modules: [cartModule(options)], env: {}, broker, state, log: () => {}, ...extra })
-  return { app, broker, state }
-}
-
-export interface Call {
-  readonly session?: string
-  readonly body?: unknown
-  readonly headers?: Record<string, string>
-}
-
-export const call = (t: TestApp, method: string, path: string, options: Call = {}) =>
-  t.app.http.request(path, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...(options.session === undefined ? {} : { "X-Session-Id": options.session }),
-      ...options.headers
-    },
-    ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) })
-  })
+export const startCartApp = (options: CartModuleOptions, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> =>
+  startTestApp("cart", [cartModule(options)], extra)
 
 /** Messages on cart-events published for this session, decoded. */
-export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> =>
-  (t.broker.topics.get(Topics.cart) ?? [])
-    .flatMap((partition) => partition.log)
-    .filter((message) => message.key === sessionId)
-    .sort((a, b) => a.offset - b.offset)
-    .map((message) => {
-      const decoded = decodeEnvelope(message.value)
-      if (!decoded.ok) throw new Error(decoded.reason)
-      return decoded.envelope
-    })
+export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => publishedOn(t, Topics.cart, sessionId)
 
 /**
  * Everything the store and the bus hold for a session: its keys and streams, and the ids of its
@@ -111,13 +69,5 @@ export const footprint = (t: TestApp, sessionId: string) => ({
 export const cartFootprint = (t: TestApp) => ({
   values: [...t.state.values.keys()].filter((key) => key.startsWith("cart:")).sort(),
   streams: [...t.state.streams.keys()].filter((key) => key.startsWith("cart:")).sort(),
-  events: [
-    ...new Set([
-      ...t.state.outbox.filter((entry) => entry.event.topic === Topics.cart).map((entry) => entry.event.envelope.event_id),
-      ...(t.broker.topics.get(Topics.cart) ?? []).flatMap((partition) => partition.log).map((message) => {
-        const decoded = decodeEnvelope(message.value)
-        return decoded.ok ? decoded.envelope.event_id : "undecodable"
-      })
-    ])
-  ].sort()
+  events: eventIdsOn(t, Topics.cart)
 })

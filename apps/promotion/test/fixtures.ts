@@ -3,58 +3,22 @@
  * into, a way to put a cart in front of it the way the cart does (a cart event on cart-events, then
  * wait until the consumer has projected it), requests, and what a session has stored and published.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Effect } from "effect"
-import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type App, createApp } from "@kasa/app-platform"
 import { PromotionKeys } from "@kasa/promotion"
 import { type Row, snapshot } from "@kasa/promotion/testing"
-import { decodeEnvelope, type Envelope, EventBus, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
+import { type Envelope, makeEnvelope, Topics } from "@kasa/shared"
+import { publishedOn, publishTo, startTestApp, type TestApp, writeTempFile } from "../../../test/app-harness.ts"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { promotionModule, type PromotionModuleOptions } from "../src/module.ts"
 
-export interface TestApp {
-  readonly app: App
-  readonly broker: MemoryBroker
-  readonly state: MemoryStateData
-}
+export { call, type Call, type TestApp } from "../../../test/app-harness.ts"
 
-export const startPromotionApp = async (options: PromotionModuleOptions = { env: {} }): Promise<TestApp> => {
-  const broker = new MemoryBroker()
-  const state = new MemoryStateData()
-  const app = await createApp({ name: "promotion", modules: [promotionModule(options)], env: {}, broker, state, log: () => {} })
-  return { app, broker, state }
-}
+export const startPromotionApp = (options: PromotionModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("promotion", [promotionModule(options)])
 
 /** Writes `content` as a rules file (`name` decides YAML or JSON) in a fresh folder; `remove` deletes it. */
-export const writeRulesFile = async (content: unknown, name = "promotions.yaml") => {
-  const dir = await mkdtemp(join(tmpdir(), "kasa-promotion-test-"))
-  const file = join(dir, name)
-  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content))
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-}
+export const writeRulesFile = (content: unknown, name = "promotions.yaml") => writeTempFile(name, content)
 
-export interface Call {
-  readonly session?: string
-  readonly body?: unknown
-  readonly headers?: Record<string, string>
-}
-
-export const call = (t: TestApp, method: string, path: string, options: Call = {}) =>
-  t.app.http.request(path, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...(options.session === undefined ? {} : { "X-Session-Id": options.session }),
-      ...options.headers
-    },
-    ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) })
-  })
-
-export const publish = (t: TestApp, topic: string, envelope: Envelope) =>
-  t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key: envelope.aggregate_id, envelope })])))
+export const publish = publishTo
 
 /** A cart event as the cart publishes it: the snapshot at `version` holding `rows`. */
 export const cartEvent = (sessionId: string, version: number, ...rows: ReadonlyArray<Row>): Envelope =>
@@ -77,16 +41,7 @@ export const cartIs = async (t: TestApp, sessionId: string, version: number, ...
 }
 
 /** Messages on promotion-events published for this session, decoded. */
-export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> =>
-  (t.broker.topics.get(Topics.promotion) ?? [])
-    .flatMap((partition) => partition.log)
-    .filter((message) => message.key === sessionId)
-    .sort((a, b) => a.offset - b.offset)
-    .map((message) => {
-      const decoded = decodeEnvelope(message.value)
-      if (!decoded.ok) throw new Error(decoded.reason)
-      return decoded.envelope
-    })
+export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => publishedOn(t, Topics.promotion, sessionId)
 
 /**
  * Everything the store and the bus hold for a session: its keys, and the ids of its promotion events

@@ -5,14 +5,11 @@
  * publishes them (and waited for until shipping has projected them), and helpers to send requests
  * and to see what a session has stored and published.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Effect } from "effect"
-import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type App, createApp } from "@kasa/app-platform"
+import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
-import { type CartSnapshot, type CartSnapshotLine, decodeEnvelope, type Envelope, EventBus, toBusMessage, Topics } from "@kasa/shared"
+import { type CartSnapshot, type CartSnapshotLine, type Envelope, Topics } from "@kasa/shared"
+import { eventIdsOn, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile } from "../../../test/app-harness.ts"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { ShippingKeys } from "@kasa/shipping"
 import { cartEvent, cartLine, cartSnapshot, fixtureParcels } from "@kasa/shipping/testing"
@@ -44,43 +41,13 @@ export const fixtureProducts: ReadonlyArray<Product> = fixtureParcels.map(([offe
   ...(offer_id === "warranty-2y" ? { warranty_for: ["appliance" as const] } : {})
 }))
 
+export { call, type Call, type TestApp } from "../../../test/app-harness.ts"
+
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
-export const writeCatalogFile = async (content: unknown = { products: fixtureProducts }) => {
-  const dir = await mkdtemp(join(tmpdir(), "kasa-shipping-test-"))
-  const file = join(dir, "products.json")
-  await writeFile(file, typeof content === "string" ? content : JSON.stringify(content))
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-}
+export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)
 
-export interface TestApp {
-  readonly app: App
-  readonly broker: MemoryBroker
-  readonly state: MemoryStateData
-}
-
-export const startShippingApp = async (options: ShippingModuleOptions, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> => {
-  const broker = new MemoryBroker()
-  const state = new MemoryStateData()
-  const app = await createApp({ name: "shipping", modules: [shippingModule(options)], env: {}, broker, state, log: () => {}, ...extra })
-  return { app, broker, state }
-}
-
-export interface Call {
-  readonly session?: string
-  readonly body?: unknown
-  readonly headers?: Record<string, string>
-}
-
-export const call = (t: TestApp, method: string, path: string, options: Call = {}) =>
-  t.app.http.request(path, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...(options.session === undefined ? {} : { "X-Session-Id": options.session }),
-      ...options.headers
-    },
-    ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) })
-  })
+export const startShippingApp = (options: ShippingModuleOptions, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> =>
+  startTestApp("shipping", [shippingModule(options)], extra)
 
 /** The cart version shipping holds for a session (0 when it has seen none). */
 export const projectedVersion = (t: TestApp, sessionId: string): number => {
@@ -91,7 +58,7 @@ export const projectedVersion = (t: TestApp, sessionId: string): number => {
 /** Publishes a cart event carrying `snapshot` on cart-events and waits until shipping has projected it. */
 export const publishCart = async (t: TestApp, snapshot: CartSnapshot, correlationId = "corr_cart_fixture"): Promise<Envelope> => {
   const envelope = cartEvent(snapshot, { correlationId })
-  await t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.cart, key: snapshot.session_id, envelope })])))
+  await publishTo(t, Topics.cart, envelope)
   await Effect.runPromise(
     waitUntil(() => projectedVersion(t, snapshot.session_id) >= snapshot.cart_version, {
       timeoutMs: 10_000,
@@ -107,16 +74,7 @@ export const cartOf = (t: TestApp, sessionId: string, lines: ReadonlyArray<CartS
 export { cartLine }
 
 /** Messages on shipping-events published for this session, decoded, in order. */
-export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> =>
-  (t.broker.topics.get(Topics.shipping) ?? [])
-    .flatMap((partition) => partition.log)
-    .filter((message) => message.key === sessionId)
-    .sort((a, b) => a.offset - b.offset)
-    .map((message) => {
-      const decoded = decodeEnvelope(message.value)
-      if (!decoded.ok) throw new Error(decoded.reason)
-      return decoded.envelope
-    })
+export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => publishedOn(t, Topics.shipping, sessionId)
 
 /** Waits until `count` shipping events of the session are on the bus, and returns them. */
 export const waitForPublished = async (t: TestApp, sessionId: string, count: number): Promise<ReadonlyArray<Envelope>> => {
@@ -147,13 +105,5 @@ export const footprint = (t: TestApp, sessionId: string) => ({
 /** Every shipping session key and shipping event anywhere, for requests that have no session to look at. */
 export const shippingFootprint = (t: TestApp) => ({
   values: [...t.state.values.keys()].filter((key) => key.startsWith("shipping:session:") || key.startsWith("shipping:address:") || key.startsWith("shipping:addons:")).sort(),
-  events: [
-    ...new Set([
-      ...t.state.outbox.filter((entry) => entry.event.topic === Topics.shipping).map((entry) => entry.event.envelope.event_id),
-      ...(t.broker.topics.get(Topics.shipping) ?? []).flatMap((partition) => partition.log).map((message) => {
-        const decoded = decodeEnvelope(message.value)
-        return decoded.ok ? decoded.envelope.event_id : "undecodable"
-      })
-    ])
-  ].sort()
+  events: eventIdsOn(t, Topics.shipping)
 })
