@@ -1,20 +1,14 @@
 /**
- * The transactional outbox and the state store it lives in (SPEC §5). A use case or a consumer
- * returns state operations plus the envelopes they cause; the store writes both, and the consumer's
- * processed marker, in one atomic step. A relay later publishes what the outbox holds and trims it,
- * so a crash anywhere repeats a publication and never loses one.
+ * The transactional outbox (SPEC §5). A use case or a consumer returns state operations plus the
+ * envelopes they cause; the StateStore (state-store.ts) writes both in one atomic step. The relay later
+ * publishes what the outbox holds (`OutboxReader`) and trims it, so a crash anywhere repeats a
+ * publication and never loses one.
  */
-import { Context, Effect, Schema } from "effect"
+import { Context, Effect } from "effect"
 import { encodeEnvelope, type Envelope, Headers } from "./envelope.ts"
 import type { BusMessage } from "./event-bus.ts"
+import type { AtomicWrite, StoreUnavailable } from "./state-store.ts"
 import { currentTraceparent } from "./traceparent.ts"
-
-/** State changes expressed as data, so every store (memory, Redis) applies them the same way. */
-export type StateOp =
-  | { readonly op: "set"; readonly key: string; readonly value: string; readonly ttlSeconds?: number }
-  | { readonly op: "delete"; readonly key: string }
-  | { readonly op: "append"; readonly key: string; readonly fields: Readonly<Record<string, string>>; readonly maxLength?: number }
-  | { readonly op: "incrementBy"; readonly key: string; readonly by: number }
 
 export interface OutboxEvent {
   readonly topic: string
@@ -24,53 +18,11 @@ export interface OutboxEvent {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-export interface ProcessedMarker {
-  readonly group: string
-  readonly eventId: string
-}
-
-/** Optimistic concurrency: the write applies only if `key` still holds `value` (undefined = absent). */
-export interface Precondition {
-  readonly key: string
-  readonly value: string | undefined
-}
-
-export interface AtomicWrite {
-  /** Checked in the same atomic step as the write; any mismatch fails it with WriteConflict. */
-  readonly expect?: ReadonlyArray<Precondition>
-  readonly ops?: ReadonlyArray<StateOp>
-  readonly events?: ReadonlyArray<OutboxEvent>
-  readonly processed?: ReadonlyArray<ProcessedMarker>
-}
-
 export interface PendingEvent {
   /** Store-specific id of the outbox entry, used to acknowledge it. */
   readonly id: string
   readonly event: OutboxEvent
 }
-
-export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
-  operation: Schema.String,
-  message: Schema.String
-}) {}
-
-/** A precondition did not hold: someone else wrote first. Nothing of the write was applied. */
-export class WriteConflict extends Schema.TaggedError<WriteConflict>()("WriteConflict", {
-  key: Schema.String
-}) {}
-
-export class StateStore extends Context.Service<
-  StateStore,
-  {
-    readonly get: (key: string) => Effect.Effect<string | undefined, StoreUnavailable>
-    readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string | undefined>, StoreUnavailable>
-    readonly readStream: (key: string) => Effect.Effect<ReadonlyArray<Readonly<Record<string, string>>>, StoreUnavailable>
-    /** All of it or none of it. */
-    readonly commit: (write: AtomicWrite) => Effect.Effect<void, StoreUnavailable | WriteConflict>
-    /** The subset of `eventIds` this group has already processed. */
-    readonly processed: (group: string, eventIds: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StoreUnavailable>
-  }
->()("@kasa/shared/StateStore") {}
 
 /** The relay's view of the outbox written by `StateStore.commit`. */
 export class OutboxReader extends Context.Service<

@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
+import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
 
 interface Entry {
   value: string
@@ -96,23 +97,6 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
         return Effect.void
       }),
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.processed.has(`${group}\u0000${id}`))))
-  })
-
-export const makeMemoryOutboxReader = (data: MemoryStateData) =>
-  OutboxReader.of({
-    pending: (max) => Effect.sync(() => data.outbox.slice(0, max)),
-    acknowledge: (ids) =>
-      Effect.sync(() => {
-        const acknowledged = new Set(ids)
-        let drop = 0
-        while (drop < data.outbox.length && acknowledged.has(data.outbox[drop]!.id)) drop++
-        data.outbox.splice(0, drop)
-        if (drop < ids.length) {
-          const rest = data.outbox.filter((entry) => !acknowledged.has(entry.id))
-          data.outbox.splice(0, data.outbox.length, ...rest)
-        }
-      }),
-    waitForPending: (timeoutMs) => Effect.promise(() => data.waitForOutbox(timeoutMs))
   })
 
 /** StateStore and OutboxReader over one fresh set of in-memory data. */

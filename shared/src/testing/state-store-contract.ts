@@ -7,7 +7,8 @@
 import { Effect, Fiber } from "effect"
 import type { Scope } from "effect"
 import { makeEnvelope, type Envelope } from "../envelope.ts"
-import { type OutboxEvent, OutboxReader, type PendingEvent, StateStore } from "../outbox.ts"
+import { type OutboxEvent, OutboxReader, type PendingEvent } from "../outbox.ts"
+import { StateStore } from "../state-store.ts"
 import { assert, assertEqual, AssertionFailed, waitUntilEffect } from "./eventually.ts"
 
 /** One store as a process sees it; several opened on the same outbox share their data, as two processes over one server do. */

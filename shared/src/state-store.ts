@@ -1,0 +1,58 @@
+/**
+ * The state store port (SPEC §5): a context's working state, written with the events it causes and a
+ * consumer's processed marker in one atomic step. State changes are data (`StateOp`), so every store
+ * (memory, Redis) applies them the same way; optimistic preconditions make concurrent writers safe.
+ * The outbox entries a commit writes are read back by the relay through `OutboxReader` (outbox.ts).
+ */
+import { Context, Effect, Schema } from "effect"
+import type { OutboxEvent } from "./outbox.ts"
+
+/** State changes expressed as data, so every store (memory, Redis) applies them the same way. */
+export type StateOp =
+  | { readonly op: "set"; readonly key: string; readonly value: string; readonly ttlSeconds?: number }
+  | { readonly op: "delete"; readonly key: string }
+  | { readonly op: "append"; readonly key: string; readonly fields: Readonly<Record<string, string>>; readonly maxLength?: number }
+  | { readonly op: "incrementBy"; readonly key: string; readonly by: number }
+
+export interface ProcessedMarker {
+  readonly group: string
+  readonly eventId: string
+}
+
+/** Optimistic concurrency: the write applies only if `key` still holds `value` (undefined = absent). */
+export interface Precondition {
+  readonly key: string
+  readonly value: string | undefined
+}
+
+export interface AtomicWrite {
+  /** Checked in the same atomic step as the write; any mismatch fails it with WriteConflict. */
+  readonly expect?: ReadonlyArray<Precondition>
+  readonly ops?: ReadonlyArray<StateOp>
+  readonly events?: ReadonlyArray<OutboxEvent>
+  readonly processed?: ReadonlyArray<ProcessedMarker>
+}
+
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
+  operation: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A precondition did not hold: someone else wrote first. Nothing of the write was applied. */
+export class WriteConflict extends Schema.TaggedError<WriteConflict>()("WriteConflict", {
+  key: Schema.String
+}) {}
+
+export class StateStore extends Context.Service<
+  StateStore,
+  {
+    readonly get: (key: string) => Effect.Effect<string | undefined, StoreUnavailable>
+    readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string | undefined>, StoreUnavailable>
+    readonly readStream: (key: string) => Effect.Effect<ReadonlyArray<Readonly<Record<string, string>>>, StoreUnavailable>
+    /** All of it or none of it. */
+    readonly commit: (write: AtomicWrite) => Effect.Effect<void, StoreUnavailable | WriteConflict>
+    /** The subset of `eventIds` this group has already processed. */
+    readonly processed: (group: string, eventIds: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StoreUnavailable>
+  }
+>()("@kasa/shared/StateStore") {}
+
