@@ -51,20 +51,22 @@ export const cartOpenApiPaths = {
         "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session"),
         "404": problemResponse("No such offer, or no such parent line in this cart"),
         "422": problemResponse("A rule forbids it: too many lines, too many units, a warranty or service the parent line does not allow, another currency, services not available"),
-        ...common
+        ...common,
+        "409": problemResponse("The line already has this service or warranty (already_attached; another warranty replaces the first), or the cart kept changing under the request; nothing was applied")
       }
     }
   },
   "/cart/items/{item_id}": {
     patch: {
       tags: ["cart"],
-      summary: "Change a line's quantity",
+      summary: "Change a line's quantity (its warranty and service lines follow)",
       parameters: [...parameters, itemId],
       requestBody: jsonBody(ChangeQuantityBody),
       responses: {
         "200": cartResponse("The cart with the new quantity"),
         "400": problemResponse("Malformed JSON or a quantity outside 1..99"),
         "404": problemResponse("No such line in this cart"),
+        "422": problemResponse("A warranty or service line: its quantity follows its parent line (or is 1 per cart), change the parent instead"),
         ...common
       }
     },

@@ -102,14 +102,35 @@ describe("adding service lines", () => {
     expect(cart.services_total).toBe(4_900 + 199 + 4_900)
   })
 
-  test("adding a service the line already has changes nothing and publishes nothing", async () => {
+  test.each<[string, Json]>([
+    ["a service the line already has", { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: "item_1" }],
+    ["a standalone service the cart already has", { offer_id: "gift_wrap", quantity: 1, type: "service" }],
+    ["the warranty the line already has", { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" }]
+  ])("adding %s again → 409 already_attached; nothing changes, nothing is published", async (_, body) => {
     const session = newSessionId()
     await addOffer(session, "tv-55-oled")
-    const first = await addService(session, "carry_in", "item_1")
+    await add(session, body)
     await Effect.runPromise(waitUntil(() => publishedFor(t, session).length === 2, { describe: () => `${publishedFor(t, session).length} published`, timeoutMs: 5_000 }))
     const before = footprint(t, session)
-    expect(await addService(session, "carry_in", "item_1")).toEqual(first)
+    const response = await call(t, "POST", "/cart/items", { session, body })
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ code: "already_attached", item_id: "item_2", errors: [{ field: "offer_id" }] })
     expect(footprint(t, session)).toEqual(before)
+    expect(publishedFor(t, session)).toHaveLength(2)
+  })
+
+  test("a warranty takes its TV's quantity and follows it; another warranty replaces it", async () => {
+    const session = newSessionId()
+    await addOffer(session, "tv-55-oled", 2)
+    const covered = (await add(session, { offer_id: "warranty-2y-tv", quantity: 99, type: "warranty", parent_item_id: "item_1" })) as CartView
+    expect(lines(covered)[1]).toEqual(["item_2", "warranty-2y-tv", "warranty", 2, 29_900, 2 * 29_900, "item_1"])
+    const fewer = (await (await call(t, "PATCH", "/cart/items/item_1", { session, body: { quantity: 1 } })).json()) as CartView
+    expect(lines(fewer).map((line) => line[3])).toEqual([1, 1])
+    const replaced = (await add(session, { offer_id: "warranty-3y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" })) as CartView
+    expect(replaced.items.map((item) => [item.offer_id, item.quantity, item.parent_item_id])).toEqual([
+      ["tv-55-oled", 1, null],
+      ["warranty-3y-tv", 1, "item_1"]
+    ])
   })
 })
 
@@ -135,18 +156,23 @@ describe("service lines follow their line", () => {
     ])
   })
 
-  test.each<[string, string, number]>([
-    ["an item service to another quantity than its line's", "item_2", 1],
-    ["a standalone service past one per cart", "item_3", 2]
-  ])("PATCH of %s → 400 naming the quantity it must have; nothing changes", async (_, itemId, quantity) => {
+  test.each<[string, string, number, RegExp]>([
+    ["an item service to another quantity than its line's", "item_2", 1, /follows that line's/],
+    ["an item service to the quantity it has", "item_2", 2, /follows that line's/],
+    ["a warranty to 99", "item_4", 99, /follows that line's/],
+    ["a standalone service past one per cart", "item_3", 2, /one per cart/]
+  ])("PATCH of %s → 422 saying why; nothing changes", async (_, itemId, quantity, why) => {
     const session = newSessionId()
     await addOffer(session, "tv-55-oled", 2)
     await addService(session, "carry_in", "item_1")
     await addService(session, "gift_wrap")
+    await add(session, { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" })
     const before = footprint(t, session)
     const response = await call(t, "PATCH", `/cart/items/${itemId}`, { session, body: { quantity } })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ code: "validation_failed", errors: [{ field: "quantity" }] })
+    expect(response.status).toBe(422)
+    const problem = (await response.json()) as Json
+    expect(problem).toMatchObject({ code: "quantity_not_adjustable", item_id: itemId, errors: [{ field: "quantity" }] })
+    expect(String(problem.detail)).toMatch(why)
     expect(footprint(t, session)).toEqual(before)
   })
 
