@@ -28,9 +28,6 @@ export const offsetMarkerId = (topic: string, partition: number, offset: number)
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-/** Topic retention when none is configured (TOPIC_RETENTION_MS): how long a message can be replayed. */
-export const DEFAULT_TOPIC_RETENTION_MS = 7 * DAY_MS
-
 /**
  * How long a processed marker lives: strictly longer than any message it guards can still be on the
  * topic (its retention), so a replay after a long outage never finds the marker gone and re-applies.
