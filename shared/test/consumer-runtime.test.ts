@@ -12,7 +12,7 @@ const setup = () => {
   broker.createTopic("in", 1)
   broker.createTopic("in.dlq", 1)
   const state = new MemoryStateData()
-  const deadLetters = () => state.outbox.filter((entry) => entry.event.topic === "in.dlq").map((entry) => toBusMessage(entry.event))
+  const deadLetters = () => state.pendingMessages("in.dlq")
   return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state))) }
 }
 

@@ -11,10 +11,12 @@ import {
   type CommitResult,
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
+  type BusMessage,
   OutboxReader,
   type PendingEvent,
   StateStore,
   type StateOp,
+  toBusMessage,
   WriteConflict
 } from "@kasa/shared"
 import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
@@ -123,6 +125,11 @@ export class MemoryStateData {
       this.waiters = []
       for (const wake of waiters) wake()
     }
+  }
+
+  /** What the outbox holds for `topic`, as the relay will publish it (tests read dead letters here). */
+  pendingMessages(topic: string): ReadonlyArray<BusMessage> {
+    return this.outbox.filter((entry) => entry.event.topic === topic).map((entry) => toBusMessage(entry.event))
   }
 
   waitForOutbox(timeoutMs: number): Promise<void> {
