@@ -40,9 +40,12 @@ export const DEFAULT_DLQ_RETENTION_MS = 30 * DAY_MS
 export interface TopicProvisioning {
   readonly partitions: number
   readonly replicationFactor: number
+  /** The apps always give both (their configuration has defaults); without them a topic's retention is left as it is. */
   readonly retentionMs?: number
   readonly dlqRetentionMs?: number
 }
+
+const withRetention = (spec: TopicSpec, retentionMs: number | undefined): TopicSpec => (retentionMs === undefined ? spec : { ...spec, retentionMs })
 
 /**
  * Every topic and its DLQ with their retention, each name passed through `rename` (tests give each
@@ -56,7 +59,7 @@ export const topicSpecs = (
   names.flatMap((name): ReadonlyArray<TopicSpec> => {
     const base = { partitions: options.partitions, replicationFactor: options.replicationFactor }
     return [
-      { ...base, name: rename(name), retentionMs: options.retentionMs ?? DEFAULT_TOPIC_RETENTION_MS },
-      { ...base, name: rename(dlqTopic(name)), retentionMs: options.dlqRetentionMs ?? DEFAULT_DLQ_RETENTION_MS }
+      withRetention({ ...base, name: rename(name) }, options.retentionMs),
+      withRetention({ ...base, name: rename(dlqTopic(name)) }, options.dlqRetentionMs)
     ]
   })
