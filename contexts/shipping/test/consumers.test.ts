@@ -123,7 +123,7 @@ describe("shipping-consumer", () => {
     const session = newSessionId()
     const broken = makeEnvelope({ eventName: "cart.item_added", aggregateId: session, correlationId: "corr_broken", producer: "cart", payload: { session_id: session, cart_version: "two", lines: [] } })
     await deliver(broken, cartEvent(small(session, 3)))
-    const dead = (broker.topics.get(dlqTopic(Topics.cart)) ?? []).flatMap((p) => p.log).filter((m) => m.key === session)
+    const dead = data.pendingMessages(dlqTopic(Topics.cart)).filter((m) => m.key === session)
     expect(dead).toHaveLength(1)
     expect(dead[0]!.headers["dlq.group"]).toBe(SHIPPING_CONSUMER_GROUP)
     expect((await projected(session))?.cart_version).toBe(3)
