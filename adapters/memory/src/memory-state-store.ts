@@ -4,8 +4,8 @@
  * in a single-threaded runtime, exactly as MULTI is in Redis.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
-import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
+import { type AtomicWrite, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
+import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
 
 interface Entry {
   value: string
@@ -99,6 +99,6 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.processed.has(`${group}\u0000${id}`))))
   })
 
-/** StateStore and OutboxReader over one fresh set of in-memory data. */
+/** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data. */
 export const layerStateStore = (data: MemoryStateData = new MemoryStateData()) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), Layer.succeed(OutboxReader, makeMemoryOutboxReader(data)))
+  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data))
