@@ -137,13 +137,11 @@ export const runRelay = (options: RelayOptions = {}): Effect.Effect<never, never
     const pass = relayOnce(settings).pipe(
       Effect.catchDefect((defect) => Effect.fail(new RelayDefect({ message: describe(defect) }))),
       Effect.tapError((error) =>
-        Effect.andThen(
-          Effect.sync(() => {
-            status.consecutiveFailures++
-            status.lastError = `${error._tag}: ${error.message}`
-          }),
-          Effect.logWarning("outbox relay failed; backing off", { error: status.lastError, failures: status.consecutiveFailures })
-        )
+        Effect.suspend(() => {
+          status.consecutiveFailures++
+          status.lastError = `${error._tag}: ${error.message}`
+          return Effect.logWarning("outbox relay failed; backing off", { error: status.lastError, failures: status.consecutiveFailures })
+        })
       ),
       Effect.retry(relayBackoff),
       // The backoff never gives up; should it ever, the next pass starts afresh.
