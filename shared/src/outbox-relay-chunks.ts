@@ -12,12 +12,12 @@ export const defaultMaxChunkBytes = 768 * 1024
 /** Per-message framing a produce request adds beyond key, value and headers (record and batch headers). */
 const recordOverhead = 64
 
-/** UTF-8 length of a string without encoding it. */
+/** UTF-8 length of a string without encoding it (each half of a surrogate pair is 2 of its 4 bytes). */
 export const utf8Length = (text: string): number => {
   let bytes = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 2 : 3
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3
   }
   return bytes
 }
