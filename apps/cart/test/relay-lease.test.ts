@@ -82,8 +82,21 @@ const scenario = (name: string) => {
         return copies
       })
     )
+  /** Waits until every one of `eventIds` is on the topic; returns how many copies of each. */
+  const allOnTopic = async (eventIds: ReadonlyArray<string>, timeoutMs: number, more: () => string) => {
+    let missing = -1
+    return poll(
+      async () => {
+        const found = await copiesOnTopic(eventIds)
+        missing = [...found.values()].filter((n) => n === 0).length
+        return missing === 0 ? found : undefined
+      },
+      timeoutMs,
+      () => `${missing} of ${eventIds.length} committed events not on the topic${more()}`
+    )
+  }
   const pending = () => runtime.runPromise(Effect.map(Effect.flatMap(OutboxBacklog, (backlog) => backlog.stats), (stats) => stats.pending))
-  return { runtime, start, committed, copiesOnTopic, pending }
+  return { runtime, start, committed, allOnTopic, pending }
 }
 
 const addItem = async (app: RunningProcess, session: string, offer: string) => {
@@ -137,16 +150,7 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
       expect(ids).toHaveLength(1_000)
       let left = -1
       await poll(async () => ((left = await s.pending()) === 0 ? true : undefined), 60_000, () => `outbox entries left: ${left}`)
-      let missing = -1
-      const copies = await poll(
-        async () => {
-          const found = await s.copiesOnTopic(ids)
-          missing = [...found.values()].filter((n) => n === 0).length
-          return missing === 0 ? found : undefined
-        },
-        30_000,
-        () => `${missing} events not on the topic`
-      )
+      const copies = await s.allOnTopic(ids, 30_000, () => "")
       const twice = [...copies.values()].filter((n) => n > 1).length
       expect(twice).toBe(0)
       expect([await roleOf(a), await roleOf(b)].sort()).toEqual(["active", "standby"])
@@ -187,16 +191,7 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
 
       const ids = await s.committed(sessions)
       expect(ids.length).toBeGreaterThanOrEqual(acked)
-      let missing = -1
-      const copies = await poll(
-        async () => {
-          const found = await s.copiesOnTopic(ids)
-          missing = [...found.values()].filter((n) => n === 0).length
-          return missing === 0 ? found : undefined
-        },
-        60_000,
-        () => `${missing} of ${ids.length} committed events not on the topic; survivor says ${other.output().slice(-2_000)}`
-      )
+      const copies = await s.allOnTopic(ids, 60_000, () => `; survivor says ${other.output().slice(-2_000)}`)
       expect([...copies.values()].every((n) => n >= 1)).toBe(true)
       expect(await roleOf(other)).toBe("active")
       let left = -1
