@@ -7,6 +7,7 @@
 import { Context, Effect } from "effect"
 import { encodeEnvelope, type Envelope, Headers } from "./envelope.ts"
 import type { BusMessage } from "./event-bus.ts"
+import type { UnreadableOutboxEntry } from "./outbox-backlog.ts"
 import type { AtomicWrite, StoreUnavailable } from "./state-store.ts"
 import { currentTraceparent } from "./traceparent.ts"
 
@@ -34,8 +35,8 @@ export interface PendingEvent {
 export class OutboxReader extends Context.Service<
   OutboxReader,
   {
-    /** Oldest first; at most `max` entries that are not yet acknowledged. */
-    readonly pending: (max: number) => Effect.Effect<ReadonlyArray<PendingEvent>, StoreUnavailable>
+    /** Oldest first; at most `max` entries that are not yet acknowledged. Stops before an unreadable entry; fails on one that is oldest. */
+    readonly pending: (max: number) => Effect.Effect<ReadonlyArray<PendingEvent>, StoreUnavailable | UnreadableOutboxEntry>
     readonly acknowledge: (ids: ReadonlyArray<string>) => Effect.Effect<void, StoreUnavailable>
     /** Resolves when something may be pending, or after `timeoutMs` at the latest. */
     readonly waitForPending: (timeoutMs: number) => Effect.Effect<void, StoreUnavailable>

@@ -12,14 +12,13 @@ import {
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
   type BusMessage,
-  OutboxReader,
   type PendingEvent,
   StateStore,
   type StateOp,
   toBusMessage,
   WriteConflict
 } from "@kasa/shared"
-import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
+import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
 
 interface Entry {
   value: string
@@ -160,6 +159,6 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.isProcessed(group, id))))
   })
 
-/** StateStore and OutboxReader over one fresh set of in-memory data. */
+/** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data. */
 export const layerStateStore = (data: MemoryStateData = new MemoryStateData()) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), Layer.succeed(OutboxReader, makeMemoryOutboxReader(data)))
+  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data))

@@ -21,6 +21,12 @@ export const infraSpec = {
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
+  /** Readiness fails while the oldest unpublished outbox entry is older than this. */
+  outboxMaxAgeMs: withDefault(integer("OUTBOX_MAX_AGE_MS", 1, 86_400_000), 30_000),
+  /** Most bytes the relay puts in one publish: under the broker's max.request.size / message.max.bytes. */
+  outboxPublishMaxBytes: withDefault(integer("OUTBOX_PUBLISH_MAX_BYTES", 1_024, 104_857_600), 786_432),
+  /** The outbox lease's time to live: a dead relay's instance is replaced within about this long. */
+  outboxLeaseTtlMs: withDefault(integer("OUTBOX_LEASE_TTL_MS", 300, 600_000), 5_000),
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa")
 }
 

@@ -10,6 +10,8 @@ import { makeEnvelope, Headers, type Envelope } from "../envelope.ts"
 import { EventBus, type BusMessage, type DeliveredMessage, type Subscription } from "../event-bus.ts"
 import { DlqHeaders, runConsumer } from "../consumer-runtime.ts"
 import { OutboxReader, toBusMessage } from "../outbox.ts"
+import type { OutboxBacklog } from "../outbox-backlog.ts"
+import type { OutboxLease } from "../outbox-lease.ts"
 import { runRelay } from "../outbox-relay.ts"
 import { StateStore } from "../state-store.ts"
 import { dlqTopic } from "../topics.ts"
@@ -20,7 +22,7 @@ export interface EventBusHarness {
   readonly topic: (base: string, partitions?: number) => Promise<string>
   /** A group name no other case uses. */
   readonly group: (base: string) => string
-  readonly run: <A, E>(effect: Effect.Effect<A, E, EventBus | StateStore | OutboxReader | Scope.Scope>) => Promise<A>
+  readonly run: <A, E>(effect: Effect.Effect<A, E, EventBus | StateStore | OutboxReader | OutboxLease | OutboxBacklog | Scope.Scope>) => Promise<A>
   /** Deadline for conditions; a broker needs longer than memory (rebalances, session timeouts). */
   readonly timeoutMs: number
 }
