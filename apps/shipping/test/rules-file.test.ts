@@ -3,22 +3,16 @@
 // is missing, unreadable or breaks a rule stops the start, naming the file and the problem.
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { createApp, loadDataFile } from "@kasa/app-platform"
+import { loadDataFile } from "@kasa/app-platform"
 import { newSessionId } from "@kasa/shared"
 import { defaultShippingRulesFile, parseShippingRules } from "@kasa/shipping"
 import { fixtureShippingRulesFile } from "@kasa/shipping/testing"
-import { writeTempFile } from "../../../test/app-harness.ts"
+import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { shippingModule } from "../src/module.ts"
 import { shippingRulesFile } from "../src/rules-file.ts"
 import { call, cartLine, cartOf, startShippingApp } from "./fixtures.ts"
 
 const shipped = () => Effect.runPromise(loadDataFile(defaultShippingRulesFile, parseShippingRules, "shipping rules"))
-
-const startError = (env: Record<string, string>) =>
-  createApp({ name: "shipping", modules: [shippingModule({ env })], env: {}, log: () => {} }).then(
-    (app) => app.stop().then(() => undefined),
-    (e: unknown) => e as Error
-  )
 
 describe("the shipped shipping rules file", () => {
   test("holds SPEC §9's methods, prices, thresholds, addon and default calendar", async () => {
@@ -71,18 +65,13 @@ describe("shipping started on a rules file", () => {
     ["a method priced with a fraction", "currency: PLN\nmethods:\n  - { method_id: courier, name: Courier, price_amount: 19.99, supports_express: true }\n", "methods.0.price_amount: "],
     ["an unknown time zone", "default_calendar: { days: 14, time_zone: Mars/Olympus }\n", "default_calendar.time_zone: "]
   ])("a rules file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const file = await writeTempFile("shipping_rules.yaml", content)
-    try {
-      const error = await startError({ SHIPPING_RULES_FILE: file.file })
-      expect(error?.message).toContain(`invalid shipping rules ${file.file}: `)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await file.remove()
-    }
+    const { file, message } = await startFailureOnFile("shipping", "shipping_rules.yaml", content, (file) => [shippingModule({ env: { SHIPPING_RULES_FILE: file } })])
+    expect(message).toContain(`invalid shipping rules ${file}: `)
+    expect(message).toContain(problem)
   })
 
   test("a rules file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/shipping_rules.yaml"
-    expect((await startError({ SHIPPING_RULES_FILE: missing }))?.message).toContain(`invalid shipping rules ${missing}: cannot read the file`)
+    expect(await startFailure("shipping", [shippingModule({ env: { SHIPPING_RULES_FILE: missing } })])).toContain(`invalid shipping rules ${missing}: cannot read the file`)
   })
 })
