@@ -5,7 +5,7 @@
  */
 import { CartView } from "@kasa/cart"
 import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
-import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters } from "@kasa/app-platform"
+import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 
 const cart = jsonSchema(CartView)
 
@@ -22,7 +22,7 @@ const common = {
   "503": problemResponse("The cart store is not answering")
 }
 
-export const cartOpenApiPaths = {
+export const cartOpenApiPaths = withPlatformEdges({
   "/cart": {
     get: {
       tags: ["cart"],
@@ -41,10 +41,7 @@ export const cartOpenApiPaths = {
     post: {
       tags: ["cart"],
       summary: "Add an offer, warranty, accessory or service (priced server side)",
-      parameters: [
-        ...parameters,
-        { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Retries with the same key (and X-Session-Id) add once" }
-      ],
+      parameters,
       requestBody: jsonBody(AddItemBody),
       responses: {
         "201": cartResponse("The cart with the item added"),
@@ -77,4 +74,4 @@ export const cartOpenApiPaths = {
       responses: { "200": cartResponse("The cart without the line"), "404": problemResponse("No such line in this cart"), ...common }
     }
   }
-}
+})

@@ -5,15 +5,12 @@
 // category, unknown service, a parent where none belongs or none where one does) changes nothing.
 // Also: the rules file comes from SERVICES_RULES_FILE, and a bad one stops the start.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Effect, Result } from "effect"
 import { newSessionId } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import type { CartView } from "@kasa/cart"
 import { defaultServicesRulesFile, parseServicesRules } from "@kasa/services"
-import { createApp } from "@kasa/app-platform"
+import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { cartModule } from "../src/module.ts"
 import { call, footprint, publishedFor, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
@@ -225,12 +222,7 @@ describe("refused service lines change nothing", () => {
 })
 
 describe("the services rules file", () => {
-  const writeRules = async (content: string) => {
-    const dir = await mkdtemp(join(tmpdir(), "kasa-cart-rules-"))
-    const file = join(dir, "services_rules.yaml")
-    await writeFile(file, content)
-    return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-  }
+  const writeRules = (content: string) => writeTempFile("services_rules.yaml", content)
 
   test("SERVICES_RULES_FILE names the rules the cart prices with", async () => {
     const rules = await writeRules("currency: PLN\nservices:\n  - {service_id: carry_in, name: Wniesienie, kind: service_item, price: 5900, categories: [tv]}\n")
@@ -253,25 +245,13 @@ describe("the services rules file", () => {
     ["a price that is not an integer", "currency: PLN\nservices:\n  - {service_id: gift_wrap, name: Gift wrap, kind: service_standalone, price: 15.5}\n", "services.0.price"],
     ["an item service without categories", "currency: PLN\nservices:\n  - {service_id: carry_in, name: Carry-in, kind: service_item, price: 4900}\n", "services[0] (carry_in).categories"]
   ])("a rules file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const rules = await writeRules(content)
-    try {
-      const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: catalog.file, servicesRulesFile: rules.file })], env: {}, log: () => {} }).then(
-        (app) => app.stop().then(() => undefined),
-        (e: unknown) => e
-      )) as Error | undefined
-      expect(error?.message).toContain(`invalid services rules ${rules.file}`)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await rules.remove()
-    }
+    const { file, message } = await startFailureOnFile("cart", "services_rules.yaml", content, (file) => [cartModule({ catalogFile: catalog.file, servicesRulesFile: file })])
+    expect(message).toContain(`invalid services rules ${file}`)
+    expect(message).toContain(problem)
   })
 
   test("a rules file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/services_rules.yaml"
-    const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: catalog.file, env: { SERVICES_RULES_FILE: missing } })], env: {}, log: () => {} }).then(
-      (app) => app.stop().then(() => undefined),
-      (e: unknown) => e
-    )) as Error | undefined
-    expect(error?.message).toContain(`invalid services rules ${missing}: cannot read the file`)
+    expect(await startFailure("cart", [cartModule({ catalogFile: catalog.file, env: { SERVICES_RULES_FILE: missing } })])).toContain(`invalid services rules ${missing}: cannot read the file`)
   })
 })

@@ -20,12 +20,12 @@ import {
   ShippingKeys,
   ShippingStore
 } from "@kasa/shipping"
-import { cartEvent, cartLine, cartSnapshot, fixtureParcelSpecs } from "@kasa/shipping/testing"
+import { cartEvent, cartLine, cartSnapshot, fixtureParcelSpecs, layerFixtureShippingRules } from "@kasa/shipping/testing"
 
 const broker = new MemoryBroker()
 for (const topic of [Topics.cart, dlqTopic(Topics.cart), Topics.shipping]) broker.createTopic(topic, 3)
 const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerCalendarNotConfigured)
+const ports = Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerFixtureShippingRules, layerCalendarNotConfigured)
 const logged: Array<string> = []
 const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
 const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
