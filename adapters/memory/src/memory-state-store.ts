@@ -117,7 +117,12 @@ export class MemoryStateData {
     if (markers.length > 0) {
       const now = this.now()
       this.pruneMarkers(now)
-      for (const marker of markers) this.processed.set(markerKey(marker.group, marker.eventId), now + this.markerLifetimeMs)
+      for (const marker of markers) {
+        const key = markerKey(marker.group, marker.eventId)
+        // Re-inserted at the end, so the order stays the order of expiry.
+        this.processed.delete(key)
+        this.processed.set(key, now + this.markerLifetimeMs)
+      }
     }
     if ((write.events?.length ?? 0) > 0 && this.waiters.length > 0) {
       const waiters = this.waiters
