@@ -1,12 +1,13 @@
 /**
  * Starting and stopping an app the same way everywhere: configuration, adapters by mode, topic
  * provisioning, the outbox relay, the modules' consumers, the HTTP app (telemetry middleware, health,
- * metrics, docs, the modules' routes) and a graceful stop: no new requests, consumers finish and
- * commit, the relay drains the outbox, the runtime (clients, tracer) shuts down.
+ * metrics, docs, the modules' routes) and a stop within SHUTDOWN_TIMEOUT_MS: no new requests,
+ * consumers finish and commit, the relay drains the outbox, the runtime (clients, tracer) shuts
+ * down; what has not finished by then is aborted (shutdown.ts).
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { EventBusAdmin, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
@@ -16,6 +17,7 @@ import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { idempotency } from "./idempotency.ts"
 import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { infraLayer } from "./infra-layer.ts"
+import { settlesWithin, shutdownPlan, stopWithin } from "./shutdown.ts"
 
 export interface AppOptions {
   readonly name: string
@@ -40,7 +42,8 @@ export interface App {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly runtime: ModuleRuntime<any>
   readonly subscriptions: ReadonlyArray<Subscription>
-  readonly stop: () => Promise<void>
+  /** Graceful, then forced at the deadline (epoch ms; default SHUTDOWN_TIMEOUT_MS from now). */
+  readonly stop: (deadline?: number) => Promise<void>
 }
 
 export const createApp = async (options: AppOptions): Promise<App> => {
@@ -111,26 +114,35 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   for (const module of options.modules) if (module.routes !== undefined) http.route("/", module.routes(runtime))
 
   let stopped: Promise<void> | undefined
-  const stop = () =>
+  const stop = (deadline = Date.now() + config.shutdownTimeoutMs) =>
     (stopped ??= (async () => {
-      await runtime.runPromise(Scope.close(consumerScope, Exit.void))
-      if (relay !== undefined) {
-        await runtime.runPromise(Fiber.interrupt(relay))
-        await runtime.runPromise(Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 })))
-      }
-      await runtime.dispose()
+      const plan = shutdownPlan(deadline - Date.now())
+      const graceful = Effect.gen(function* () {
+        yield* Scope.close(consumerScope, Exit.void)
+        if (relay !== undefined) {
+          yield* Fiber.interrupt(relay)
+          yield* Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 }))
+        }
+      })
+      const abort = Effect.forEach(subscriptions, (subscription) => subscription.abort, { concurrency: "unbounded", discard: true })
+      await runtime.runPromise(stopWithin(plan, { graceful, abort }))
+      await settlesWithin(runtime.dispose(), deadline - Date.now())
     })())
 
   return { config, http, runtime, subscriptions, stop }
 }
 
-/** Serves an app over HTTP until SIGTERM/SIGINT, then stops it gracefully. */
+/**
+ * Serves an app over HTTP until SIGTERM/SIGINT, then stops it: gracefully while SHUTDOWN_TIMEOUT_MS
+ * allows, forced after, and the process exits within that time whatever is still running.
+ */
 export const serveApp = async (options: AppOptions): Promise<void> => {
   let app: App
   try {
     app = await createApp(options)
   } catch (error) {
-    console.error(`${options.name}: cannot start: ${error instanceof Error ? error.message : String(error)}`)
+    // A driver's message may quote a connection string: never print its credentials.
+    console.error(`${options.name}: cannot start: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`)
     process.exit(1)
   }
   const server = Bun.serve({ port: app.config.port, fetch: app.http.fetch })
@@ -139,9 +151,16 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal }))
-    await server.stop()
-    await app.stop()
+    const timeoutMs = app.config.shutdownTimeoutMs
+    const deadline = Date.now() + timeoutMs
+    console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal, timeout_ms: timeoutMs }))
+    setTimeout(() => {
+      console.error(JSON.stringify({ level: "ERROR", message: `${options.name} did not stop within ${timeoutMs} ms; exiting` }))
+      process.exit(1)
+    }, timeoutMs)
+    // Requests in flight get the graceful share of the time; then their connections are cut.
+    if (!(await settlesWithin(server.stop(), shutdownPlan(timeoutMs).gracefulMs))) void server.stop(true)
+    await app.stop(deadline)
     process.exit(0)
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"))

@@ -17,7 +17,9 @@ export const infraSpec = {
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
-  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa")
+  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
+  /** SIGTERM ends the process within this long, aborting what a graceful stop has not finished (SPEC §5). */
+  shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000)
 }
 
 export type InfraConfig = ConfigOf<typeof infraSpec> & {
