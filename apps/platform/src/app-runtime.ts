@@ -17,7 +17,11 @@ import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { idempotency } from "./idempotency.ts"
 import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { infraLayer } from "./infra-layer.ts"
+import { refreshedValue } from "./refreshed-value.ts"
 import { settlesWithin, shutdownPlan, stopWithin } from "./shutdown.ts"
+
+const LAG_MAX_AGE_MS = 5_000
+const LAG_WAIT_MS = 1_000
 
 export interface AppOptions {
   readonly name: string
@@ -97,16 +101,20 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   http.use(httpTelemetry({ runtime }))
   http.use(idempotency(runtime))
   http.route("/", healthRoutes(runtime, checks))
-  http.get("/metrics", async (c) => {
-    const lag = await runtime.runPromise(
-      Effect.forEach(consumers, (consumer) =>
-        Effect.flatMap(EventBusAdmin, (admin) => admin.groupLag(consumer.group, consumer.topics.map(rename))).pipe(
-          Effect.map((rows) => ({ group: consumer.group, lag: rows })),
-          Effect.orElseSucceed(() => ({ group: consumer.group, lag: [] }))
-        )
+  // Lag asks the broker's admin API about every group: once per LAG_MAX_AGE_MS at most, however often
+  // Prometheus scrapes, and a scrape never waits on the broker longer than LAG_WAIT_MS.
+  const lag = refreshedValue(
+    Effect.forEach(consumers, (consumer) =>
+      Effect.flatMap(EventBusAdmin, (admin) => admin.groupLag(consumer.group, consumer.topics.map(rename))).pipe(
+        Effect.map((rows) => ({ group: consumer.group, lag: rows })),
+        Effect.orElseSucceed(() => ({ group: consumer.group, lag: [] }))
       )
-    )
-    const text = await runtime.runPromise(prometheusText([consumerLagGauge(lag)]))
+    ),
+    [],
+    { maxAgeMs: LAG_MAX_AGE_MS, waitMs: LAG_WAIT_MS }
+  )
+  http.get("/metrics", async (c) => {
+    const text = await runtime.runPromise(Effect.flatMap(lag, (rows) => prometheusText([consumerLagGauge(rows)])))
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
   })
   const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))
