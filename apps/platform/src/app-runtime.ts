@@ -7,6 +7,7 @@
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
+import { hostname } from "node:os"
 import { EventBusAdmin, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
@@ -15,7 +16,7 @@ import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { idempotency } from "./idempotency.ts"
-import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
+import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { infraLayer } from "./infra-layer.ts"
 import { refreshedValue } from "./refreshed-value.ts"
 import { settlesWithin, shutdownPlan, stopWithin } from "./shutdown.ts"
@@ -146,8 +147,10 @@ export const createApp = async (options: AppOptions): Promise<App> => {
  */
 export const serveApp = async (options: AppOptions): Promise<void> => {
   let app: App
+  const env = options.env ?? process.env
+  const instanceId = defaultInstanceId(env, hostname())
   try {
-    app = await createApp(options)
+    app = await createApp({ ...options, env: instanceId === undefined ? env : { ...env, INSTANCE_ID: instanceId } })
   } catch (error) {
     // A driver's message may quote a connection string: never print its credentials.
     console.error(`${options.name}: cannot start: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`)

@@ -19,7 +19,23 @@ export const infraSpec = {
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
   /** SIGTERM ends the process within this long, aborting what a graceful stop has not finished (SPEC §5). */
-  shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000)
+  shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000),
+  /** This instance's stable id in its consumer groups (static membership); served apps default it to host-PORT. */
+  instanceId: optional(string("INSTANCE_ID")),
+  /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */
+  kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000)
+}
+
+/**
+ * The instance id a served app uses when INSTANCE_ID is not set: the host and the port, stable across
+ * restarts and unique on one host (two processes cannot listen on one port). None on an ephemeral
+ * port (PORT=0): a new port each start is no identity, so such an app keeps dynamic membership.
+ */
+export const defaultInstanceId = (env: Readonly<Record<string, string | undefined>>, hostname: string): string | undefined => {
+  const explicit = env.INSTANCE_ID?.trim()
+  if (explicit) return explicit
+  const port = env.PORT?.trim() || "3000"
+  return port === "0" ? undefined : `${hostname}-${port}`
 }
 
 export type InfraConfig = ConfigOf<typeof infraSpec> & {

@@ -1,7 +1,7 @@
 // Configuration from the environment: defaults, modes, and clear start-up errors naming the variable.
 import { describe, expect, test } from "bun:test"
 import { spawnApp } from "../../../test/process.ts"
-import { loadInfraConfig } from "../src/infra-config.ts"
+import { defaultInstanceId, loadInfraConfig } from "../src/infra-config.ts"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 
@@ -60,5 +60,15 @@ describe("infrastructure configuration", () => {
 
   test("every problem is reported at once", () => {
     expect(problems({ PORT: "x", TOPIC_PARTITIONS: "y" })).toHaveLength(2)
+  })
+
+  test.each([
+    [{}, "web-1-3000"],
+    [{ PORT: "3002" }, "web-1-3002"],
+    [{ PORT: "0" }, undefined],
+    [{ PORT: "0", INSTANCE_ID: "cart-a" }, "cart-a"],
+    [{ INSTANCE_ID: " " }, "web-1-3000"]
+  ])("served app's instance id for %o: %p", (env, expected) => {
+    expect(defaultInstanceId(env, "web-1")).toBe(expected)
   })
 })

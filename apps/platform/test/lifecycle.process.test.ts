@@ -1,6 +1,8 @@
 // Stopping and restarting an app as a process, over this run's real Kafka and Redis (SPEC §5):
 // SIGTERM ends the process within SHUTDOWN_TIMEOUT_MS although a handler is stuck retrying, and what
-// was committed before stays committed (the stuck event is not, so it is delivered again later).
+// was committed before stays committed (the stuck event is not, so it is delivered again later); an
+// instance killed and restarted with its INSTANCE_ID is ready again well before the broker's session
+// timeout (static membership: it takes its partitions straight back instead of waiting for them).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -38,9 +40,9 @@ const isReady = async (app: RunningProcess): Promise<boolean> => (await fetch(`$
 const provision = (topic: string, partitions: number) =>
   runtime.runPromise(Effect.flatMap(EventBusAdmin, (admin) => admin.ensureTopics([topic, dlqTopic(topic)].map((name) => ({ name, partitions, replicationFactor: 1 })))))
 
-const publish = (topic: string, payload: Record<string, unknown>): Promise<string> => {
-  const envelope = makeEnvelope({ eventName: "test.lifecycle", aggregateId: "agg", correlationId: `corr_${runId}`, producer: "lifecycle-test", payload })
-  return runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key: "agg", envelope })]))).then(() => envelope.event_id)
+const publish = (topic: string, payload: Record<string, unknown>, key = "agg"): Promise<string> => {
+  const envelope = makeEnvelope({ eventName: "test.lifecycle", aggregateId: key, correlationId: `corr_${runId}`, producer: "lifecycle-test", payload })
+  return runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key, envelope })]))).then(() => envelope.event_id)
 }
 
 const effects = (eventId: string) => runtime.runPromise(Effect.flatMap(StateStore, (store) => store.get(`effects:${eventId}`))).then((value) => Number(value ?? 0))
@@ -85,4 +87,40 @@ describe("an app's lifecycle, as a process", () => {
     expect(await effects(done)).toBe(1)
     expect(await effects(stuck)).toBe(0)
   }, 120_000)
+
+  test("after SIGKILL, an instance restarted with the same INSTANCE_ID is ready well before the session timeout", async () => {
+    const topic = runTopic("lifecycle-restart")
+    const group = runGroup("lifecycle-restart")
+    await provision(topic, 3)
+    // A session timeout far longer than the wait below: readiness cannot come from the broker giving up on the dead member.
+    const env = { TOPIC: topic, GROUP: group, INSTANCE_ID: `lifecycle-${runId}`, KAFKA_SESSION_TIMEOUT_MS: "90000" }
+    const first = await start(env)
+    await waitFor(() => isReady(first), 60_000, () => first.output().slice(-2_000))
+    first.process.kill("SIGKILL")
+    await first.process.exited
+
+    const restarted = Date.now()
+    const second = await start(env)
+    await waitFor(() => isReady(second), Math.max(1_000, 30_000 - (Date.now() - restarted)), () => second.output().slice(-2_000))
+    // Ready means assigned: it handles what is published now.
+    const eventId = await publish(topic, { fail: false })
+    await waitFor(async () => (await effects(eventId)) === 1, 30_000, () => second.output().slice(-2_000))
+    second.process.kill("SIGTERM")
+    expect(await second.process.exited).toBe(0)
+  }, 180_000)
+
+  test("SIGTERM leaves the group at once, static membership or not: the other instance takes every partition before the session timeout", async () => {
+    const topic = runTopic("lifecycle-leave")
+    const group = runGroup("lifecycle-leave")
+    await provision(topic, 3)
+    const env = { TOPIC: topic, GROUP: group, KAFKA_SESSION_TIMEOUT_MS: "90000" }
+    const [a, b] = await Promise.all([start({ ...env, INSTANCE_ID: `leave-a-${runId}` }), start({ ...env, INSTANCE_ID: `leave-b-${runId}` })])
+    for (const app of [a, b]) await waitFor(() => isReady(app), 60_000, () => app.output().slice(-2_000))
+    a.process.kill("SIGTERM")
+    expect(await a.process.exited).toBe(0)
+    // Keys over every partition: b handles them all, so it holds a's partitions too.
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => publish(topic, { fail: false }, `key-${i}`)))
+    let handled = 0
+    await waitFor(async () => (handled = (await Promise.all(ids.map(effects))).filter((n) => n === 1).length) === ids.length, 30_000, () => `${handled} of ${ids.length} handled`)
+  }, 180_000)
 })
