@@ -163,7 +163,8 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
     if (stopping) return
     stopping = true
     const timeoutMs = app.config.shutdownTimeoutMs
-    const deadline = Date.now() + timeoutMs
+    // The orderly stop ends a little before the backstop below, so it is the one that exits.
+    const deadline = Date.now() + timeoutMs - Math.min(250, timeoutMs / 10)
     console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal, timeout_ms: timeoutMs }))
     setTimeout(() => {
       console.error(JSON.stringify({ level: "ERROR", message: `${options.name} did not stop within ${timeoutMs} ms; exiting` }))
