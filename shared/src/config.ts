@@ -97,4 +97,4 @@ export const loadConfig = <S extends Spec>(
 }
 
 /** Removes the userinfo of every URL in a text (an error message that quotes a connection string). */
-export const redactUrlsIn = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, "$1")
+export const redactUrlsIn = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/"']*@/gi, "$1")
