@@ -28,7 +28,9 @@ export interface KafkaOptions {
    * This process's stable identity in its consumer groups (static membership, KIP-345): a member
    * joins as `${instanceId}-${group}`, so an instance restarted after a crash takes its partitions
    * back at once instead of after the session timeout. It must stay the same across restarts of one
-   * instance and differ between instances of an app (two live members with one id fence each other).
+   * instance and differ between instances of an app: two live members with one id fence each other,
+   * and the client rejoins after being fenced without a word, so they take the partitions from each
+   * other at every heartbeat.
    * Unset: dynamic membership.
    */
   readonly instanceId?: string
