@@ -21,7 +21,7 @@ describe("shop, embedded, in process", async () => {
     expect(ready.status).toBe(200)
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
     expect(body.status).toBe("ready")
-    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer", "consumer services-consumer", "consumer promotion-consumer", "consumer shipping-consumer"])
+    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer", "consumer services-consumer", "consumer promotion-consumer", "consumer shipping-consumer", "outbox"])
   })
 
   test("/metrics is Prometheus text with HTTP latency", async () => {
