@@ -4,8 +4,8 @@
  * taken over when it lapses or is released), the backlog and dead place, and the relay itself: a
  * poison entry is set aside and the entries behind it are published; a relay whose publish keeps
  * failing reports itself failing and recovers, and gives its lease up to another instance; a defect
- * in a pass does not kill it; a batch too big
- * for one publish goes out in chunks. Framework-free: a test file registers each case.
+ * in a pass does not kill it; a batch too big for one publish goes out in chunks. Framework-free: a
+ * test file registers each case.
  */
 import { Effect, Fiber } from "effect"
 import type { Scope } from "effect"
