@@ -9,7 +9,7 @@
  * capped exponential Schedule, and its status tells readiness when it is failing or stopped; a relay
  * failing pass after pass gives its lease up, so a healthier instance may take the outbox over.
  */
-import { Cause, Clock, Effect, Schedule, Schema } from "effect"
+import { Clock, Effect, Schedule, Schema } from "effect"
 import { Headers } from "./envelope.ts"
 import { EventBus, type EventBusUnavailable } from "./event-bus.ts"
 import { countPublished, countSetAside } from "./metrics.ts"
@@ -176,6 +176,3 @@ export const runRelay = (options: RelayOptions = {}): Effect.Effect<never, never
       )
     )
   })
-
-/** The relay's failures as one readable line (for logs of callers that run single passes). */
-export const describeRelayFailure = (cause: Cause.Cause<unknown>): string => Cause.pretty(cause)
