@@ -17,6 +17,12 @@ export interface OutboxEvent {
   readonly envelope: Envelope
   /** Extra headers, e.g. `traceparent` of the span that caused the write. */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * The raw form: these bytes are published as they are, with exactly `headers`, instead of the
+   * envelope's encoding. A dead letter keeps the original message this way (its value may not be an
+   * envelope at all); `envelope` then only describes it for the relay's spans and metrics.
+   */
+  readonly raw?: Uint8Array
 }
 
 export interface PendingEvent {
@@ -48,7 +54,7 @@ export const stampTrace = (write: AtomicWrite): Effect.Effect<AtomicWrite> => {
           : {
               ...write,
               events: events.map((event) =>
-                event.headers?.[Headers.traceparent] !== undefined
+                event.raw !== undefined || event.headers?.[Headers.traceparent] !== undefined
                   ? event
                   : { ...event, headers: { ...event.headers, [Headers.traceparent]: traceparent } }
               )
@@ -56,8 +62,11 @@ export const stampTrace = (write: AtomicWrite): Effect.Effect<AtomicWrite> => {
       )
 }
 
-/** The bus message an outbox event becomes: key, value and the SPEC §3.1 headers. */
-export const toBusMessage = (event: OutboxEvent): BusMessage => ({
+/** The bus message an outbox event becomes: key, value and the SPEC §3.1 headers; the raw form as it is. */
+export const toBusMessage = (event: OutboxEvent): BusMessage =>
+  event.raw === undefined ? envelopeMessage(event) : { topic: event.topic, key: event.key, value: event.raw, headers: event.headers ?? {} }
+
+const envelopeMessage = (event: OutboxEvent): BusMessage => ({
   topic: event.topic,
   key: event.key,
   value: encodeEnvelope(event.envelope),

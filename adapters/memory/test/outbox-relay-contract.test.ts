@@ -31,7 +31,7 @@ const harness: OutboxRelayHarness = {
             }
           ]
         })
-      )
+      ).pipe(Effect.asVoid)
     ),
   timeoutMs: 10_000
 }

@@ -75,7 +75,13 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   await runtime.runPromise(
     Effect.gen(function* () {
       const admin = yield* EventBusAdmin
-      yield* admin.ensureTopics(topicSpecs({ partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor }, undefined, rename))
+      const provisioning = {
+        partitions: config.topicPartitions,
+        replicationFactor: config.topicReplicationFactor,
+        retentionMs: config.topicRetentionMs,
+        dlqRetentionMs: config.dlqRetentionMs
+      }
+      yield* admin.ensureTopics(topicSpecs(provisioning, undefined, rename))
     })
   )
 

@@ -3,7 +3,7 @@
  * and how topics are provisioned. Without KAFKA_BROKERS and REDIS_URL an app runs embedded; with
  * one but not the other it refuses to start, naming the missing variable, rather than half-distribute.
  */
-import { ConfigError, loadConfig, type ConfigOf } from "@kasa/shared"
+import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
@@ -14,6 +14,10 @@ export const infraSpec = {
   otlpEndpoint: optional(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),
+  /** Kafka `retention.ms` of every topic; consumers' processed markers live a day longer (one hour to ten years). */
+  topicRetentionMs: withDefault(integer("TOPIC_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_TOPIC_RETENTION_MS),
+  /** Kafka `retention.ms` of the `.dlq` topics: dead letters wait for a person. */
+  dlqRetentionMs: withDefault(integer("DLQ_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_DLQ_RETENTION_MS),
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
