@@ -8,7 +8,7 @@
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
 import { hostname } from "node:os"
-import { defaultRelayMaxFailures, EventBusAdmin, makeRelayStatus, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { defaultRelayMaxFailures, EventBusAdmin, makeRelayStatus, OutboxLease, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
@@ -147,6 +147,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
         if (relay !== undefined) {
           yield* Fiber.interrupt(relay)
           yield* Effect.ignore(Effect.repeat(relayOnce(relayOptions), { while: (published) => published > 0 }))
+          // The drain took the lease again: give it up, so another instance relays at once, not when it lapses.
+          yield* Effect.ignore(Effect.flatMap(OutboxLease, (lease) => lease.release))
         }
       })
       const abort = Effect.forEach(subscriptions, (subscription) => subscription.abort, { concurrency: "unbounded", discard: true })

@@ -1,10 +1,10 @@
 // Readiness and /metrics see the outbox (SPEC §5, §6), embedded and over Kafka + Redis: a relay whose
 // publish keeps failing makes /health/ready 503 and it comes back by itself once the bus takes the
 // events; an outbox entry older than OUTBOX_MAX_AGE_MS makes it 503 too (here no relay runs); the
-// backlog and the oldest entry's age are on /metrics.
+// backlog and the oldest entry's age are on /metrics. A stopped app leaves the outbox lease free.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { makeMemoryOutboxLease, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { type App, createApp } from "@kasa/app-platform"
 import { EventBusAdmin, makeEnvelope, StateStore } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
@@ -99,3 +99,13 @@ for (const [mode, start] of Object.entries(modes)) {
     )
   })
 }
+
+describe("outbox lease at stop", () => {
+  test("a stopped app gives its outbox lease up, so another instance relays at once", async () => {
+    const state = new MemoryStateData()
+    const app = await createApp({ name: unique("lease-stop"), modules: [], env: {}, broker: new MemoryBroker(), state, log: () => {} })
+    await poll(() => Effect.runPromise(makeMemoryOutboxLease(state).hold(60_000)).then((held) => !held), (taken) => taken, "the app never took the lease")
+    await app.stop()
+    expect(await Effect.runPromise(makeMemoryOutboxLease(state).hold(60_000))).toBe(true)
+  })
+})
