@@ -38,7 +38,9 @@ const ensureTopics = (clients: KafkaClients, specs: ReadonlyArray<TopicSpec>) =>
             configs: retentionConfigs(batch.retentionMs)
           })
         } catch (error) {
-          // Someone else may have created them meanwhile (TOPIC_ALREADY_EXISTS): fine if they exist now.
+          // Another instance starting at the same moment created them (TOPIC_ALREADY_EXISTS) with the same
+          // specs: fine, and the broker may not list them yet, so the leader wait below confirms them.
+          if (/already exists/i.test(describeError(error))) return
           const now = new Set(await clients.admin.listTopics())
           if (!batch.specs.every((spec) => now.has(spec.name))) throw error
           await alignRetention(clients, batch.specs)
