@@ -6,8 +6,9 @@
  */
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { isSessionId, PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
+import { PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
 import type { AppRuntime } from "./app-module.ts"
+import { SessionTokens } from "./session-token.ts"
 
 export const IDEMPOTENCY_HEADER = "idempotency-key"
 const RETENTION_SECONDS = 24 * 60 * 60
@@ -34,8 +35,9 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
   }
   // Keys are scoped by session; without a session there is nothing safe to scope by (a shared scope
   // would replay one client's response, and its session, to another), so the request just runs.
-  const scope = c.req.header("x-session-id")
-  if (scope === undefined || !isSessionId(scope)) return next()
+  const token = c.req.header("x-session-id")
+  const scope = token === undefined ? undefined : runtime.runSync(SessionTokens).verify(token)
+  if (scope === undefined) return next()
   const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
   const fingerprint = digest(await c.req.raw.clone().text())
 
