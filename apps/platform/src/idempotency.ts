@@ -59,7 +59,7 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
     if (stored.fingerprint !== fingerprint) {
       return problemResponse(422, "idempotency_key_reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body")
     }
-    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, "idempotent-replayed": "true" } })
+    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, "x-session-id": token!, "idempotent-replayed": "true" } })
   }
 
   await next()
@@ -68,8 +68,9 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
   const keep = response.status < 500
   const body = keep ? await response.clone().text() : ""
   const headers: Record<string, string> = {}
+  // Not the session token: it is a credential and stays out of the store (the replay puts it back).
   response.headers.forEach((value, name) => {
-    if (name !== "x-correlation-id") headers[name] = value
+    if (name !== "x-correlation-id" && name !== "x-session-id") headers[name] = value
   })
   const record: Stored = { fingerprint, status: response.status, headers, body }
   await runtime.runPromise(

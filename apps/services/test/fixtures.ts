@@ -12,7 +12,7 @@ import { servicesModule, type ServicesModuleOptions } from "../src/module.ts"
 
 import { call, type Call, idOf, type Session, startTestApp, type TestApp } from "../../../test/app-harness.ts"
 
-export { type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
+export { type Call, newSession, type Session, sessionOf, TEST_SESSION_SECRET, type TestApp } from "../../../test/app-harness.ts"
 
 export const startServicesApp = (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("services", [servicesModule(options)])
 
