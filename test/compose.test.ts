@@ -14,3 +14,9 @@ test("compose.yaml has the broker, its console, Redis, Jaeger, a mail catcher an
   expect(services.shop!.environment!.REDIS_URL).toBe("redis://redis:6379")
   expect(services.shop!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://jaeger:4318")
 })
+
+test("every app gets SESSION_SECRET from the operator's environment, required, never a value written here", () => {
+  for (const name of ["shop", "catalog", "cart", "services", "promotion", "shipping"]) {
+    expect(compose.services[name]!.environment!.SESSION_SECRET).toStartWith("${SESSION_SECRET:?")
+  }
+})

@@ -92,6 +92,16 @@ describe("sessions", () => {
     expect(((await json(await call(t, "GET", "/cart", { session: owner }))).items as Array<unknown>).length).toBe(1)
   })
 
+  test("X-User-Id is a label, never access: the same user id in another session reaches nothing of the first", async () => {
+    const owner = newSession()
+    const user = { "X-User-Id": "user_shared_label" }
+    await call(t, "POST", "/cart/items", { session: owner, headers: user, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
+    const other = await call(t, "GET", "/cart", { headers: user })
+    expect(await other.json()).toMatchObject({ items: [], item_count: 0 })
+    expect(sessionOf(other).id).not.toBe(owner.id)
+    expect((await call(t, "DELETE", "/cart/items/item_1", { session: newSession(), headers: user })).status).toBe(404)
+  })
+
   test("another session cannot read or change this cart, even knowing its line ids", async () => {
     const owner = await sessionWithTv()
     const other = newSession()

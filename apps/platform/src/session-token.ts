@@ -8,7 +8,7 @@
  * useless as a credential (without the random part there is no token, even to someone holding the
  * secret). Checking a token is one HMAC and one hash, a few microseconds, and keeps no state.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto"
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
 import { Context, Redacted } from "effect"
 import { randomToken } from "@kasa/shared"
 
@@ -38,7 +38,8 @@ export const sessionIdOf = (token: string): string =>
 /** The token service for one secret (SESSION_SECRET, or a random one per process). */
 export const sessionTokens = (secret: Redacted.Redacted<string> | Uint8Array): typeof SessionTokens.Service => {
   const key = secret instanceof Uint8Array ? secret : Buffer.from(Redacted.value(secret), "utf8")
-  const sign = (body: string): string => createHmac("sha256", key).update(body).digest("base64url")
+  // Bun's hasher: half the cost of node:crypto's createHmac on this path (every session request).
+  const sign = (body: string): string => new Bun.CryptoHasher("sha256", key).update(body).digest("base64url")
   return SessionTokens.of({
     issue: () => {
       const body = `st_${randomToken(24)}`
