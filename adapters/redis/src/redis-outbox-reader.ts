@@ -8,9 +8,10 @@
  */
 import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
-import { OutboxReader, type PendingEvent, StoreUnavailable } from "@kasa/shared"
+import { OutboxReader, type PendingEvent, UnreadableOutboxEntry } from "@kasa/shared"
 import { decodeOutboxEvent, outboxStreamKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
+import type { StoreUnavailable } from "@kasa/shared"
 import { toStoreUnavailable } from "./redis-state-store.ts"
 
 export interface RedisOutboxReaderOptions {
@@ -38,8 +39,9 @@ export const makeRedisOutboxReader = (
       for (const entry of entries ?? []) {
         const event = decodeOutboxEvent(entry.message)
         if (typeof event === "string") {
-          // Stop rather than skip: the relay backs off and says so, and nothing is silently lost.
-          return yield* new StoreUnavailable({ operation: "pending", message: `outbox entry ${entry.id} of ${outbox} is unreadable: ${event}` })
+          // Stop before it, never skip it: the relay sets the oldest unreadable entry aside, so nothing is silently lost.
+          if (out.length > 0) return out
+          return yield* new UnreadableOutboxEntry({ id: entry.id, reason: `outbox entry ${entry.id} of ${outbox} is unreadable: ${event}` })
         }
         out.push({ id: entry.id, event })
       }

@@ -6,7 +6,7 @@
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { defaultRelayMaxFailures, EventBusAdmin, makeRelayStatus, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
@@ -15,6 +15,7 @@ import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { idempotency } from "./idempotency.ts"
 import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
+import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
 import { infraLayer } from "./infra-layer.ts"
 
 export interface AppOptions {
@@ -74,12 +75,23 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   await runtime.runPromise(
     Effect.gen(function* () {
       const admin = yield* EventBusAdmin
-      yield* admin.ensureTopics(topicSpecs({ partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor }, undefined, rename))
+      const provisioning = {
+        partitions: config.topicPartitions,
+        replicationFactor: config.topicReplicationFactor,
+        retentionMs: config.topicRetentionMs,
+        dlqRetentionMs: config.dlqRetentionMs
+      }
+      yield* admin.ensureTopics(topicSpecs(provisioning, undefined, rename))
     })
   )
 
   for (const module of options.modules) if (module.onStart !== undefined) await runtime.runPromise(module.onStart)
-  const relay = config.outboxRelay === "on" ? runtime.runFork(runRelay()) : undefined
+  // The relay restarts its passes itself (backoff, defects included); its status feeds readiness and /metrics.
+  const relayStatus = config.outboxRelay === "on" ? makeRelayStatus() : undefined
+  const relay =
+    relayStatus === undefined
+      ? undefined
+      : runtime.runFork(runRelay({ status: relayStatus, maxChunkBytes: config.outboxPublishMaxBytes, leaseTtlMs: config.outboxLeaseTtlMs }))
   const consumerScope = await runtime.runPromise(Scope.make())
   const consumers = options.modules.flatMap((module) => module.consumers ?? [])
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
@@ -87,7 +99,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices>> => [
     { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
     { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
-    ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready }))
+    ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready })),
+    { name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }
   ]
 
   const http = new Hono()
@@ -103,7 +116,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
         )
       )
     )
-    const text = await runtime.runPromise(prometheusText([consumerLagGauge(lag)]))
+    const outbox = await runtime.runPromise(outboxGauges(options.name, relayStatus))
+    const text = await runtime.runPromise(prometheusText([consumerLagGauge(lag), ...outbox]))
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
   })
   const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))

@@ -6,7 +6,7 @@
  * share it, so distributed mode requires it; embedded, a random one per process stands in.
  */
 import { Redacted } from "effect"
-import { ConfigError, loadConfig, type ConfigOf } from "@kasa/shared"
+import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
@@ -17,9 +17,19 @@ export const infraSpec = {
   otlpEndpoint: optional(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),
+  /** Kafka `retention.ms` of every topic; consumers' processed markers live a day longer (one hour to ten years). */
+  topicRetentionMs: withDefault(integer("TOPIC_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_TOPIC_RETENTION_MS),
+  /** Kafka `retention.ms` of the `.dlq` topics: dead letters wait for a person. */
+  dlqRetentionMs: withDefault(integer("DLQ_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_DLQ_RETENTION_MS),
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
+  /** Readiness fails while the oldest unpublished outbox entry is older than this. */
+  outboxMaxAgeMs: withDefault(integer("OUTBOX_MAX_AGE_MS", 1, 86_400_000), 30_000),
+  /** Most bytes the relay puts in one publish: under the broker's max.request.size / message.max.bytes. */
+  outboxPublishMaxBytes: withDefault(integer("OUTBOX_PUBLISH_MAX_BYTES", 1_024, 104_857_600), 786_432),
+  /** The outbox lease's time to live: a dead relay's instance is replaced within about this long. */
+  outboxLeaseTtlMs: withDefault(integer("OUTBOX_LEASE_TTL_MS", 300, 600_000), 5_000),
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
   sessionSecret: optional(string("SESSION_SECRET"))
 }

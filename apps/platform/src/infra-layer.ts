@@ -24,7 +24,7 @@ export interface InfraOptions {
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const tokens = Layer.succeed(SessionTokens, config.sessionSecret === undefined ? processSessionTokens() : sessionTokens(config.sessionSecret))
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
-    const memory = options.state ?? new MemoryStateData()
+    const memory = options.state ?? new MemoryStateData({ topicRetentionMs: config.topicRetentionMs })
     return Layer.mergeAll(
       tokens,
       layerEventBus(options.broker ?? new MemoryBroker()),
@@ -36,7 +36,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   return Layer.mergeAll(
     tokens,
     layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
-    layerStateStoreAndOutbox({ outboxName: options.appName }),
+    layerStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
     Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
   ).pipe(Layer.provide(redis))
 }

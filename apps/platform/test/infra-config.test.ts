@@ -19,6 +19,15 @@ describe("infrastructure configuration", () => {
     expect(result.config.topicReplicationFactor).toBe(1)
   })
 
+  test("topic retention: 7 days, DLQs 30 days, unless TOPIC_RETENTION_MS / DLQ_RETENTION_MS say otherwise", () => {
+    const day = 24 * 60 * 60 * 1000
+    const defaults = loadInfraConfig({})
+    expect(defaults.ok && [defaults.config.topicRetentionMs, defaults.config.dlqRetentionMs]).toEqual([7 * day, 30 * day])
+    const set = loadInfraConfig({ TOPIC_RETENTION_MS: String(2 * day), DLQ_RETENTION_MS: String(60 * day) })
+    expect(set.ok && [set.config.topicRetentionMs, set.config.dlqRetentionMs]).toEqual([2 * day, 60 * day])
+    expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
+  })
+
   const secret = "s".repeat(32)
 
   test("KAFKA_BROKERS and REDIS_URL: distributed", () => {

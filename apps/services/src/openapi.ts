@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { OfferedServiceSchema } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { cartIdParameter as cartId, cartIdResponses, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters } from "@kasa/app-platform"
+import { cartIdParameter as cartId, cartIdResponses, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
 
@@ -17,7 +17,7 @@ export const AvailabilityBody = Schema.Struct({
 
 const unavailable = { "503": problemResponse("The services store is not answering") }
 
-export const servicesOpenApiPaths = {
+export const servicesOpenApiPaths = withPlatformEdges({
   "/services/available": {
     get: {
       tags: ["services"],
@@ -51,4 +51,4 @@ export const servicesOpenApiPaths = {
       responses: { "200": ok("Standalone services with their price", ServiceListBody), ...unavailable }
     }
   }
-}
+})

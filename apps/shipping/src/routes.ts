@@ -17,6 +17,7 @@ import {
   selectShippingAddons,
   selectShippingMethod,
   setShippingDate,
+  type CurrentShippingRules,
   type DeliveryCalendar,
   type ParcelSpecs,
   type ShippingError,
@@ -26,7 +27,7 @@ import { identify, type ModuleRuntime, problemResponse, readJson, requester, typ
 import { inRequest } from "@kasa/adapter-telemetry"
 import { shippingProblem } from "./errors-to-http.ts"
 
-export type ShippingServices = ShippingStore | ParcelSpecs | DeliveryCalendar
+export type ShippingServices = ShippingStore | ParcelSpecs | DeliveryCalendar | CurrentShippingRules
 
 const Id = Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(64))
 const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
