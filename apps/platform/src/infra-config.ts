@@ -31,7 +31,25 @@ export const infraSpec = {
   /** The outbox lease's time to live: a dead relay's instance is replaced within about this long. */
   outboxLeaseTtlMs: withDefault(integer("OUTBOX_LEASE_TTL_MS", 300, 600_000), 5_000),
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
+  /** SIGTERM ends the process within this long, aborting what a graceful stop has not finished (SPEC §5). */
+  shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000),
+  /** This instance's stable id in its consumer groups (static membership); served apps default it to host-PORT. */
+  instanceId: optional(string("INSTANCE_ID")),
+  /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */
+  kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000),
   sessionSecret: optional(string("SESSION_SECRET"))
+}
+
+/**
+ * The instance id a served app uses when INSTANCE_ID is not set: the host and the port, stable across
+ * restarts and unique on one host (two processes cannot listen on one port). None on an ephemeral
+ * port (PORT=0): a new port each start is no identity, so such an app keeps dynamic membership.
+ */
+export const defaultInstanceId = (env: Readonly<Record<string, string | undefined>>, hostname: string): string | undefined => {
+  const explicit = env.INSTANCE_ID?.trim()
+  if (explicit) return explicit
+  const port = env.PORT?.trim() || "3000"
+  return port === "0" ? undefined : `${hostname}-${port}`
 }
 
 /** Shorter secrets are guessable offline from one token; the value itself is never echoed. */

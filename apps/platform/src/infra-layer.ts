@@ -35,7 +35,12 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
   return Layer.mergeAll(
     tokens,
-    layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
+    layerKafka({
+      brokers: config.kafkaBrokers,
+      clientId: `kasa-${options.appName}`,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId })
+    }),
     layerStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
     Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
   ).pipe(Layer.provide(redis))
