@@ -307,3 +307,14 @@ describe("the cart changes under applied promotions", () => {
     expect(await json(await call(t, "GET", "/promotions/applied", { session }))).toEqual({ promotions: [], code: null, total_discount: 0 })
   })
 })
+
+describe("API documentation", () => {
+  test("/openapi.json: cart_id on /promotions/available is optional, its 400 and 403 documented", async () => {
+    const doc = (await (await call(t, "GET", "/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters: Array<{ name: string; required: boolean }>; responses: Record<string, unknown> }>>
+    }
+    const available = doc.paths["/promotions/available"]!.get!
+    expect(available.parameters.find((p) => p.name === "cart_id")).toMatchObject({ required: false })
+    expect(Object.keys(available.responses)).toEqual(expect.arrayContaining(["200", "400", "403"]))
+  })
+})

@@ -193,7 +193,8 @@ describe("the app around the routes", () => {
     const doc = (await (await get(t, "/openapi.json")).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
     expect(Object.keys(doc.paths).sort()).toEqual(["/services/available", "/services/for-item/{item_id}", "/services/standalone"])
     expect(JSON.stringify(doc.paths["/services/available"]!.get!.responses["200"])).toContain("total_services_price")
-    expect(Object.keys(doc.paths["/services/for-item/{item_id}"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "404"]))
+    expect(Object.keys(doc.paths["/services/for-item/{item_id}"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "403", "404"]))
+    expect(Object.keys(doc.paths["/services/available"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "403"]))
     expect(JSON.stringify(doc.paths["/services/standalone"]!.get!.responses["200"])).toContain("parent_item_id")
   })
 
