@@ -6,9 +6,10 @@
  * chunks under the broker's request size limit. An entry that can never be published (unreadable,
  * or not encodable) is set aside in the outbox's dead place, counted and logged, instead of blocking
  * every entry behind it. `runRelay` never dies of a failure or a defect: each pass is retried on a
- * capped exponential Schedule, and its status tells readiness when it is failing or stopped.
+ * capped exponential Schedule, and its status tells readiness when it is failing or stopped; a relay
+ * failing pass after pass gives its lease up, so a healthier instance may take the outbox over.
  */
-import { Cause, Clock, Effect, Schedule, Schema } from "effect"
+import { Clock, Effect, Schedule, Schema } from "effect"
 import { Headers } from "./envelope.ts"
 import { EventBus, type EventBusUnavailable } from "./event-bus.ts"
 import { countPublished, countSetAside } from "./metrics.ts"
@@ -16,7 +17,7 @@ import { OutboxBacklog } from "./outbox-backlog.ts"
 import { OutboxLease } from "./outbox-lease.ts"
 import { chunkBySize, defaultMaxChunkBytes, messageBytes } from "./outbox-relay-chunks.ts"
 import { openProducerSpan } from "./outbox-relay-spans.ts"
-import { makeRelayStatus, type RelayStatus } from "./outbox-relay-status.ts"
+import { defaultRelayMaxFailures, makeRelayStatus, type RelayStatus } from "./outbox-relay-status.ts"
 import { OutboxReader, type PendingEvent, toBusMessage } from "./outbox.ts"
 import type { StoreUnavailable } from "./state-store.ts"
 
@@ -140,7 +141,11 @@ export const runRelay = (options: RelayOptions = {}): Effect.Effect<never, never
         Effect.suspend(() => {
           status.consecutiveFailures++
           status.lastError = `${error._tag}: ${error.message}`
-          return Effect.logWarning("outbox relay failed; backing off", { error: status.lastError, failures: status.consecutiveFailures })
+          const logged = Effect.logWarning("outbox relay failed; backing off", { error: status.lastError, failures: status.consecutiveFailures })
+          if (status.consecutiveFailures < defaultRelayMaxFailures || status.leaseRenewedAt === undefined) return logged
+          // Failing pass after pass: let another instance (whose bus or store may answer) take the outbox over.
+          status.leaseRenewedAt = undefined
+          return Effect.andThen(logged, Effect.ignore(lease.release))
         })
       ),
       Effect.retry(relayBackoff),
@@ -171,6 +176,3 @@ export const runRelay = (options: RelayOptions = {}): Effect.Effect<never, never
       )
     )
   })
-
-/** The relay's failures as one readable line (for logs of callers that run single passes). */
-export const describeRelayFailure = (cause: Cause.Cause<unknown>): string => Cause.pretty(cause)

@@ -1,7 +1,9 @@
 /**
  * The relay's view of a Redis outbox stream (SPEC §5). The stream holds exactly the events not yet
  * acknowledged: `pending` reads the oldest with XRANGE COUNT, `acknowledge` removes entries with
- * XDEL, so a new relay after a crash finds what the old one did not finish. `waitForPending` is an
+ * XDEL, so a new relay after a crash finds what the old one did not finish. `pending` stops before an
+ * entry that is not an outbox event and names it when it is the oldest, so the relay sets it aside
+ * (redis-outbox-backlog.ts) instead of being stuck on it. `waitForPending` is an
  * XREAD BLOCK from id 0 on a connection of its own: it returns at once while anything is pending and
  * otherwise the moment a commit adds an entry, or when the timeout passes. A wait that is
  * interrupted unblocks its connection (CLIENT UNBLOCK), so the connection is free for the next one.

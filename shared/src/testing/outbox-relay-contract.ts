@@ -3,13 +3,14 @@
  * pass unchanged (memory store and bus; Redis and Kafka): the lease (one holder at a time, renewed,
  * taken over when it lapses or is released), the backlog and dead place, and the relay itself: a
  * poison entry is set aside and the entries behind it are published; a relay whose publish keeps
- * failing reports itself failing and recovers; a defect in a pass does not kill it; a batch too big
- * for one publish goes out in chunks. Framework-free: a test file registers each case.
+ * failing reports itself failing and recovers, and gives its lease up to another instance; a defect
+ * in a pass does not kill it; a batch too big for one publish goes out in chunks. Framework-free: a
+ * test file registers each case.
  */
 import { Effect, Fiber } from "effect"
 import type { Scope } from "effect"
 import { makeEnvelope } from "../envelope.ts"
-import { type DeliveredMessage, EventBus, EventBusAdmin } from "../event-bus.ts"
+import { type DeliveredMessage, EventBus, EventBusAdmin, EventBusUnavailable } from "../event-bus.ts"
 import { OutboxBacklog } from "../outbox-backlog.ts"
 import { OutboxLease } from "../outbox-lease.ts"
 import { runRelay } from "../outbox-relay.ts"
@@ -195,6 +196,38 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
             yield* Fiber.interrupt(relay)
           })
         )
+      )
+    }
+  },
+  {
+    name: "relay: one failing pass after pass gives the lease up, and another instance publishes",
+    run: async (h) => {
+      const outbox = h.name("handover")
+      const topic = h.name("handover-topic")
+      await withProcess(h, outbox, (a) =>
+        withProcess(h, outbox, async (b) => {
+          await a.run(createTopic(topic))
+          const failing = makeRelayStatus()
+          let done = false
+          // a's bus refuses everything (its broker connection is broken, say); b's works.
+          const aRelay = a.run(
+            runRelay({ idleWaitMs: 200, status: failing }).pipe(
+              Effect.updateService(EventBus, (bus) => ({ ...bus, publish: () => Effect.fail(new EventBusUnavailable({ operation: "publish", message: "broken" })) })),
+              Effect.raceFirst(waitUntil(() => done, { timeoutMs: 3 * h.timeoutMs, describe: () => "the case never ended" }))
+            )
+          )
+          await a.run(waitUntil(() => failing.role === "active", { timeoutMs: h.timeoutMs, describe: () => JSON.stringify(failing) }))
+          await a.run(Effect.flatMap(StateStore, (store) => store.commit({ events: [eventFor(topic, "k", 1)] })))
+          await b.run(
+            Effect.gen(function* () {
+              const relay = yield* Effect.forkScoped(runRelay({ idleWaitMs: 200 }))
+              assertEqual(numbersOf(yield* awaitPublished(topic, 1, h.timeoutMs)), [1], "published by the other instance")
+              yield* Fiber.interrupt(relay)
+            })
+          )
+          done = true
+          await aRelay
+        })
       )
     }
   },
