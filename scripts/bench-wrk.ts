@@ -3,7 +3,10 @@
  * way a user starts it, 10 s (BENCH_SECONDS) per run after a warm-up, at 1 connection and at 50, and
  * the table they print (requests/s, p50, p99, non-2xx). Used by bench-cart.ts and bench-durability.ts.
  */
-import { startApp } from "../test/process.ts"
+import { tmpdir } from "node:os"
+import { Redacted } from "effect"
+import { sessionTokens } from "@kasa/app-platform"
+import { startApp, TEST_SESSION_SECRET } from "../test/process.ts"
 
 export const root = new URL("..", import.meta.url).pathname
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -19,6 +22,13 @@ if (Bun.spawnSync(["which", "wrk"]).exitCode !== 0) {
 const { products } = (await Bun.file(`${root}contexts/catalog/data/products.json`).json()) as { products: Array<{ offer_id: string; category: string }> }
 const offers = products.filter((p) => p.category !== "warranty" && p.category !== "accessory").slice(0, 10).map((p) => p.offer_id).join(",")
 
+// Session tokens signed as the app under test signs them (startApp gives it TEST_SESSION_SECRET): the
+// shoppers must hold issued tokens, and wrk cannot pair a response's X-Session-Id with its shopper.
+const sessionsFile = `${tmpdir()}/kasa-bench-sessions-${process.pid}.txt`
+const tokens = sessionTokens(Redacted.make(TEST_SESSION_SECRET))
+await Bun.write(sessionsFile, Array.from({ length: 100_000 }, () => tokens.issue().token).join("\n"))
+process.on("exit", () => Bun.spawnSync(["rm", "-f", sessionsFile]))
+
 export interface Result {
   readonly mode: string
   readonly connections: number
@@ -30,9 +40,10 @@ export interface Result {
 
 export const wrk = async (url: string, connections: number, mode: string): Promise<Result> => {
   const threads = Math.min(2, connections)
-  // The script's argument (after `--`) is how many connections each thread has: it sizes the thread's session pool.
-  const child = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url, "--", String(Math.ceil(connections / threads))], {
-    env: { ...process.env, BENCH_OFFERS: offers },
+  // The script's arguments (after `--`): how many connections each thread has (it sizes the thread's
+  // session pool), and how many threads share the session tokens.
+  const child = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url, "--", String(Math.ceil(connections / threads)), String(threads)], {
+    env: { ...process.env, BENCH_OFFERS: offers, BENCH_SESSIONS: sessionsFile },
     stdout: "pipe",
     stderr: "pipe"
   })

@@ -1,16 +1,39 @@
 /**
  * What every app's in-process HTTP tests need: a data file in a fresh folder, the app created
  * embedded over a broker and state the test can inspect (or the message it refuses to start with),
- * a request helper that sends the session and a JSON body, and the envelopes a topic holds for one
- * session.
+ * sessions those apps accept, a request helper that sends the session's token and a JSON body, and the
+ * envelopes a topic holds for one session.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type AnyAppModule, type App, createApp } from "@kasa/app-platform"
+import { type AnyAppModule, type App, createApp, type Session, sessionTokens } from "@kasa/app-platform"
 import { decodeEnvelope, type Envelope, EventBus, toBusMessage } from "@kasa/shared"
+import { TEST_SESSION_SECRET } from "./process.ts"
+
+export { TEST_SESSION_SECRET }
+export type { Session }
+
+const testTokens = sessionTokens(Redacted.make(TEST_SESSION_SECRET))
+
+/**
+ * A session every app a test starts accepts (they all sign with TEST_SESSION_SECRET): `token` is what
+ * a client sends in X-Session-Id, `id` the session_id its events, keys and bodies carry.
+ */
+export const newSession = (): Session => testTokens.issue()
+
+/** The session_id of a session, or the string itself (already a session_id). */
+export const idOf = (session: Session | string): string => (typeof session === "string" ? session : session.id)
+
+/** The session a response carries in X-Session-Id, verified as one the test apps issued; throws otherwise. */
+export const sessionOf = (response: Response): Session => {
+  const token = response.headers.get("X-Session-Id") ?? ""
+  const id = testTokens.verify(token)
+  if (id === undefined) throw new Error(`X-Session-Id is not a session token the test apps issued: "${token}"`)
+  return { token, id }
+}
 
 /** Writes `content` (text as is, anything else as JSON) to `name` in a fresh folder; `remove` deletes it. */
 export const writeTempFile = async (name: string, content: unknown) => {
@@ -47,12 +70,13 @@ export interface TestApp {
 export const startTestApp = async (name: string, modules: ReadonlyArray<AnyAppModule>, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> => {
   const broker = new MemoryBroker()
   const state = new MemoryStateData()
-  const app = await createApp({ name, modules, env: {}, broker, state, log: () => {}, ...extra })
+  const app = await createApp({ name, modules, broker, state, log: () => {}, ...extra, env: { SESSION_SECRET: TEST_SESSION_SECRET, ...extra.env } })
   return { app, broker, state }
 }
 
 export interface Call {
-  readonly session?: string
+  /** A session (its token is sent), or any string as the X-Session-Id header (forged tokens). */
+  readonly session?: Session | string
   readonly body?: unknown
   readonly headers?: Record<string, string>
 }
@@ -62,7 +86,7 @@ export const call = (t: TestApp, method: string, path: string, options: Call = {
     method,
     headers: {
       ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...(options.session === undefined ? {} : { "X-Session-Id": options.session }),
+      ...(options.session === undefined ? {} : { "X-Session-Id": typeof options.session === "string" ? options.session : options.session.token }),
       ...options.headers
     },
     ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) })
@@ -72,11 +96,11 @@ export const call = (t: TestApp, method: string, path: string, options: Call = {
 export const publishTo = (t: TestApp, topic: string, envelope: Envelope) =>
   t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key: envelope.aggregate_id, envelope })])))
 
-/** The envelopes on `topic` keyed by `key` (a session), in offset order, decoded. */
-export const publishedOn = (t: TestApp, topic: string, key: string): ReadonlyArray<Envelope> =>
+/** The envelopes on `topic` keyed by `key` (a session's id), in offset order, decoded. */
+export const publishedOn = (t: TestApp, topic: string, key: Session | string): ReadonlyArray<Envelope> =>
   (t.broker.topics.get(topic) ?? [])
     .flatMap((partition) => partition.log)
-    .filter((message) => message.key === key)
+    .filter((message) => message.key === idOf(key))
     .sort((a, b) => a.offset - b.offset)
     .map((message) => {
       const decoded = decodeEnvelope(message.value)

@@ -14,6 +14,12 @@ test("compose.yaml has the broker, its console, Redis, Jaeger, a mail catcher an
   expect(services.shop!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://jaeger:4318")
 })
 
+test("every app gets SESSION_SECRET from the operator's environment, required, never a value written here", () => {
+  for (const name of ["shop", "catalog", "cart", "services", "promotion", "shipping"]) {
+    expect(compose.services[name]!.environment!.SESSION_SECRET).toStartWith("${SESSION_SECRET:?")
+  }
+})
+
 // SPEC §5: what a shopper was told succeeded, and what a consumer committed, survives a Redis crash.
 test("compose's Redis writes an append-only file and fsyncs it on every write", () => {
   const command = compose.services.redis!.command

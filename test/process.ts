@@ -10,8 +10,14 @@ export interface RunningProcess {
   readonly output: () => string
 }
 
+/**
+ * The SESSION_SECRET of every app a test starts (distributed mode requires one), so a test can sign
+ * session tokens those apps accept (app-harness.ts `newSession`). A test value, never a real secret.
+ */
+export const TEST_SESSION_SECRET = "test-only-session-secret-0123456789abcdef"
+
 const baseEnv = (): Record<string, string> => {
-  const env: Record<string, string> = {}
+  const env: Record<string, string> = { SESSION_SECRET: TEST_SESSION_SECRET }
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !["KAFKA_BROKERS", "REDIS_URL", "PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"].includes(name)) env[name] = value
   }

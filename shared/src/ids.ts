@@ -1,6 +1,9 @@
 /**
- * Identifiers: time-ordered UUIDv7 for events (sortable, so logs and outboxes read in order) and
- * unguessable tokens for sessions. Uses only the Web Crypto global, so it runs on Bun, Node and Deno.
+ * Identifiers: time-ordered UUIDv7 for events (sortable, so logs and outboxes read in order), random
+ * tokens, and the shape of a `session_id`. A session_id names a session in events, keys and logs and is
+ * not a credential: the apps derive it from the signed session token the client holds, which stays at
+ * the HTTP edge (`@kasa/app-platform`'s session-token.ts). Uses only the Web Crypto global, so it runs
+ * on Bun, Node and Deno.
  */
 
 const hex: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
@@ -50,13 +53,14 @@ export const randomToken = (length = 24): string => {
   return out
 }
 
-/** Session ids: `sess_` + 24 base62 characters (~142 bits), unguessable. */
+/** A random, well-formed session_id (`sess_` + 24 base62 characters): for tests and tools that need one. */
 export const newSessionId = (): string => `sess_${randomToken(24)}`
 
 /** Correlation ids minted at the edge when a request carries none. */
 export const newCorrelationId = (): string => `corr_${randomToken(20)}`
 
 const sessionIdPattern = /^sess_[0-9A-Za-z]{16,64}$/
+/** A session_id's shape (derived ids are `sess_` + 32 hex characters); says nothing of who may use it. */
 export const isSessionId = (value: string): boolean => sessionIdPattern.test(value)
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/

@@ -51,7 +51,7 @@ export const cartRoutes = (runtime: ModuleRuntime<CartServices>): Hono => {
 
   const app = new Hono<SessionEnv>()
   // `/cart/*` matches `/cart` itself too: one pass of `identify` per request.
-  app.use("/cart/*", identify)
+  app.use("/cart/*", identify(runtime))
 
   app.get("/cart", (c) => respond(c, 200, getCart(c.get("sessionId"))))
 

@@ -2,10 +2,10 @@
 // clears the session's cart, and cart.cleared is published caused by it, with its correlation id.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { EventBus, makeEnvelope, newSessionId, toBusMessage, Topics } from "@kasa/shared"
+import { EventBus, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import type { CartView } from "@kasa/cart"
-import { call, publishedFor, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
+import { call, newSession, publishedFor, type Session, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
 let t: TestApp
 let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
@@ -19,7 +19,7 @@ afterAll(async () => {
   await catalog.remove()
 })
 
-const cartOf = async (session: string) => (await (await call(t, "GET", "/cart", { session })).json()) as CartView
+const cartOf = async (session: Session) => (await (await call(t, "GET", "/cart", { session })).json()) as CartView
 
 describe("cart-consumer, embedded", () => {
   test("runs in group cart-consumer on checkout-events", () => {
@@ -28,16 +28,16 @@ describe("cart-consumer, embedded", () => {
   })
 
   test("checkout.completed clears the cart and publishes cart.cleared caused by it", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await call(t, "POST", "/cart/items", { session, headers: { "X-User-Id": "user_5" }, body: { offer_id: "sofa-3", quantity: 2, type: "offer" } })
     const completed = makeEnvelope({
       eventName: "checkout.completed",
-      aggregateId: session,
+      aggregateId: session.id,
       correlationId: "corr_checkout_done",
       producer: "checkout",
-      payload: { session_id: session, order_id: "ord_42" }
+      payload: { session_id: session.id, order_id: "ord_42" }
     })
-    await t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.checkout, key: session, envelope: completed })])))
+    await t.app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.checkout, key: session.id, envelope: completed })])))
 
     let last: CartView | undefined
     await Effect.runPromise(
@@ -54,11 +54,11 @@ describe("cart-consumer, embedded", () => {
     const cleared = publishedFor(t, session)[1]!
     expect(cleared).toMatchObject({
       event_name: "cart.cleared",
-      aggregate_id: session,
+      aggregate_id: session.id,
       correlation_id: "corr_checkout_done",
       causation_id: completed.event_id,
       producer: "cart",
-      payload: { session_id: session, cart_version: 2, lines: [], currency: "PLN" }
+      payload: { session_id: session.id, cart_version: 2, lines: [], currency: "PLN" }
     })
   })
 })

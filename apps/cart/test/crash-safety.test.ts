@@ -12,10 +12,11 @@ import type { Subprocess } from "bun"
 import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { decodeEnvelope, EventBusAdmin, newSessionId, OutboxReader, randomToken, runConsumer, StateStore, Topics } from "@kasa/shared"
+import { decodeEnvelope, EventBusAdmin, OutboxReader, randomToken, runConsumer, StateStore, Topics } from "@kasa/shared"
 import { runGroup, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { type RunningProcess, startApp } from "../../../test/process.ts"
 import { writeCatalogFile } from "./fixtures.ts"
+import { newSession, type Session } from "../../../test/app-harness.ts"
 
 const cartMain = new URL("../src/main.ts", import.meta.url).pathname
 /** The cart app names its outbox stream after itself: `outbox:cart` under its key prefix. */
@@ -78,17 +79,17 @@ const scenario = (name: string) => {
   const start = (relay: "on" | "off") => startApp(cartMain, env(relay), 60_000)
 
   /** The ids of the session's events still in the cart's outbox stream. */
-  const outboxFor = (session: string) =>
+  const outboxFor = (session: Session) =>
     runtime.runPromise(
       Effect.map(Effect.flatMap(OutboxReader, (reader) => reader.pending(10_000)), (pending) =>
-        pending.filter((entry) => entry.event.key === session).map((entry) => ({ event_id: entry.event.envelope.event_id, topic: entry.event.topic }))
+        pending.filter((entry) => entry.event.key === session.id).map((entry) => ({ event_id: entry.event.envelope.event_id, topic: entry.event.topic }))
       )
     )
   /** Everything in the cart's outbox stream (any session). */
   const outboxSize = () => runtime.runPromise(Effect.map(Effect.flatMap(OutboxReader, (reader) => reader.pending(10_000)), (pending) => pending.length))
   /** The event ids of the session's `cart:events` stream (written in the same atomic step as the outbox). */
-  const streamFor = (session: string) =>
-    runtime.runPromise(Effect.map(Effect.flatMap(StateStore, (store) => store.readStream(`cart:events:${session}`)), (entries) => entries.map((entry) => entry.event_id!)))
+  const streamFor = (session: Session) =>
+    runtime.runPromise(Effect.map(Effect.flatMap(StateStore, (store) => store.readStream(`cart:events:${session.id}`)), (entries) => entries.map((entry) => entry.event_id!)))
   /** How many copies of each of `eventIds` are on cart-events. */
   const copiesOnTopic = (eventIds: ReadonlyArray<string>) =>
     runtime.runPromise(
@@ -105,17 +106,17 @@ const scenario = (name: string) => {
   return { keyPrefix, runtime, start, outboxFor, outboxSize, streamFor, copiesOnTopic }
 }
 
-const addItem = async (app: RunningProcess, session: string, correlationId: string, offer = "fridge-a") => {
+const addItem = async (app: RunningProcess, session: Session, correlationId: string, offer = "fridge-a") => {
   const response = await fetch(`${app.url}/cart/items`, {
     method: "POST",
-    headers: { "content-type": "application/json", "X-Session-Id": session, "X-Correlation-Id": correlationId },
+    headers: { "content-type": "application/json", "X-Session-Id": session.token, "X-Correlation-Id": correlationId },
     body: JSON.stringify({ offer_id: offer, quantity: 1, type: "offer" })
   })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
-const getCart = async (app: RunningProcess, session: string) => {
-  const response = await fetch(`${app.url}/cart`, { headers: { "X-Session-Id": session } })
+const getCart = async (app: RunningProcess, session: Session) => {
+  const response = await fetch(`${app.url}/cart`, { headers: { "X-Session-Id": session.token } })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
@@ -126,7 +127,7 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
     let second: RunningProcess | undefined
     try {
       first = await s.start("off")
-      const session = newSessionId()
+      const session = newSession()
       const added = await addItem(first, session, `corr_crash_a_${randomToken(8)}`)
       expect(added.status).toBe(201)
       await killNow(first.process)
@@ -156,7 +157,7 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
       const after = await getCart(second, session)
       expect(after.status).toBe(200)
       expect(after.body).toEqual(added.body)
-      expect(after.body).toMatchObject({ session_id: session, cart_version: 1, item_count: 1, items: [{ item_id: "item_1", offer_id: "fridge-a", quantity: 1 }] })
+      expect(after.body).toMatchObject({ session_id: session.id, cart_version: 1, item_count: 1, items: [{ item_id: "item_1", offer_id: "fridge-a", quantity: 1 }] })
     } finally {
       await Promise.all([first === undefined ? undefined : killNow(first.process), stopProcess(second?.process)])
       await s.runtime.dispose()
@@ -168,9 +169,9 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
     const group = runGroup(`cart-crash-b-effects-${randomToken(6)}`)
     // A burst of writes (sessions in parallel, each session's adds in sequence), so that at the kill the
     // relay is likely busy: some events done, some published but not acknowledged, some not published.
-    const sessions = Array.from({ length: 8 }, () => newSessionId())
+    const sessions = Array.from({ length: 8 }, () => newSession())
     const offers = ["fridge-a", "tv-55-oled", "sofa-3", "filler-01", "filler-02"]
-    const ours = new Set(sessions)
+    const ours = new Set(sessions.map((session) => session.id))
     let first: RunningProcess | undefined
     let second: RunningProcess | undefined
     const scope = await s.runtime.runPromise(Scope.make())

@@ -4,12 +4,13 @@
 // cart.cleared follows on Kafka, caused by it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { EventBus, EventBusAdmin, decodeEnvelope, StateStore, type Envelope, makeEnvelope, newSessionId, toBusMessage, Topics } from "@kasa/shared"
+import { EventBus, EventBusAdmin, decodeEnvelope, StateStore, type Envelope, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
 import type { CartView } from "@kasa/cart"
 import { type App, createApp } from "@kasa/app-platform"
 import { runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { cartModule } from "../src/module.ts"
 import { writeCatalogFile } from "./fixtures.ts"
+import { newSession, type Session, TEST_SESSION_SECRET } from "../../../test/app-harness.ts"
 
 let app: App
 let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
@@ -20,7 +21,7 @@ beforeAll(async () => {
   app = await createApp({
     name: "cart",
     modules: [cartModule({ catalogFile: catalog.file })],
-    env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url },
+    env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, SESSION_SECRET: TEST_SESSION_SECRET },
     keyPrefix: runPrefix,
     log: () => {}
   })
@@ -32,15 +33,15 @@ afterAll(async () => {
   await catalog?.remove()
 })
 
-const request = (method: string, path: string, session: string, body?: unknown) =>
+const request = (method: string, path: string, session: Session, body?: unknown) =>
   app.http.request(path, {
     method,
-    headers: { "X-Session-Id": session, "X-Correlation-Id": "corr_distributed_cart", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { "X-Session-Id": session.token, "X-Correlation-Id": "corr_distributed_cart", ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
 
 /** The session's events on the cart-events topic in Kafka, once `count` of them are there (or fails saying what it saw). */
-const eventsOnKafka = (session: string, count: number) =>
+const eventsOnKafka = (session: Session, count: number) =>
   app.runtime.runPromise(
     Effect.gen(function* () {
       const admin = yield* EventBusAdmin
@@ -48,7 +49,7 @@ const eventsOnKafka = (session: string, count: number) =>
       let seen: Array<Envelope> = []
       while (true) {
         const messages = yield* admin.readTopic(Topics.cart)
-        seen = messages.filter((m) => m.key === session).flatMap((m) => {
+        seen = messages.filter((m) => m.key === session.id).flatMap((m) => {
           const decoded = decodeEnvelope(m.value)
           return decoded.ok ? [decoded.envelope] : []
         })
@@ -62,7 +63,7 @@ const eventsOnKafka = (session: string, count: number) =>
 describe("cart, distributed over Kafka and Redis", () => {
   test("an added item is stored in Redis under SPEC's keys and published on Kafka; checkout.completed from Kafka clears it", async () => {
     expect(app.config.mode).toBe("distributed")
-    const session = newSessionId()
+    const session = newSession()
     const added = await request("POST", "/cart/items", session, { offer_id: "tv-55-oled", quantity: 2, type: "offer" })
     expect(added.status).toBe(201)
 
@@ -70,19 +71,19 @@ describe("cart, distributed over Kafka and Redis", () => {
     const stored = await app.runtime.runPromise(
       Effect.gen(function* () {
         const state = yield* StateStore
-        const [view, counter] = yield* state.getMany([`cart:view:${session}`, `cart:counter:${session}`])
-        return { view: JSON.parse(view!) as CartView, counter, stream: yield* state.readStream(`cart:events:${session}`) }
+        const [view, counter] = yield* state.getMany([`cart:view:${session.id}`, `cart:counter:${session.id}`])
+        return { view: JSON.parse(view!) as CartView, counter, stream: yield* state.readStream(`cart:events:${session.id}`) }
       })
     )
-    expect(stored.view).toMatchObject({ session_id: session, cart_version: 1, item_count: 2 })
+    expect(stored.view).toMatchObject({ session_id: session.id, cart_version: 1, item_count: 2 })
     expect(stored.counter).toBe("2")
     expect(stored.stream.map((entry) => entry.event_name)).toEqual(["cart.item_added"])
 
     const [itemAdded] = await eventsOnKafka(session, 1)
-    expect(itemAdded).toMatchObject({ event_name: "cart.item_added", aggregate_id: session, correlation_id: "corr_distributed_cart", payload: { cart_version: 1 } })
+    expect(itemAdded).toMatchObject({ event_name: "cart.item_added", aggregate_id: session.id, correlation_id: "corr_distributed_cart", payload: { cart_version: 1 } })
 
-    const completed = makeEnvelope({ eventName: "checkout.completed", aggregateId: session, correlationId: "corr_distributed_checkout", producer: "checkout", payload: { session_id: session, order_id: "ord_d1" } })
-    await app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.checkout, key: session, envelope: completed })])))
+    const completed = makeEnvelope({ eventName: "checkout.completed", aggregateId: session.id, correlationId: "corr_distributed_checkout", producer: "checkout", payload: { session_id: session.id, order_id: "ord_d1" } })
+    await app.runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.checkout, key: session.id, envelope: completed })])))
 
     const events = await eventsOnKafka(session, 2)
     expect(events[1]).toMatchObject({ event_name: "cart.cleared", causation_id: completed.event_id, correlation_id: "corr_distributed_checkout", payload: { cart_version: 2, lines: [] } })

@@ -8,7 +8,7 @@ import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
 import { fixtureOffers } from "@kasa/cart/testing"
 import { type Envelope, Topics } from "@kasa/shared"
-import { eventIdsOn, publishedOn, startTestApp, type TestApp, writeTempFile } from "../../../test/app-harness.ts"
+import { eventIdsOn, idOf, publishedOn, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
 import { cartModule, type CartModuleOptions } from "../src/module.ts"
 
 /** The cart's fixture offers (one currency, as a catalog must have) plus enough filler to fill a cart. */
@@ -38,7 +38,7 @@ export const fixtureProducts: ReadonlyArray<Product> = [
   }))
 ]
 
-export { call, type Call, type TestApp } from "../../../test/app-harness.ts"
+export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
 
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
 export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)
@@ -47,20 +47,20 @@ export const startCartApp = (options: CartModuleOptions, extra: Partial<Paramete
   startTestApp("cart", [cartModule(options)], extra)
 
 /** Messages on cart-events published for this session, decoded. */
-export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => publishedOn(t, Topics.cart, sessionId)
+export const publishedFor = (t: TestApp, session: Session | string): ReadonlyArray<Envelope> => publishedOn(t, Topics.cart, idOf(session))
 
 /**
  * Everything the store and the bus hold for a session: its keys and streams, and the ids of its
  * events wherever they are (the relay moves them from the outbox to the bus at any moment, so the
  * union is what stays put when nothing new is written).
  */
-export const footprint = (t: TestApp, sessionId: string) => ({
-  values: [...t.state.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
-  streams: [...t.state.streams.entries()].filter(([key]) => key.includes(sessionId)),
+export const footprint = (t: TestApp, session: Session | string) => ({
+  values: [...t.state.values.entries()].filter(([key]) => key.includes(idOf(session))).map(([key, entry]) => [key, entry.value]),
+  streams: [...t.state.streams.entries()].filter(([key]) => key.includes(idOf(session))),
   events: [
     ...new Set([
-      ...t.state.outbox.filter((entry) => entry.event.key === sessionId).map((entry) => entry.event.envelope.event_id),
-      ...publishedFor(t, sessionId).map((envelope) => envelope.event_id)
+      ...t.state.outbox.filter((entry) => entry.event.key === idOf(session)).map((entry) => entry.event.envelope.event_id),
+      ...publishedFor(t, idOf(session)).map((envelope) => envelope.event_id)
     ])
   ].sort()
 })

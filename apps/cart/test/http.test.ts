@@ -1,13 +1,14 @@
 // The cart's HTTP API in an embedded app (createApp over a broker and state this file can look
-// into): every endpoint's body, sessions issued and kept apart, events published with the request's
+// into): every endpoint's body, sessions issued and kept apart (forged and altered tokens replaced),
+// events published with the request's
 // correlation id, every bad input refused with the right status and field, and every refusal leaving
 // the store and the bus exactly as they were.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { isSessionId, newSessionId } from "@kasa/shared"
+import { isSessionId, randomToken } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { type CartView } from "@kasa/cart"
-import { call, cartFootprint, footprint, publishedFor, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
+import { call, cartFootprint, footprint, newSession, publishedFor, type Session, sessionOf, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
 let t: TestApp
 let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
@@ -26,7 +27,7 @@ const json = async (response: Response) => (await response.json()) as Record<str
 
 /** A session whose cart holds one TV (item_1). */
 const sessionWithTv = async () => {
-  const session = newSessionId()
+  const session = newSession()
   const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
   expect(response.status).toBe(201)
   return session
@@ -36,9 +37,9 @@ describe("sessions", () => {
   test("a request without X-Session-Id gets a new unguessable session in the response header, and an empty cart", async () => {
     const response = await call(t, "GET", "/cart")
     expect(response.status).toBe(200)
-    const issued = response.headers.get("X-Session-Id")!
-    expect(isSessionId(issued)).toBe(true)
-    expect(await response.json()).toEqual({ session_id: issued, items: [], cart_total: 0, services_total: 0, currency: "PLN", item_count: 0, cart_version: 0 })
+    const issued = sessionOf(response)
+    expect(isSessionId(issued.id)).toBe(true)
+    expect(await response.json()).toEqual({ session_id: issued.id, items: [], cart_total: 0, services_total: 0, currency: "PLN", item_count: 0, cart_version: 0 })
     expect(footprint(t, issued)).toEqual({ values: [], streams: [], events: [] })
   })
 
@@ -51,27 +52,59 @@ describe("sessions", () => {
     "a malformed X-Session-Id (%s) is replaced by a new one",
     async (malformed) => {
       const response = await call(t, "GET", "/cart", { session: malformed })
-      const issued = response.headers.get("X-Session-Id")!
-      expect(issued).not.toBe(malformed)
-      expect(isSessionId(issued)).toBe(true)
+      expect(sessionOf(response).token).not.toBe(malformed)
     }
   )
 
   test("a session keeps its cart across requests, and the header comes back on every response, errors included", async () => {
     const session = await sessionWithTv()
     const read = await call(t, "GET", "/cart", { session })
-    expect(read.headers.get("X-Session-Id")).toBe(session)
+    expect(read.headers.get("X-Session-Id")).toBe(session.token)
     expect((await json(read)).item_count).toBe(1)
     const refused = await call(t, "PATCH", "/cart/items/item_9", { session, body: { quantity: 2 } })
     expect(refused.status).toBe(404)
-    expect(refused.headers.get("X-Session-Id")).toBe(session)
+    expect(refused.headers.get("X-Session-Id")).toBe(session.token)
     const malformed = await call(t, "POST", "/cart/items", { session, body: "{" })
-    expect(malformed.headers.get("X-Session-Id")).toBe(session)
+    expect(malformed.headers.get("X-Session-Id")).toBe(session.token)
+  })
+
+  /** The token with one character of its signature changed. */
+  const altered = (token: string) => token.slice(0, -2) + (token.at(-2) === "A" ? "B" : "A") + token.slice(-1)
+
+  test.each<[string, (owner: Session) => string]>([
+    ["a well-formed token the shop did not sign", () => `st_${randomToken(24)}.${randomToken(43)}`],
+    ["the owner's token with its signature altered", (owner) => altered(owner.token)],
+    ["the owner's token with its body altered", (owner) => `st_${randomToken(24)}.${owner.token.split(".")[1]}`],
+    ["the owner's session_id (what events, keys and GET /cart show)", (owner) => owner.id],
+    ["an id the client invented in the old format", () => `sess_${randomToken(24)}`]
+  ])("%s is refused: a new session, which cannot read or change the owner's cart", async (_, forge) => {
+    const owner = await sessionWithTv()
+    const before = footprint(t, owner)
+    const forged = forge(owner)
+    const read = await call(t, "GET", "/cart", { session: forged })
+    const issued = sessionOf(read)
+    expect(issued.token).not.toBe(forged)
+    expect(issued.id).not.toBe(owner.id)
+    expect(await read.json()).toMatchObject({ session_id: issued.id, items: [], item_count: 0 })
+    expect((await call(t, "PATCH", "/cart/items/item_1", { session: forged, body: { quantity: 5 } })).status).toBe(404)
+    expect((await call(t, "DELETE", "/cart", { session: forged })).status).toBe(200)
+    expect(footprint(t, owner)).toEqual(before)
+    expect(((await json(await call(t, "GET", "/cart", { session: owner }))).items as Array<unknown>).length).toBe(1)
+  })
+
+  test("X-User-Id is a label, never access: the same user id in another session reaches nothing of the first", async () => {
+    const owner = newSession()
+    const user = { "X-User-Id": "user_shared_label" }
+    await call(t, "POST", "/cart/items", { session: owner, headers: user, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
+    const other = await call(t, "GET", "/cart", { headers: user })
+    expect(await other.json()).toMatchObject({ items: [], item_count: 0 })
+    expect(sessionOf(other).id).not.toBe(owner.id)
+    expect((await call(t, "DELETE", "/cart/items/item_1", { session: newSession(), headers: user })).status).toBe(404)
   })
 
   test("another session cannot read or change this cart, even knowing its line ids", async () => {
     const owner = await sessionWithTv()
-    const other = newSessionId()
+    const other = newSession()
     expect(((await json(await call(t, "GET", "/cart", { session: other }))).items as Array<unknown>).length).toBe(0)
     const before = footprint(t, owner)
     expect((await call(t, "PATCH", "/cart/items/item_1", { session: other, body: { quantity: 5 } })).status).toBe(404)
@@ -82,12 +115,12 @@ describe("sessions", () => {
 
 describe("endpoints", () => {
   test("POST /cart/items → 201 with the cart; the price is the catalog's, whatever the body says", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "tv-55-oled", quantity: 2, type: "offer", price: 1, unit_price: 1 } })
     expect(response.status).toBe(201)
     expect(response.headers.get("content-type")).toContain("application/json")
     expect(await response.json()).toEqual({
-      session_id: session,
+      session_id: session.id,
       items: [
         { item_id: "item_1", offer_id: "tv-55-oled", type: "offer", name: 'OLED TV 55"', category: "tv", quantity: 2, unit_price: 499_900, line_total: 999_800, parent_item_id: null }
       ],
@@ -134,12 +167,12 @@ describe("endpoints", () => {
     const response = await call(t, "DELETE", "/cart", { session })
     expect(response.status).toBe(200)
     const cleared = await response.json()
-    expect(cleared).toEqual({ session_id: session, items: [], cart_total: 0, services_total: 0, currency: "PLN", item_count: 0, cart_version: 2 })
+    expect(cleared).toEqual({ session_id: session.id, items: [], cart_total: 0, services_total: 0, currency: "PLN", item_count: 0, cart_version: 2 })
     expect(await (await call(t, "GET", "/cart", { session })).json()).toEqual(cleared)
   })
 
   test("every change is published on cart-events, keyed by session, with the request's correlation id and user", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const headers = { "X-Correlation-Id": "corr_cart_http_1", "X-User-Id": "user_17" }
     await call(t, "POST", "/cart/items", { session, headers, body: { offer_id: "fridge-a", quantity: 1, type: "offer" } })
     await call(t, "PATCH", "/cart/items/item_1", { session, headers, body: { quantity: 2 } })
@@ -156,7 +189,7 @@ describe("endpoints", () => {
       ["cart.item_added", 4],
       ["cart.cleared", 5]
     ])
-    for (const e of events) expect(e).toMatchObject({ aggregate_id: session, correlation_id: "corr_cart_http_1", producer: "cart", payload: { session_id: session, user_id: "user_17" } })
+    for (const e of events) expect(e).toMatchObject({ aggregate_id: session.id, correlation_id: "corr_cart_http_1", producer: "cart", payload: { session_id: session.id, user_id: "user_17" } })
   })
 })
 
@@ -200,7 +233,7 @@ describe("bad input is refused, and nothing is written or published", () => {
       const response = await call(t, method, path, { session, body, headers })
       expect(response.status).toBe(status)
       expect(response.headers.get("content-type")).toContain("application/problem+json")
-      expect(response.headers.get("X-Session-Id")).toBe(session)
+      expect(response.headers.get("X-Session-Id")).toBe(session.token)
       const problem = await json(response)
       expect(problem).toMatchObject({ status, code, type: `https://kasa.dev/problems/${code}` })
       if (field !== undefined) expect((problem.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field)
@@ -215,7 +248,7 @@ describe("bad input is refused, and nothing is written or published", () => {
   })
 
   test(`a line past the limit of 50 → 422 too_many_lines`, async () => {
-    const session = newSessionId()
+    const session = newSession()
     for (let i = 0; i < 50; i++) {
       const added = await call(t, "POST", "/cart/items", { session, body: { offer_id: `filler-${String(i).padStart(2, "0")}`, quantity: 1, type: "offer" } })
       expect(added.status).toBe(201)
@@ -239,14 +272,14 @@ describe("bad input is refused, and nothing is written or published", () => {
     const before = cartFootprint(t)
     const response = await call(t, "POST", "/cart/items", { body: { offer_id: "no-such-offer", quantity: 1, type: "offer" } })
     expect(response.status).toBe(404)
-    expect(isSessionId(response.headers.get("X-Session-Id") ?? "")).toBe(true)
+    sessionOf(response)
     expect(cartFootprint(t)).toEqual(before)
   })
 })
 
 describe("Idempotency-Key on POST /cart/items", () => {
   test("the same key twice adds once and answers the same body", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const send = () => call(t, "POST", "/cart/items", { session, headers: { "Idempotency-Key": "add-tv-1" }, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
     const first = await send()
     const second = await send()
@@ -255,7 +288,7 @@ describe("Idempotency-Key on POST /cart/items", () => {
     const body = await first.text()
     expect(await second.text()).toBe(body)
     expect(second.headers.get("idempotent-replayed")).toBe("true")
-    expect(second.headers.get("X-Session-Id")).toBe(session)
+    expect(second.headers.get("X-Session-Id")).toBe(session.token)
     const cart = (await (await call(t, "GET", "/cart", { session })).json()) as CartView
     expect(cart.items.map((item) => [item.offer_id, item.quantity])).toEqual([["tv-55-oled", 1]])
     expect(cart.cart_version).toBe(1)
@@ -263,12 +296,12 @@ describe("Idempotency-Key on POST /cart/items", () => {
 
   test("the same key in another session is another request", async () => {
     const body = { offer_id: "sofa-3", quantity: 1, type: "offer" }
-    const a = newSessionId()
-    const b = newSessionId()
+    const a = newSession()
+    const b = newSession()
     await call(t, "POST", "/cart/items", { session: a, headers: { "Idempotency-Key": "shared-key" }, body })
     const other = await call(t, "POST", "/cart/items", { session: b, headers: { "Idempotency-Key": "shared-key" }, body })
     expect(other.headers.get("idempotent-replayed")).toBeNull()
-    expect(((await other.json()) as CartView).session_id).toBe(b)
+    expect(((await other.json()) as CartView).session_id).toBe(b.id)
   })
 
   test("a key without a session is refused (400) without issuing a session, so no replay can hand one out", async () => {

@@ -5,11 +5,10 @@ import { describe, expect, test } from "bun:test"
 import { readFile } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
 import { defaultCatalogFile } from "@kasa/catalog"
-import { newSessionId } from "@kasa/shared"
 import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { cartModule } from "../src/module.ts"
-import { call, fixtureProducts, startCartApp, writeCatalogFile } from "./fixtures.ts"
+import { call, fixtureProducts, newSession, sessionOf, startCartApp, writeCatalogFile } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -24,7 +23,7 @@ describe("cart module start", () => {
     const product = await shippedProduct()
     const t = await startCartApp({ env: {} })
     try {
-      const response = await call(t, "POST", "/cart/items", { session: newSessionId(), body: { offer_id: product.offer_id, quantity: 1, type: "offer" } })
+      const response = await call(t, "POST", "/cart/items", { session: newSession(), body: { offer_id: product.offer_id, quantity: 1, type: "offer" } })
       expect(response.status).toBe(201)
       expect(await response.json()).toMatchObject({ items: [{ offer_id: product.offer_id, unit_price: product.price }] })
     } finally {
@@ -59,7 +58,7 @@ describe("cart, as a process", () => {
         body: JSON.stringify({ offer_id: "sofa-3", quantity: 1, type: "offer" })
       })
       expect(response.status).toBe(201)
-      expect(response.headers.get("X-Session-Id")).toStartWith("sess_")
+      expect(sessionOf(response).id).toStartWith("sess_")
       expect(app.output()).toContain('"mode":"embedded"')
     } finally {
       app.process.kill("SIGTERM")

@@ -9,7 +9,8 @@ import type { Subprocess } from "bun"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { decodeEnvelope, EventBusAdmin, newSessionId, OutboxBacklog, StateStore, Topics } from "@kasa/shared"
+import { decodeEnvelope, EventBusAdmin, OutboxBacklog, StateStore, Topics } from "@kasa/shared"
+import { newSession, type Session } from "../../../test/app-harness.ts"
 import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { type RunningProcess, startApp } from "../../../test/process.ts"
 import { writeCatalogFile } from "./fixtures.ts"
@@ -62,11 +63,11 @@ const scenario = (name: string) => {
   )
   const start = () => startApp(cartMain, { KAFKA_BROKERS: kafkaBrokers, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, CATALOG_DATA_FILE: catalog.file }, 60_000)
   /** Event ids of every committed add (the carts' event streams are written atomically with the outbox). */
-  const committed = (sessions: ReadonlyArray<string>) =>
+  const committed = (sessions: ReadonlyArray<Session>) =>
     runtime.runPromise(
       Effect.flatMap(StateStore, (store) =>
         Effect.map(
-          Effect.forEach(sessions, (session) => store.readStream(`cart:events:${session}`), { concurrency: 16 }),
+          Effect.forEach(sessions, (session) => store.readStream(`cart:events:${session.id}`), { concurrency: 16 }),
           (streams) => streams.flat().map((entry) => entry.event_id!)
         )
       )
@@ -99,10 +100,10 @@ const scenario = (name: string) => {
   return { runtime, start, committed, allOnTopic, pending }
 }
 
-const addItem = async (app: RunningProcess, session: string, offer: string) => {
+const addItem = async (app: RunningProcess, session: Session, offer: string) => {
   const response = await fetch(`${app.url}/cart/items`, {
     method: "POST",
-    headers: { "content-type": "application/json", "X-Session-Id": session },
+    headers: { "content-type": "application/json", "X-Session-Id": session.token },
     body: JSON.stringify({ offer_id: offer, quantity: 1, type: "offer" })
   })
   await response.arrayBuffer()
@@ -118,7 +119,7 @@ const roleOf = async (app: RunningProcess): Promise<string | undefined> => {
 const offerFor = (session: number, add: number) => `filler-${String((session * 5 + add) % 50).padStart(2, "0")}`
 
 /** `sessions.length` × 5 adds, each session's in sequence, 20 sessions at a time; add j of session i goes to `pick(i, j)`. */
-const burst = async (sessions: ReadonlyArray<string>, pick: (session: number, add: number) => RunningProcess | undefined, onAck: () => void) => {
+const burst = async (sessions: ReadonlyArray<Session>, pick: (session: number, add: number) => RunningProcess | undefined, onAck: () => void) => {
   let next = 0
   const worker = async () => {
     for (let i = next++; i < sessions.length; i = next++) {
@@ -141,7 +142,7 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
     let b: RunningProcess | undefined
     try {
       ;[a, b] = await Promise.all([s.start(), s.start()])
-      const sessions = Array.from({ length: 200 }, () => newSessionId())
+      const sessions = Array.from({ length: 200 }, () => newSession())
       let acked = 0
       const apps = [a, b]
       await burst(sessions, (i, j) => apps[(i + j) % 2], () => acked++)
@@ -175,7 +176,7 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
         () => "no process holds the lease"
       )
       const [holder, other] = roles[0] === "active" ? [a, b] : [b, a]
-      const sessions = Array.from({ length: 120 }, () => newSessionId())
+      const sessions = Array.from({ length: 120 }, () => newSession())
       let acked = 0
       let killed = false
       // Half the adds go to the holder until it is killed (after 200 acknowledged adds), the rest to the other.

@@ -6,13 +6,12 @@
 // Also: the rules file comes from SERVICES_RULES_FILE, and a bad one stops the start.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Result } from "effect"
-import { newSessionId } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import type { CartView } from "@kasa/cart"
 import { defaultServicesRulesFile, parseServicesRules } from "@kasa/services"
 import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { cartModule } from "../src/module.ts"
-import { call, footprint, publishedFor, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
+import { call, footprint, newSession, publishedFor, type Session, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
 let t: TestApp
 let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
@@ -32,21 +31,21 @@ afterAll(async () => {
 
 type Json = Record<string, unknown>
 
-const add = async (session: string, body: Json, status = 201) => {
+const add = async (session: Session, body: Json, status = 201) => {
   const response = await call(t, "POST", "/cart/items", { session, body })
   const json = (await response.json()) as Json
   expect({ status: response.status, body: json }).toMatchObject({ status })
   return json
 }
-const addOffer = (session: string, offer_id: string, quantity = 1) => add(session, { offer_id, quantity, type: "offer" })
-const addService = (session: string, offer_id: string, parent_item_id?: string, quantity = 1) =>
+const addOffer = (session: Session, offer_id: string, quantity = 1) => add(session, { offer_id, quantity, type: "offer" })
+const addService = (session: Session, offer_id: string, parent_item_id?: string, quantity = 1) =>
   add(session, { offer_id, quantity, type: "service", ...(parent_item_id === undefined ? {} : { parent_item_id }) }) as Promise<CartView>
 
 const lines = (cart: CartView) => cart.items.map((item) => [item.item_id, item.offer_id, item.type, item.quantity, item.unit_price, item.line_total, item.parent_item_id])
 
 describe("adding service lines", () => {
   test("carry-in on a TV: a service line priced from the rules, hanging from the TV, counted in services_total only", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled")
     const cart = await addService(session, "carry_in", "item_1")
     expect(cart.items[1]).toEqual({
@@ -74,7 +73,7 @@ describe("adding service lines", () => {
     ["assembly on three sofas: per unit of the line", "sofa-3", "assembly", 3, 3 * 9_900],
     ["installation on equipment", "filler-00", "installation", 1, 14_900]
   ])("%s", async (_, offerId, serviceId, quantity, total) => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, offerId, quantity)
     // Whatever quantity is asked, an item service has its line's quantity.
     const cart = await addService(session, serviceId, "item_1", 1)
@@ -83,7 +82,7 @@ describe("adding service lines", () => {
   })
 
   test("a gift wrap is standalone: no parent, one per cart whatever the quantity asked", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled", 2)
     const cart = await addService(session, "gift_wrap", undefined, 3)
     expect(cart.items[1]).toMatchObject({ offer_id: "gift_wrap", type: "service", name: nameOf("gift_wrap"), quantity: 1, unit_price: 1_500, line_total: 1_500, parent_item_id: null })
@@ -91,7 +90,7 @@ describe("adding service lines", () => {
   })
 
   test("SMS notification and extended support are standalone too; services add up", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled")
     await addService(session, "carry_in", "item_1")
     await addService(session, "sms_notification")
@@ -104,7 +103,7 @@ describe("adding service lines", () => {
     ["a standalone service the cart already has", { offer_id: "gift_wrap", quantity: 1, type: "service" }],
     ["the warranty the line already has", { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" }]
   ])("adding %s again → 409 already_attached; nothing changes, nothing is published", async (_, body) => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled")
     await add(session, body)
     await Effect.runPromise(waitUntil(() => publishedFor(t, session).length === 2, { describe: () => `${publishedFor(t, session).length} published`, timeoutMs: 5_000 }))
@@ -117,7 +116,7 @@ describe("adding service lines", () => {
   })
 
   test("a warranty takes its TV's quantity and follows it; another warranty replaces it", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled", 2)
     const covered = (await add(session, { offer_id: "warranty-2y-tv", quantity: 99, type: "warranty", parent_item_id: "item_1" })) as CartView
     expect(lines(covered)[1]).toEqual(["item_2", "warranty-2y-tv", "warranty", 2, 29_900, 2 * 29_900, "item_1"])
@@ -133,7 +132,7 @@ describe("adding service lines", () => {
 
 describe("service lines follow their line", () => {
   test("changing the TV's quantity changes its carry-in's, with one event each", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled")
     await addService(session, "carry_in", "item_1")
     await addService(session, "gift_wrap")
@@ -159,7 +158,7 @@ describe("service lines follow their line", () => {
     ["a warranty to 99", "item_4", 99, /follows that line's/],
     ["a standalone service past one per cart", "item_3", 2, /one per cart/]
   ])("PATCH of %s → 422 saying why; nothing changes", async (_, itemId, quantity, why) => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled", 2)
     await addService(session, "carry_in", "item_1")
     await addService(session, "gift_wrap")
@@ -174,7 +173,7 @@ describe("service lines follow their line", () => {
   })
 
   test("removing the TV removes its carry-in, not the gift wrap; removing a service alone leaves its line", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await addOffer(session, "tv-55-oled")
     await addService(session, "carry_in", "item_1")
     await addOffer(session, "sofa-3")
@@ -204,7 +203,7 @@ describe("refused service lines change nothing", () => {
   ]
   for (const [name, body, status, code, detail] of rows) {
     test(`${name} → ${status} ${code}`, async () => {
-      const session = newSessionId()
+      const session = newSession()
       await addOffer(session, "tv-55-oled")
       await add(session, { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" })
       await addService(session, "carry_in", "item_1")
@@ -228,7 +227,7 @@ describe("the services rules file", () => {
     const rules = await writeRules("currency: PLN\nservices:\n  - {service_id: carry_in, name: Wniesienie, kind: service_item, price: 5900, categories: [tv]}\n")
     const app = await startCartApp({ env: { CATALOG_DATA_FILE: catalog.file, SERVICES_RULES_FILE: rules.file } })
     try {
-      const session = newSessionId()
+      const session = newSession()
       expect((await call(app, "POST", "/cart/items", { session, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })).status).toBe(201)
       const added = await call(app, "POST", "/cart/items", { session, body: { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: "item_1" } })
       expect(await added.json()).toMatchObject({ items: [{}, { offer_id: "carry_in", name: "Wniesienie", unit_price: 5_900 }], services_total: 5_900 })

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Effect } from "effect"
-import { newSessionId, Topics } from "@kasa/shared"
+import { Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { call, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
+import { call, newSession, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
 const exporter = new InMemorySpanExporter()
 let t: TestApp
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe("tracing", () => {
   test("Cart.addItem runs under the POST /cart/items server span, with correlation_id, and its event continues the trace", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const response = await call(t, "POST", "/cart/items", { session, headers: { "X-Correlation-Id": "corr_traced_1" }, body: { offer_id: "sofa-3", quantity: 1, type: "offer" } })
     expect(response.status).toBe(201)
     const spans = () => exporter.getFinishedSpans()
@@ -33,9 +33,13 @@ describe("tracing", () => {
     expect(useCase.spanContext().traceId).toBe(server.spanContext().traceId)
     expect(useCase.parentSpanContext?.spanId).toBe(server.spanContext().spanId)
     expect(useCase.attributes.correlation_id).toBe("corr_traced_1")
-    const message = () => t.broker.topics.get(Topics.cart)!.flatMap((p) => p.log).find((m) => m.key === session)
+    const message = () => t.broker.topics.get(Topics.cart)!.flatMap((p) => p.log).find((m) => m.key === session.id)
     await Effect.runPromise(waitUntil(() => message() !== undefined, { describe: () => "not published", timeoutMs: 5_000 }))
     expect(message()!.headers.traceparent).toContain(server.spanContext().traceId)
     expect(message()!.headers.correlation_id).toBe("corr_traced_1")
+    // The session token is a credential: no span carries it (the session_id may appear).
+    const recorded = JSON.stringify(spans().map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, links: s.links, resource: s.resource.attributes })))
+    expect(recorded).not.toContain(session.token)
+    expect(recorded).not.toContain(session.token.split(".")[0]!)
   })
 })

@@ -8,8 +8,9 @@ import type { Hono } from "hono"
 import type { EventBus, EventBusAdmin, EventBusUnavailable, OutboxBacklog, OutboxLease, OutboxReader, StateStore, Subscription } from "@kasa/shared"
 import type { OpenApiPaths } from "./docs.ts"
 import type { InfraHandles } from "./infra-handles.ts"
+import type { SessionTokens } from "./session-token.ts"
 
-export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog | InfraHandles
+export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog | InfraHandles | SessionTokens
 
 /** The process's runtime as a module sees it: the platform's services plus its own. */
 export type ModuleRuntime<R> = ManagedRuntime.ManagedRuntime<PlatformServices | R, unknown>

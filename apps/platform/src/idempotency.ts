@@ -6,8 +6,9 @@
  */
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { isSessionId, PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
+import { PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
 import type { AppRuntime } from "./app-module.ts"
+import { SessionTokens } from "./session-token.ts"
 
 export const IDEMPOTENCY_HEADER = "idempotency-key"
 const RETENTION_SECONDS = 24 * 60 * 60
@@ -34,8 +35,9 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
   }
   // Keys are scoped by session; without a session there is nothing safe to scope by (a shared scope
   // would replay one client's response, and its session, to another), so the request just runs.
-  const scope = c.req.header("x-session-id")
-  if (scope === undefined || !isSessionId(scope)) return next()
+  const token = c.req.header("x-session-id")
+  const scope = token === undefined ? undefined : runtime.runSync(SessionTokens).verify(token)
+  if (scope === undefined) return next()
   const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
   const fingerprint = digest(await c.req.raw.clone().text())
 
@@ -57,7 +59,7 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
     if (stored.fingerprint !== fingerprint) {
       return problemResponse(422, "idempotency_key_reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body")
     }
-    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, "idempotent-replayed": "true" } })
+    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, "x-session-id": token!, "idempotent-replayed": "true" } })
   }
 
   await next()
@@ -66,8 +68,9 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c,
   const keep = response.status < 500
   const body = keep ? await response.clone().text() : ""
   const headers: Record<string, string> = {}
+  // Not the session token: it is a credential and stays out of the store (the replay puts it back).
   response.headers.forEach((value, name) => {
-    if (name !== "x-correlation-id") headers[name] = value
+    if (name !== "x-correlation-id" && name !== "x-session-id") headers[name] = value
   })
   const record: Stored = { fingerprint, status: response.status, headers, body }
   await runtime.runPromise(

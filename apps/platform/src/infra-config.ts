@@ -2,7 +2,10 @@
  * The configuration every app shares (SPEC §8): where the broker, Redis and the trace collector are,
  * and how topics are provisioned. Without KAFKA_BROKERS and REDIS_URL an app runs embedded; with
  * one but not the other it refuses to start, naming the missing variable, rather than half-distribute.
+ * SESSION_SECRET signs session tokens (session-token.ts): every instance of a distributed shop must
+ * share it, so distributed mode requires it; embedded, a random one per process stands in.
  */
+import { Redacted } from "effect"
 import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
@@ -33,7 +36,8 @@ export const infraSpec = {
   /** This instance's stable id in its consumer groups (static membership); served apps default it to host-PORT. */
   instanceId: optional(string("INSTANCE_ID")),
   /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */
-  kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000)
+  kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000),
+  sessionSecret: optional(string("SESSION_SECRET"))
 }
 
 /**
@@ -48,8 +52,12 @@ export const defaultInstanceId = (env: Readonly<Record<string, string | undefine
   return port === "0" ? undefined : `${hostname}-${port}`
 }
 
-export type InfraConfig = ConfigOf<typeof infraSpec> & {
+/** Shorter secrets are guessable offline from one token; the value itself is never echoed. */
+export const SESSION_SECRET_MIN_LENGTH = 32
+
+export type InfraConfig = Omit<ConfigOf<typeof infraSpec>, "sessionSecret"> & {
   readonly mode: "embedded" | "distributed"
+  readonly sessionSecret: Redacted.Redacted<string> | undefined
 }
 
 export const loadInfraConfig = (
@@ -71,5 +79,19 @@ export const loadInfraConfig = (
       error: new ConfigError({ problems: [`${missing} is required when ${present} is set (distributed mode needs both; set neither to run embedded)`] })
     }
   }
-  return { ok: true, config: { ...loaded.config, mode: kafkaBrokers === undefined ? "embedded" : "distributed" } }
+  const mode = kafkaBrokers === undefined ? "embedded" : "distributed"
+  const { sessionSecret } = loaded.config
+  const secretProblem =
+    sessionSecret === undefined
+      ? mode === "distributed"
+        ? "SESSION_SECRET is required in distributed mode (every instance must sign session tokens with the same secret)"
+        : undefined
+      : sessionSecret.length < SESSION_SECRET_MIN_LENGTH
+        ? `SESSION_SECRET must be at least ${SESSION_SECRET_MIN_LENGTH} characters`
+        : undefined
+  if (secretProblem !== undefined) return { ok: false, error: new ConfigError({ problems: [secretProblem] }) }
+  return {
+    ok: true,
+    config: { ...loaded.config, mode, sessionSecret: sessionSecret === undefined ? undefined : Redacted.make(sessionSecret) }
+  }
 }

@@ -9,6 +9,7 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisConnection, layerStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
 import type { InfraConfig } from "./infra-config.ts"
 import { InfraHandles } from "./infra-handles.ts"
+import { processSessionTokens, sessionTokens, SessionTokens } from "./session-token.ts"
 
 export interface InfraOptions {
   /** Names this app's outbox stream and Kafka client. */
@@ -21,9 +22,11 @@ export interface InfraOptions {
 }
 
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
+  const tokens = Layer.succeed(SessionTokens, config.sessionSecret === undefined ? processSessionTokens() : sessionTokens(config.sessionSecret))
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
     const memory = options.state ?? new MemoryStateData({ topicRetentionMs: config.topicRetentionMs })
     return Layer.mergeAll(
+      tokens,
       layerEventBus(options.broker ?? new MemoryBroker()),
       layerStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
@@ -31,6 +34,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   }
   const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
   return Layer.mergeAll(
+    tokens,
     layerKafka({
       brokers: config.kafkaBrokers,
       clientId: `kasa-${options.appName}`,

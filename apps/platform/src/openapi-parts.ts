@@ -5,7 +5,7 @@
  * documents of all apps describe errors, sessions and those edges the same way.
  */
 import { Schema } from "effect"
-import { SESSION_HEADER, USER_HEADER } from "./session.ts"
+import { CART_ID_PARAM, SESSION_HEADER, USER_HEADER } from "./session.ts"
 
 export const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
 
@@ -27,14 +27,29 @@ export const problemSchema = {
 }
 
 export const sessionHeader = {
-  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
-  description: "The checkout session; issued when the request has none (or a malformed one)"
+  schema: { type: "string", pattern: "^st_[0-9A-Za-z]{24}\\.[0-9A-Za-z_-]{43}$" },
+  description:
+    "The session token, a bearer credential (keep it private); issued when the request has none, and a new session replaces any token this shop did not issue"
 }
 
 export const sessionParameters = [
   { name: SESSION_HEADER, in: "header", required: false, ...sessionHeader },
   { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
 ]
+
+/** `?cart_id=` on endpoints that read the caller's cart (session.ts `callersCart`), and its refusals. */
+export const cartIdParameter = {
+  name: CART_ID_PARAM,
+  in: "query",
+  required: false,
+  schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
+  description: "The cart: the caller's own session_id (GET /cart's session_id); by default the caller's cart, and must be it when given"
+}
+
+export const cartIdResponses = () => ({
+  "400": problemResponseSpec("cart_id is not a session id"),
+  "403": problemResponseSpec("cart_id names another session's cart")
+})
 
 /** A JSON answer that also carries the session header. */
 export const okResponse = (description: string, schema: Schema.Top) => ({

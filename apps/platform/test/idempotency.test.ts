@@ -3,14 +3,14 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { layerEventBus, layerStateStore } from "@kasa/adapter-memory"
-import { idempotency, type AppRuntime } from "@kasa/app-platform"
-import { newSessionId } from "@kasa/shared"
+import { idempotency, type AppRuntime, processSessionTokens, SessionTokens } from "@kasa/app-platform"
 
-const sessionA = newSessionId()
-const sessionX = newSessionId()
-const sessionY = newSessionId()
+const tokens = processSessionTokens()
+const sessionA = tokens.issue().token
+const sessionX = tokens.issue().token
+const sessionY = tokens.issue().token
 
-const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(), layerStateStore())) as unknown as AppRuntime
+const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(), layerStateStore(), Layer.succeed(SessionTokens, tokens))) as unknown as AppRuntime
 afterAll(() => runtime.dispose())
 
 let effects = 0
@@ -42,7 +42,8 @@ describe("Idempotency-Key", () => {
     expect(first.status).toBe(201)
     expect(second.status).toBe(201)
     expect(await second.json()).toEqual(await first.json())
-    expect(second.headers.get("x-session-id")).toBe("sess_issued")
+    // The session token is not kept in the stored answer: the replay carries the request's own.
+    expect(second.headers.get("x-session-id")).toBe(sessionA)
     expect(second.headers.get("idempotent-replayed")).toBe("true")
     expect(effects).toBe(1)
   })

@@ -31,8 +31,10 @@ describe("infrastructure configuration", () => {
     expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
   })
 
+  const secret = "s".repeat(32)
+
   test("KAFKA_BROKERS and REDIS_URL: distributed", () => {
-    const result = loadInfraConfig({ KAFKA_BROKERS: "a:9092, b:9092", REDIS_URL: "redis://127.0.0.1:6379" })
+    const result = loadInfraConfig({ KAFKA_BROKERS: "a:9092, b:9092", REDIS_URL: "redis://127.0.0.1:6379", SESSION_SECRET: secret })
     expect(result.ok && result.config.mode).toBe("distributed")
     expect(result.ok && result.config.kafkaBrokers).toEqual(["a:9092", "b:9092"])
   })
@@ -45,6 +47,23 @@ describe("infrastructure configuration", () => {
     [{ REDIS_URL: "not a url", KAFKA_BROKERS: "a:1" }, "REDIS_URL must be a URL"]
   ])("%o fails naming the variable", (env, message) => {
     expect(problems(env).join("; ")).toContain(message)
+  })
+
+  test("distributed without SESSION_SECRET fails naming it (every instance must sign with the same secret)", () => {
+    expect(problems({ KAFKA_BROKERS: "a:9092", REDIS_URL: "redis://x:6379" }).join("; ")).toContain("SESSION_SECRET is required in distributed mode")
+  })
+
+  test("a short SESSION_SECRET is refused without echoing it", () => {
+    const message = problems({ SESSION_SECRET: "hunter2-not-long-enough" }).join("; ")
+    expect(message).toContain("SESSION_SECRET must be at least 32 characters")
+    expect(message).not.toContain("hunter2")
+  })
+
+  test("the secret is kept redacted: printing the configuration does not show it", () => {
+    const result = loadInfraConfig({ SESSION_SECRET: secret })
+    if (!result.ok) throw result.error
+    expect(result.config.mode).toBe("embedded")
+    expect(`${JSON.stringify(result.config)} ${String(result.config.sessionSecret)}`).not.toContain(secret)
   })
 
   // SPEC §5: secrets never logged, not even in a configuration error.

@@ -9,6 +9,7 @@ import { type App, createApp } from "@kasa/app-platform"
 import { EventBusAdmin, makeEnvelope, StateStore } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+import { TEST_SESSION_SECRET } from "../../../test/process.ts"
 
 const deadlineMs = 20_000
 let n = 0
@@ -22,7 +23,7 @@ const modes = {
     return createApp({
       name: unique("ready"),
       modules: [],
-      env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, ...env },
+      env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, SESSION_SECRET: TEST_SESSION_SECRET, ...env },
       keyPrefix: `${runPrefix}ready:`,
       log: () => {}
     })

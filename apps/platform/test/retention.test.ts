@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import { StateStore, Topics } from "@kasa/shared"
 import { createApp } from "../src/app-runtime.ts"
 import { runPrefix, runTopic, testKafka, testRedis } from "../../../test/infra.ts"
+import { TEST_SESSION_SECRET } from "../../../test/process.ts"
 
 const day = 24 * 60 * 60 * 1000
 
@@ -21,7 +22,7 @@ describe("retention over Kafka and Redis", () => {
     const app = await createApp({
       name: "retention",
       modules: [],
-      env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, TOPIC_RETENTION_MS: String(retention), DLQ_RETENTION_MS: String(40 * day) },
+      env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, SESSION_SECRET: TEST_SESSION_SECRET, TOPIC_RETENTION_MS: String(retention), DLQ_RETENTION_MS: String(40 * day) },
       topicName: (name) => runTopic(`retention-${name}`),
       keyPrefix
     })

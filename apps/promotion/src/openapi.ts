@@ -4,7 +4,7 @@
  * contributes paths only, not shared components.
  */
 import { AppliedView, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView } from "@kasa/promotion"
-import { jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { cartIdParameter, cartIdResponses, jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 import { ApplyCodeBody, ApplyPromotionBody } from "./routes.ts"
 
 const common = {
@@ -17,8 +17,8 @@ export const promotionOpenApiPaths = withPlatformEdges({
     get: {
       tags: ["promotion"],
       summary: "The promotions this cart qualifies for, with the discount each would give",
-      parameters: [...parameters, { name: "cart_id", in: "query", required: true, schema: sessionHeader.schema, description: "The cart's session id" }],
-      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), "400": problemResponse("cart_id missing or not a session id"), "503": common["503"] }
+      parameters: [...parameters, cartIdParameter],
+      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses(), "503": common["503"] }
     }
   },
   "/promotions/applied": {

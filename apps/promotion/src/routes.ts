@@ -2,13 +2,13 @@
  * The promotion's HTTP API (SPEC §4.5) as a Hono app over the process runtime. Handlers are thin: who
  * is asking (the platform's session.ts), the body or query checked against its Schema (400 naming the
  * field, nothing changed or published), one use case run under the request's span, and the body or
- * the problem from the one error table. `cart_id` on `/promotions/available` is the session id (a
- * bearer token like `X-Session-Id`: knowing it is what lets a client read that cart's promotions).
+ * the problem from the one error table. `/promotions/available` reads the caller's cart; `cart_id`
+ * may name it, and must then be the caller's own session_id (the platform's `callersCart`).
  */
 import { Effect, Schema } from "effect"
 import { Hono, type Context } from "hono"
 import { bodyLimit } from "hono/body-limit"
-import { isSessionId, problem } from "@kasa/shared"
+import { problem } from "@kasa/shared"
 import {
   appliedFor,
   applyCode,
@@ -20,7 +20,7 @@ import {
   type PromotionStore,
   removePromotion
 } from "@kasa/promotion"
-import { identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
+import { callersCart, identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv } from "@kasa/app-platform"
 import { inRequest } from "@kasa/adapter-telemetry"
 import { promotionProblem } from "./errors-to-http.ts"
 
@@ -36,12 +36,6 @@ export const ApplyCodeBody = Schema.Struct({
     Schema.makeFilter((value: string) => (value.trim().length >= 1 && value.trim().length <= 64) || "must be 1 to 64 characters"),
     Schema.makeFilter((value: string) => !/[\u0000-\u001f\u007f]/.test(value) || "must not contain control characters")
   ).annotate({ description: "The promo code as typed, e.g. WELCOME10 (case does not matter)" })
-})
-
-export const AvailableQuery = Schema.Struct({
-  cart_id: Schema.String.check(Schema.makeFilter((value: string) => isSessionId(value) || "must be a session id (sess_...)")).annotate({
-    description: "The cart's session id"
-  })
 })
 
 /** Bodies are a few dozen bytes; anything near this is not a promotion request. */
@@ -64,12 +58,11 @@ export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono
     )
 
   const app = new Hono<SessionEnv>()
-  app.use("/promotions/*", identify)
+  app.use("/promotions/*", identify(runtime))
 
   app.get("/promotions/available", (c) => {
-    const query = validate(AvailableQuery, { cart_id: c.req.query("cart_id") })
-    if (!query.ok) return problemResponse(validationProblem(query.errors.map((e) => (e.field === "body" ? { ...e, field: "cart_id" } : e))))
-    return respond(c, availableFor(query.value.cart_id))
+    const cart = callersCart(c)
+    return cart.ok ? respond(c, availableFor(cart.cartId)) : cart.response
   })
 
   app.get("/promotions/applied", (c) => respond(c, appliedFor(c.get("sessionId"))))

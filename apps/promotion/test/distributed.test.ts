@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import type { AvailableView } from "@kasa/promotion"
-import { decodeEnvelope, type Envelope, EventBusAdmin, newSessionId, Topics } from "@kasa/shared"
+import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { newSession, type Session } from "../../../test/app-harness.ts"
 
 const cartEntry = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const promotionEntry = new URL("../src/main.ts", import.meta.url).pathname
@@ -52,19 +53,19 @@ afterAll(async () => {
   await Promise.all([cart?.process.exited, promotion?.process.exited])
 })
 
-const send = (app: RunningProcess, method: string, path: string, session: string, body?: unknown) =>
+const send = (app: RunningProcess, method: string, path: string, session: Session, body?: unknown) =>
   fetch(`${app.url}${path}`, {
     method,
-    headers: { "X-Session-Id": session, "X-Correlation-Id": `corr_${runId}_promo`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { "X-Session-Id": session.token, "X-Correlation-Id": `corr_${runId}_promo`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
 
 /** The session's events on promotion-events in Kafka. */
-const promotionEventsOnKafka = (session: string): Promise<ReadonlyArray<Envelope>> =>
+const promotionEventsOnKafka = (session: Session): Promise<ReadonlyArray<Envelope>> =>
   Effect.runPromise(
     Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(Topics.promotion)).pipe(
       Effect.map((messages) =>
-        messages.filter((m) => m.key === session).flatMap((m) => {
+        messages.filter((m) => m.key === session.id).flatMap((m) => {
           const decoded = decodeEnvelope(m.value)
           return decoded.ok ? [decoded.envelope] : []
         })
@@ -77,13 +78,13 @@ describe("cart and promotion, two processes over Kafka and Redis", () => {
   test("a cart change shows in GET /promotions/available; taking items out publishes promotion.removed", async () => {
     expect(cart.output()).toContain('"mode":"distributed"')
     expect(promotion.output()).toContain('"mode":"distributed"')
-    const session = newSessionId()
+    const session = newSession()
 
     // Two wall mounts (accessories at 14999 in the shipped catalog), added in the cart app.
     const added = await send(cart, "POST", "/cart/items", session, { offer_id: "tv-wall-mount-vesa400", quantity: 2, type: "accessory" })
     expect(added.status).toBe(201)
     const available = await eventually("the promotion app sees the cart", async () => {
-      const body = (await (await send(promotion, "GET", `/promotions/available?cart_id=${session}`, session)).json()) as AvailableView
+      const body = (await (await send(promotion, "GET", `/promotions/available?cart_id=${session.id}`, session)).json()) as AvailableView
       return body.promotions.length > 0 ? { done: true, value: body } : { done: false, seen: body }
     })
     expect(available).toEqual({ promotions: [{ promotion_id: "second-item-half-price", name: "Second accessory at half price (2 za 50%)", discount_amount: 7_499, currency: "PLN" }] })
@@ -102,8 +103,8 @@ describe("cart and promotion, two processes over Kafka and Redis", () => {
       ["promotion.applied", "second-item-half-price", 7_499],
       ["promotion.removed", "second-item-half-price", "minimum_not_met"]
     ])
-    expect(events[1]).toMatchObject({ aggregate_id: session, producer: "promotion", correlation_id: `corr_${runId}_promo`, payload: { session_id: session, cart_version: 2 } })
+    expect(events[1]).toMatchObject({ aggregate_id: session.id, producer: "promotion", correlation_id: `corr_${runId}_promo`, payload: { session_id: session.id, cart_version: 2 } })
     expect(await (await send(promotion, "GET", "/promotions/applied", session)).json()).toEqual({ promotions: [], code: null, total_discount: 0 })
-    expect(await (await send(promotion, "GET", `/promotions/available?cart_id=${session}`, session)).json()).toEqual({ promotions: [] })
+    expect(await (await send(promotion, "GET", `/promotions/available?cart_id=${session.id}`, session)).json()).toEqual({ promotions: [] })
   }, 120_000)
 })

@@ -4,9 +4,9 @@
 // every invalid code a 422 with its reason and a promotion.code_invalid, and every other bad input a
 // 400/404 naming the field that leaves the store and the bus exactly as they were.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { isSessionId, newSessionId } from "@kasa/shared"
+import { isSessionId } from "@kasa/shared"
 import { accessories, type Row } from "@kasa/promotion/testing"
-import { call, cartIs, eventsOnBus, footprint, publishedFor, startPromotionApp, type TestApp } from "./fixtures.ts"
+import { call, cartIs, eventsOnBus, footprint, newSession, publishedFor, type Session, sessionOf, startPromotionApp, type TestApp } from "./fixtures.ts"
 
 let t: TestApp
 
@@ -26,7 +26,7 @@ const THREE_PLUS_ONE = "Buy 3 accessories, get the 4th free (3+1 gratis)"
 
 /** A session whose cart (version 1) holds these rows, already projected. */
 const sessionWith = async (...rows: ReadonlyArray<Row>) => {
-  const session = newSessionId()
+  const session = newSession()
   await cartIs(t, session, 1, ...rows)
   return session
 }
@@ -41,31 +41,52 @@ const expectProblem = async (response: Response, status: number, code: string, f
   return body
 }
 
-describe("GET /promotions/available?cart_id=", () => {
-  test("lists the promotions the cart qualifies for, with the discount each would give", async () => {
+describe("GET /promotions/available[?cart_id=]", () => {
+  const both = [
+    { promotion_id: "second-item-half-price", name: HALF, discount_amount: 2 * 2_499, currency: "PLN" },
+    { promotion_id: "buy-3-get-1", name: THREE_PLUS_ONE, discount_amount: 4_999, currency: "PLN" }
+  ]
+
+  test("lists the promotions the caller's cart qualifies for, by its session alone, with the discount each would give", async () => {
     const session = await sessionWith(tv, cables(4))
-    const response = await call(t, "GET", `/promotions/available?cart_id=${session}`)
+    const response = await call(t, "GET", "/promotions/available", { session })
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({
-      promotions: [
-        { promotion_id: "second-item-half-price", name: HALF, discount_amount: 2 * 2_499, currency: "PLN" },
-        { promotion_id: "buy-3-get-1", name: THREE_PLUS_ONE, discount_amount: 4_999, currency: "PLN" }
-      ]
-    })
+    expect(response.headers.get("X-Session-Id")).toBe(session.token)
+    expect(await response.json()).toEqual({ promotions: both })
+  })
+
+  test("cart_id may name the caller's own cart (its session_id): the same answer", async () => {
+    const session = await sessionWith(tv, cables(4))
+    expect(await json(await call(t, "GET", `/promotions/available?cart_id=${session.id}`, { session }))).toEqual({ promotions: both })
   })
 
   test("follows the cart: one cable qualifies for nothing", async () => {
     const session = await sessionWith(cables(2))
     await cartIs(t, session, 2, cables(1))
-    expect(await json(await call(t, "GET", `/promotions/available?cart_id=${session}`))).toEqual({ promotions: [] })
+    expect(await json(await call(t, "GET", "/promotions/available", { session }))).toEqual({ promotions: [] })
   })
 
-  test("a cart never seen qualifies for nothing", async () => {
-    expect(await json(await call(t, "GET", `/promotions/available?cart_id=${newSessionId()}`))).toEqual({ promotions: [] })
+  test("a cart never seen, or a new session, qualifies for nothing", async () => {
+    expect(await json(await call(t, "GET", "/promotions/available", { session: newSession() }))).toEqual({ promotions: [] })
+    const fresh = await call(t, "GET", "/promotions/available")
+    expect(await json(fresh)).toEqual({ promotions: [] })
+    sessionOf(fresh)
   })
 
-  test.each([["/promotions/available"], ["/promotions/available?cart_id="], ["/promotions/available?cart_id=cart-42"]])("%s → 400 naming cart_id", async (path) => {
-    await expectProblem(await call(t, "GET", path), 400, "validation_failed", "cart_id")
+  test.each<[string, (owner: Session) => Session | undefined]>([
+    ["from another session", () => newSession()],
+    ["without a session (a new one is issued)", () => undefined]
+  ])("another session's cart_id, %s → 403 cart_forbidden, nothing of the owner's shown", async (_, caller) => {
+    const owner = await sessionWith(tv, cables(4))
+    const asking = caller(owner)
+    const response = await call(t, "GET", `/promotions/available?cart_id=${owner.id}`, asking === undefined ? {} : { session: asking })
+    const body = await expectProblem(response, 403, "cart_forbidden", "cart_id")
+    expect(JSON.stringify(body)).not.toContain("promotion_id")
+    expect(sessionOf(response).id).not.toBe(owner.id)
+  })
+
+  test.each([["/promotions/available?cart_id="], ["/promotions/available?cart_id=cart-42"]])("%s → 400 naming cart_id", async (path) => {
+    await expectProblem(await call(t, "GET", path, { session: newSession() }), 400, "validation_failed", "cart_id")
   })
 })
 
@@ -74,15 +95,15 @@ describe("POST /promotions/apply", () => {
     const session = await sessionWith(tv, cables(2))
     const response = await call(t, "POST", "/promotions/apply", { session, body: { promotion_id: "second-item-half-price" }, headers: { "X-Correlation-Id": "corr_apply_1", "X-User-Id": "user_9" } })
     expect(response.status).toBe(200)
-    expect(response.headers.get("X-Session-Id")).toBe(session)
+    expect(response.headers.get("X-Session-Id")).toBe(session.token)
     expect(await response.json()).toEqual({ promotion_id: "second-item-half-price", promotion_name: HALF, discount_amount: 2_499, discount_currency: "PLN" })
     const [applied] = await eventsOnBus(t, session, 1)
     expect(applied).toMatchObject({
       event_name: "promotion.applied",
-      aggregate_id: session,
+      aggregate_id: session.id,
       correlation_id: "corr_apply_1",
       producer: "promotion",
-      payload: { session_id: session, user_id: "user_9", promotion_id: "second-item-half-price", promotion_name: HALF, discount_amount: 2_499, discount_currency: "PLN", cart_version: 1 }
+      payload: { session_id: session.id, user_id: "user_9", promotion_id: "second-item-half-price", promotion_name: HALF, discount_amount: 2_499, discount_currency: "PLN", cart_version: 1 }
     })
   })
 
@@ -137,7 +158,7 @@ describe("POST /promotions/apply-code", () => {
     expect(applied).toMatchObject({
       event_name: "promotion.code_applied",
       correlation_id: "corr_code_1",
-      payload: { session_id: session, code: "WELCOME10", discount_amount: 37_990, discount_currency: "PLN", cart_version: 1 }
+      payload: { session_id: session.id, code: "WELCOME10", discount_amount: 37_990, discount_currency: "PLN", cart_version: 1 }
     })
   })
 
@@ -148,12 +169,12 @@ describe("POST /promotions/apply-code", () => {
     ["MINUS50 at 49999", [["goods", "equipment", 49_999, 1]], "MINUS50", "minimum_not_met"],
     ["a code on an empty cart", [], "WELCOME10", "minimum_not_met"]
   ])("%s → 422 with reason %s, promotion.code_invalid published, nothing else changed", async (_, rows, code, reason) => {
-    const session = rows.length === 0 ? newSessionId() : await sessionWith(...rows)
+    const session = rows.length === 0 ? newSession() : await sessionWith(...rows)
     const before = footprint(t, session)
     const body = await expectProblem(await call(t, "POST", "/promotions/apply-code", { session, body: { code }, headers: { "X-Correlation-Id": "corr_bad_code" } }), 422, "promo_code_invalid", "code")
     expect(body).toMatchObject({ reason, promo_code: code })
     const [invalid] = await eventsOnBus(t, session, 1)
-    expect(invalid).toMatchObject({ event_name: "promotion.code_invalid", correlation_id: "corr_bad_code", payload: { session_id: session, code, reason } })
+    expect(invalid).toMatchObject({ event_name: "promotion.code_invalid", correlation_id: "corr_bad_code", payload: { session_id: session.id, code, reason } })
     expect(footprint(t, session).values).toEqual(before.values)
     expect(footprint(t, session).events).toHaveLength(1)
   })
@@ -200,7 +221,7 @@ describe("POST /promotions/apply-code", () => {
   })
 
   test("a body past the limit → 413", async () => {
-    const response = await call(t, "POST", "/promotions/apply-code", { session: newSessionId(), body: { code: "x".repeat(20_000) } })
+    const response = await call(t, "POST", "/promotions/apply-code", { session: newSession(), body: { code: "x".repeat(20_000) } })
     expect(response.status).toBe(413)
   })
 })
@@ -209,7 +230,7 @@ describe("GET /promotions/applied", () => {
   test("a new session: nothing applied, and a session is issued", async () => {
     const response = await call(t, "GET", "/promotions/applied")
     expect(response.status).toBe(200)
-    expect(isSessionId(response.headers.get("X-Session-Id")!)).toBe(true)
+    expect(isSessionId(sessionOf(response).id)).toBe(true)
     expect(await response.json()).toEqual({ promotions: [], code: null, total_discount: 0 })
   })
 
@@ -228,8 +249,8 @@ describe("GET /promotions/applied", () => {
   test("another session sees nothing of it", async () => {
     const session = await sessionWith(tv)
     await call(t, "POST", "/promotions/apply-code", { session, body: { code: "WELCOME10" } })
-    expect(await json(await call(t, "GET", "/promotions/applied", { session: newSessionId() }))).toEqual({ promotions: [], code: null, total_discount: 0 })
-    expect((await call(t, "DELETE", "/promotions/WELCOME10", { session: newSessionId() })).status).toBe(404)
+    expect(await json(await call(t, "GET", "/promotions/applied", { session: newSession() }))).toEqual({ promotions: [], code: null, total_discount: 0 })
+    expect((await call(t, "DELETE", "/promotions/WELCOME10", { session: newSession() })).status).toBe(404)
   })
 })
 
@@ -253,6 +274,18 @@ describe("DELETE /promotions/{id}", () => {
     ])
   })
 
+  test.each([
+    ["welcome10", "welcome10"],
+    [" Welcome10 ", "wElCoMe10"],
+    ["WELCOME10", "%20welcome10%20"]
+  ])("a code applied as %j is removed as %j: codes match in any case, as apply-code's do", async (typed, id) => {
+    const session = await sessionWith(tv, cables(2))
+    expect((await call(t, "POST", "/promotions/apply-code", { session, body: { code: typed } })).status).toBe(200)
+    const removed = await call(t, "DELETE", `/promotions/${id}`, { session })
+    expect(removed.status).toBe(200)
+    expect(await removed.json()).toMatchObject({ code: null })
+  })
+
   test.each([["buy-3-get-1"], ["MINUS50"], ["anything"]])("%s, not applied → 404, nothing changed", async (id) => {
     const session = await sessionWith(tv, cables(2))
     await call(t, "POST", "/promotions/apply", { session, body: { promotion_id: "second-item-half-price" } })
@@ -272,5 +305,16 @@ describe("the cart changes under applied promotions", () => {
     const events = await eventsOnBus(t, session, 2)
     expect(events[1]).toMatchObject({ event_name: "promotion.removed", correlation_id: "corr_cart_2", payload: { promotion_id: "second-item-half-price", reason: "minimum_not_met", cart_version: 2 } })
     expect(await json(await call(t, "GET", "/promotions/applied", { session }))).toEqual({ promotions: [], code: null, total_discount: 0 })
+  })
+})
+
+describe("API documentation", () => {
+  test("/openapi.json: cart_id on /promotions/available is optional, its 400 and 403 documented", async () => {
+    const doc = (await (await call(t, "GET", "/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { parameters: Array<{ name: string; required: boolean }>; responses: Record<string, unknown> }>>
+    }
+    const available = doc.paths["/promotions/available"]!.get!
+    expect(available.parameters.find((p) => p.name === "cart_id")).toMatchObject({ required: false })
+    expect(Object.keys(available.responses)).toEqual(expect.arrayContaining(["200", "400", "403"]))
   })
 })

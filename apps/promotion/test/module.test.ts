@@ -3,11 +3,10 @@
 // and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
 import { specRulesInput } from "@kasa/promotion/testing"
-import { newSessionId } from "@kasa/shared"
 import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { promotionModule } from "../src/module.ts"
-import { call, cartIs, startPromotionApp, writeRulesFile } from "./fixtures.ts"
+import { call, cartIs, newSession, sessionOf, startPromotionApp, writeRulesFile } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -15,10 +14,10 @@ describe("promotion module start", () => {
   test("by default it serves the shipped rules: SPEC §9's promotions and codes", async () => {
     const t = await startPromotionApp({ env: {} })
     try {
-      const session = newSessionId()
+      const session = newSession()
       await cartIs(t, session, 1, ["tv", "tv", 379_900, 1])
       expect(await (await call(t, "POST", "/promotions/apply-code", { session, body: { code: "WELCOME10" } })).json()).toMatchObject({ discount_amount: 37_990 })
-      expect(await (await call(t, "POST", "/promotions/apply-code", { session: newSessionId(), body: { code: "EXPIRED2020" } })).json()).toMatchObject({ reason: "expired" })
+      expect(await (await call(t, "POST", "/promotions/apply-code", { session: newSession(), body: { code: "EXPIRED2020" } })).json()).toMatchObject({ reason: "expired" })
       const ready = await t.app.http.request("/health/ready")
       expect(((await ready.json()) as { checks: Array<{ name: string }> }).checks.map((c) => c.name)).toContain("consumer promotion-consumer")
     } finally {
@@ -30,10 +29,10 @@ describe("promotion module start", () => {
     const rules = await writeRulesFile({ ...specRulesInput, codes: [{ ...specRulesInput.codes[0], code: "HELLO5", percent: 5 }] }, name)
     const t = await startPromotionApp({ env: { PROMOTION_RULES_FILE: rules.file } })
     try {
-      const session = newSessionId()
+      const session = newSession()
       await cartIs(t, session, 1, ["tv", "tv", 100_000, 1])
       expect(await (await call(t, "POST", "/promotions/apply-code", { session, body: { code: "hello5" } })).json()).toEqual({ code: "HELLO5", discount_amount: 5_000, discount_currency: "PLN" })
-      expect(await (await call(t, "POST", "/promotions/apply-code", { session: newSessionId(), body: { code: "WELCOME10" } })).json()).toMatchObject({ reason: "unknown" })
+      expect(await (await call(t, "POST", "/promotions/apply-code", { session: newSession(), body: { code: "WELCOME10" } })).json()).toMatchObject({ reason: "unknown" })
     } finally {
       await t.app.stop()
       await rules.remove()
@@ -62,7 +61,7 @@ describe("promotion, as a process", () => {
     try {
       const response = await fetch(`${app.url}/promotions/applied`)
       expect(response.status).toBe(200)
-      expect(response.headers.get("X-Session-Id")).toStartWith("sess_")
+      expect(sessionOf(response).id).toStartWith("sess_")
       expect(await response.json()).toEqual({ promotions: [], code: null, total_discount: 0 })
       expect(app.output()).toContain('"mode":"embedded"')
       const docs = (await (await fetch(`${app.url}/openapi.json`)).json()) as { paths: Record<string, unknown> }

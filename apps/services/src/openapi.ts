@@ -6,8 +6,7 @@
 import { Schema } from "effect"
 import { OfferedServiceSchema } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { SESSION_HEADER, okResponse as ok, problemResponseSpec as problemResponse, sessionHeader, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
-import { CART_ID_PARAM } from "./routes.ts"
+import { cartIdParameter as cartId, cartIdResponses, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
 
@@ -15,14 +14,6 @@ export const AvailabilityBody = Schema.Struct({
   services: Schema.Array(OfferedServiceSchema),
   total_services_price: MinorUnits.check(Schema.isGreaterThanOrEqualTo(0)).annotate({ description: "What the service lines now in the cart cost" })
 })
-
-const cartId = {
-  name: CART_ID_PARAM,
-  in: "query",
-  required: false,
-  schema: sessionHeader.schema,
-  description: `The cart, i.e. its session id; default the request's ${SESSION_HEADER}, and must equal it when both are given`
-}
 
 const unavailable = { "503": problemResponse("The services store is not answering") }
 
@@ -34,7 +25,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId],
       responses: {
         "200": ok("Offered services with the price adding each would add to services_total; an unseen cart is an empty one", AvailabilityBody),
-        "400": problemResponse("cart_id is not a session id, or names another session than X-Session-Id"),
+        ...cartIdResponses(),
         ...unavailable
       }
     }
@@ -46,7 +37,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId, { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of the cart" }],
       responses: {
         "200": ok("Item services for the line (none for warranties, services, or categories no rule serves)", ServiceListBody),
-        "400": problemResponse("cart_id is not a session id, or names another session than X-Session-Id"),
+        ...cartIdResponses(),
         "404": problemResponse("The cart has no such line"),
         ...unavailable
       }

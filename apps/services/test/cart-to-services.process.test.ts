@@ -11,10 +11,11 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { ServicesKeys } from "@kasa/services"
-import { decodeEnvelope, type Envelope, EventBusAdmin, newSessionId, StateStore, Topics } from "@kasa/shared"
+import { decodeEnvelope, type Envelope, EventBusAdmin, StateStore, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { type RunningProcess, startApp } from "../../../test/process.ts"
 import { readUntil } from "./fixtures.ts"
+import { newSession, type Session } from "../../../test/app-harness.ts"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const servicesMain = new URL("../src/main.ts", import.meta.url).pathname
@@ -66,25 +67,25 @@ interface Available {
   readonly total_services_price: number
 }
 
-const toCart = (method: string, path: string, session: string, body?: unknown) =>
+const toCart = (method: string, path: string, session: Session, body?: unknown) =>
   fetch(`${cart!.url}${path}`, {
     method,
-    headers: { "X-Session-Id": session, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { "X-Session-Id": session.token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
 
-/** GET /services/available?cart_id= on the services process, until `ok` holds (bounded). */
-const availableWhen = (session: string, what: string, ok: (body: Available) => boolean) =>
-  readUntil(async () => (await (await fetch(`${services!.url}/services/available?cart_id=${session}`)).json()) as Available, ok, what, 60_000)
+/** GET /services/available on the services process, as the session, until `ok` holds (bounded). */
+const availableWhen = (session: Session, what: string, ok: (body: Available) => boolean) =>
+  readUntil(async () => (await (await fetch(`${services!.url}/services/available`, { headers: { "X-Session-Id": session.token } })).json()) as Available, ok, what, 60_000)
 
 const itemServices = (body: Available) => body.services.filter((s) => s.kind === "service_item").map((s) => [s.service_id, s.parent_item_id, s.price])
 
 /** The session's events on services-events in Kafka. */
-const servicesEventsOnKafka = (session: string) =>
+const servicesEventsOnKafka = (session: Session) =>
   probe!.runPromise(
     Effect.map(Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(Topics.services)), (messages) =>
       messages
-        .filter((m) => m.key === session)
+        .filter((m) => m.key === session.id)
         .flatMap((m): Array<Envelope> => {
           const decoded = decodeEnvelope(m.value)
           return decoded.ok ? [decoded.envelope] : []
@@ -96,7 +97,7 @@ describe("cart and services as two processes over Kafka and Redis", () => {
   test("a TV added in the cart process is offered carry-in by the services process; its carry-in line is the services total; removing the TV removes both", async () => {
     expect(cart!.output()).toContain('"mode":"distributed"')
     expect(services!.output()).toContain('"mode":"distributed"')
-    const session = newSessionId()
+    const session = newSession()
 
     const added = await toCart("POST", "/cart/items", session, { offer_id: "tv-samsung-qe55q80d", quantity: 1, type: "offer" })
     expect(added.status).toBe(201)
@@ -122,14 +123,14 @@ describe("cart and services as two processes over Kafka and Redis", () => {
       ["services.availability_calculated", 3, 0],
       ["services.availability_calculated", 4, 0]
     ])
-    for (const e of events) expect(e).toMatchObject({ aggregate_id: session, producer: "services", payload: { session_id: session } })
+    for (const e of events) expect(e).toMatchObject({ aggregate_id: session.id, producer: "services", payload: { session_id: session.id } })
 
     // SPEC §4.6's keys in the services process's Redis, under its own prefix.
     const last = events.at(-1)!
     const [projection, available, rules] = await probe!.runPromise(
-      Effect.flatMap(StateStore, (state) => state.getMany([ServicesKeys.cart(session), ServicesKeys.available(last.payload.cart_hash as string), ServicesKeys.rules]))
+      Effect.flatMap(StateStore, (state) => state.getMany([ServicesKeys.cart(session.id), ServicesKeys.available(last.payload.cart_hash as string), ServicesKeys.rules]))
     )
-    expect(JSON.parse(projection!)).toMatchObject({ session_id: session, cart_version: 4, cart_hash: last.payload.cart_hash, lines: [] })
+    expect(JSON.parse(projection!)).toMatchObject({ session_id: session.id, cart_version: 4, cart_hash: last.payload.cart_hash, lines: [] })
     expect(JSON.parse(available!)).toMatchObject({ cart_hash: last.payload.cart_hash, total_services_price: 0 })
     expect(JSON.parse(rules!)).toMatchObject({ currency: "PLN" })
   }, 180_000)

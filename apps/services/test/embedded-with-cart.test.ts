@@ -5,22 +5,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { type App, createApp } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
-import { newSessionId } from "@kasa/shared"
 import { servicesModule } from "../src/module.ts"
-import { readUntil } from "./fixtures.ts"
+import { newSession, readUntil, type Session, TEST_SESSION_SECRET } from "./fixtures.ts"
 
 let app: App
 beforeAll(async () => {
-  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {} }), servicesModule({ env: {} })], env: {}, log: () => {} })
+  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {} }), servicesModule({ env: {} })], env: { SESSION_SECRET: TEST_SESSION_SECRET }, log: () => {} })
 })
 afterAll(async () => {
   await app.stop()
 })
 
-const request = (method: string, path: string, session: string, body?: unknown) =>
+const request = (method: string, path: string, session: Session, body?: unknown) =>
   app.http.request(path, {
     method,
-    headers: { "X-Session-Id": session, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { "X-Session-Id": session.token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
 
@@ -29,14 +28,14 @@ interface Available {
   readonly total_services_price: number
 }
 
-const availableWhen = (session: string, ok: (body: Available) => boolean) =>
+const availableWhen = (session: Session, ok: (body: Available) => boolean) =>
   readUntil(async () => (await (await request("GET", "/services/available", session)).json()) as Available, ok, "GET /services/available")
 
 const itemServices = (body: Available) => body.services.filter((s) => s.parent_item_id !== null).map((s) => [s.service_id, s.parent_item_id, s.price])
 
 describe("cart and services in one process", () => {
   test("a TV in the cart is offered carry-in; the carry-in added to the cart is the services total; removing the TV removes both", async () => {
-    const session = newSessionId()
+    const session = newSession()
     expect((await request("POST", "/cart/items", session, { offer_id: "tv-samsung-qe55q80d", quantity: 2, type: "offer" })).status).toBe(201)
     const offered = await availableWhen(session, (body) => itemServices(body).length > 0)
     expect(itemServices(offered)).toEqual([["carry_in", "item_1", 2 * 4_900]])

@@ -4,34 +4,19 @@
  * waiting (with a deadline) until the app has projected a session's cart to a given version.
  */
 import { Effect } from "effect"
-import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type App, createApp } from "@kasa/app-platform"
 import { ServicesKeys } from "@kasa/services"
 import { type CartSnapshot, decodeEnvelope, type Envelope, EventBus, toBusMessage, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { cartEvent } from "@kasa/services/testing"
 import { servicesModule, type ServicesModuleOptions } from "../src/module.ts"
 
-export interface TestApp {
-  readonly app: App
-  readonly broker: MemoryBroker
-  readonly state: MemoryStateData
-}
+import { call, type Call, idOf, type Session, startTestApp, type TestApp } from "../../../test/app-harness.ts"
 
-export const startServicesApp = async (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => {
-  const broker = new MemoryBroker()
-  const state = new MemoryStateData()
-  const app = await createApp({ name: "services", modules: [servicesModule(options)], env: {}, broker, state, log: () => {} })
-  return { app, broker, state }
-}
+export { type Call, newSession, type Session, sessionOf, TEST_SESSION_SECRET, type TestApp } from "../../../test/app-harness.ts"
 
-export interface Call {
-  readonly session?: string
-  readonly headers?: Record<string, string>
-}
+export const startServicesApp = (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("services", [servicesModule(options)])
 
-export const get = (t: TestApp, path: string, options: Call = {}) =>
-  t.app.http.request(path, { headers: { ...(options.session === undefined ? {} : { "X-Session-Id": options.session }), ...options.headers } })
+export const get = (t: TestApp, path: string, options: Call = {}) => call(t, "GET", path, options)
 
 /** Publishes a cart event carrying `cart` on cart-events, as the cart would. */
 export const publishCart = (t: TestApp, cart: CartSnapshot, eventName = "cart.item_added"): Promise<Envelope> => {
@@ -41,27 +26,27 @@ export const publishCart = (t: TestApp, cart: CartSnapshot, eventName = "cart.it
     .then(() => envelope)
 }
 
-const projectedVersion = (t: TestApp, sessionId: string): number | undefined => {
-  const raw = t.state.read(ServicesKeys.cart(sessionId))
+const projectedVersion = (t: TestApp, session: Session | string): number | undefined => {
+  const raw = t.state.read(ServicesKeys.cart(idOf(session)))
   return raw === undefined ? undefined : (JSON.parse(raw) as { cart_version: number }).cart_version
 }
 
 /** Resolves once the app has projected the session's cart at `version` (or fails saying what it holds). */
-export const projected = (t: TestApp, sessionId: string, version: number) =>
+export const projected = (t: TestApp, session: Session | string, version: number) =>
   Effect.runPromise(
-    waitUntil(() => projectedVersion(t, sessionId) === version, { describe: () => `projected version ${projectedVersion(t, sessionId)}`, timeoutMs: 10_000 })
+    waitUntil(() => projectedVersion(t, idOf(session)) === version, { describe: () => `projected version ${projectedVersion(t, idOf(session))}`, timeoutMs: 10_000 })
   )
 
 /** services-events published for this session: in the outbox or already on the bus. */
-export const servicesEventsFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => {
+export const servicesEventsFor = (t: TestApp, session: Session | string): ReadonlyArray<Envelope> => {
   const onBus = (t.broker.topics.get(Topics.services) ?? [])
     .flatMap((partition) => partition.log)
-    .filter((message) => message.key === sessionId)
+    .filter((message) => message.key === idOf(session))
     .flatMap((message) => {
       const decoded = decodeEnvelope(message.value)
       return decoded.ok ? [decoded.envelope] : []
     })
-  const pending = t.state.outbox.filter((entry) => entry.event.topic === Topics.services && entry.event.key === sessionId).map((entry) => entry.event.envelope)
+  const pending = t.state.outbox.filter((entry) => entry.event.topic === Topics.services && entry.event.key === idOf(session)).map((entry) => entry.event.envelope)
   const seen = new Map<string, Envelope>()
   for (const envelope of [...onBus, ...pending]) seen.set(envelope.event_id, envelope)
   return [...seen.values()]

@@ -1,13 +1,13 @@
 // The services HTTP API in an embedded app, fed by cart events on the in-memory bus: every endpoint's
-// exact body, which cart a request reads (cart_id and X-Session-Id), the availability following cart
+// exact body, which cart a request reads (its session; cart_id only when it is the caller's own), the availability following cart
 // changes (and published on services-events), and every bad input refused with problem+json.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Result } from "effect"
-import { isSessionId, newSessionId } from "@kasa/shared"
+import { isSessionId } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { defaultServicesRulesFile, parseServicesRules, ServicesKeys } from "@kasa/services"
 import { productLine, serviceLine, snapshot } from "@kasa/services/testing"
-import { get, projected, publishCart, servicesEventsFor, startServicesApp, type TestApp } from "./fixtures.ts"
+import { get, newSession, projected, publishCart, type Session, servicesEventsFor, sessionOf, startServicesApp, type TestApp } from "./fixtures.ts"
 
 let t: TestApp
 beforeAll(async () => {
@@ -29,10 +29,10 @@ const assembly = (parent: string) => ({ service_id: "assembly", name: name("asse
 
 /** A session whose cart (as projected) holds two TVs (item_1) with their carry-in (item_2) and a sofa (item_3). */
 const projectedCart = async () => {
-  const session = newSessionId()
-  await publishCart(t, snapshot(session, 1, [productLine("item_1", "tv", { quantity: 2 })]))
-  await publishCart(t, snapshot(session, 2, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2)]))
-  await publishCart(t, snapshot(session, 3, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2), productLine("item_3", "furniture")]))
+  const session = newSession()
+  await publishCart(t, snapshot(session.id, 1, [productLine("item_1", "tv", { quantity: 2 })]))
+  await publishCart(t, snapshot(session.id, 2, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2)]))
+  await publishCart(t, snapshot(session.id, 3, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2), productLine("item_3", "furniture")]))
   await projected(t, session, 3)
   return session
 }
@@ -44,48 +44,52 @@ describe("GET /services/standalone", () => {
     const response = await get(t, "/services/standalone")
     expect(response.status).toBe(200)
     expect(response.headers.get("content-type")).toContain("application/json")
-    expect(isSessionId(response.headers.get("X-Session-Id") ?? "")).toBe(true)
+    expect(isSessionId(sessionOf(response).id)).toBe(true)
     expect(await response.json()).toEqual({ services: standalone })
   })
 })
 
 describe("GET /services/available", () => {
-  test("?cart_id= → every service the cart may have, line by line then standalone, and what its services cost now", async () => {
+  test("every service the caller's cart may have, line by line then standalone, and what its services cost now", async () => {
     const session = await projectedCart()
-    const response = await get(t, `/services/available?cart_id=${session}`)
+    const response = await get(t, "/services/available", { session })
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ services: [carryIn("item_1", 2), assembly("item_3"), ...standalone], total_services_price: 2 * 4_900 })
   })
 
-  test("without cart_id, the cart of the request's session (X-Session-Id) — the same body", async () => {
+  test("cart_id naming the caller's own cart (its session_id) — the same body as without it", async () => {
     const session = await projectedCart()
     const bySession = await get(t, "/services/available", { session })
-    const byCartId = await get(t, `/services/available?cart_id=${session}`, { session })
-    expect(bySession.headers.get("X-Session-Id")).toBe(session)
-    expect(byCartId.headers.get("X-Session-Id")).toBe(session)
+    const byCartId = await get(t, `/services/available?cart_id=${session.id}`, { session })
+    expect(bySession.headers.get("X-Session-Id")).toBe(session.token)
+    expect(byCartId.headers.get("X-Session-Id")).toBe(session.token)
     expect(await bySession.json()).toEqual(await byCartId.json())
   })
 
-  test("a cart_id sent without a session is the session: it comes back in X-Session-Id", async () => {
-    const session = await projectedCart()
-    const response = await get(t, `/services/available?cart_id=${session}`)
-    expect(response.headers.get("X-Session-Id")).toBe(session)
+  test.each<[string, string]>([
+    ["available", "/services/available"],
+    ["for-item", "/services/for-item/item_1"]
+  ])("%s: a session_id is not a credential: another session's cart_id, sent without a session, is refused 403 under a new session", async (_, path) => {
+    const owner = await projectedCart()
+    const response = await get(t, `${path}?cart_id=${owner.id}`)
+    expect(response.status).toBe(403)
+    expect(await json(response)).toMatchObject({ code: "cart_forbidden", errors: [{ field: "cart_id" }] })
+    expect(sessionOf(response).id).not.toBe(owner.id)
   })
 
   test("a new session (or a cart no cart event was seen for) is an empty cart: standalone services, nothing to pay", async () => {
     const response = await get(t, "/services/available")
-    const issued = response.headers.get("X-Session-Id")!
-    expect(isSessionId(issued)).toBe(true)
+    expect(isSessionId(sessionOf(response).id)).toBe(true)
     expect(await response.json()).toEqual({ services: standalone, total_services_price: 0 })
-    expect(await (await get(t, `/services/available?cart_id=${newSessionId()}`)).json()).toEqual({ services: standalone, total_services_price: 0 })
+    expect(await (await get(t, "/services/available", { session: newSession() })).json()).toEqual({ services: standalone, total_services_price: 0 })
   })
 
   test("follows the cart: a removed TV takes its carry-in offer and its carry-in line with it; a cleared cart has no item services", async () => {
     const session = await projectedCart()
-    await publishCart(t, snapshot(session, 4, [productLine("item_3", "furniture")]), "cart.item_removed")
+    await publishCart(t, snapshot(session.id, 4, [productLine("item_3", "furniture")]), "cart.item_removed")
     await projected(t, session, 4)
     expect(await (await get(t, "/services/available", { session })).json()).toEqual({ services: [assembly("item_3"), ...standalone], total_services_price: 0 })
-    await publishCart(t, snapshot(session, 5, []), "cart.cleared")
+    await publishCart(t, snapshot(session.id, 5, []), "cart.cleared")
     await projected(t, session, 5)
     expect(await (await get(t, "/services/available", { session })).json()).toEqual({ services: standalone, total_services_price: 0 })
   })
@@ -93,8 +97,8 @@ describe("GET /services/available", () => {
   test("an older cart_version arriving late does not roll the answer back", async () => {
     const session = await projectedCart()
     const before = await (await get(t, "/services/available", { session })).json()
-    await publishCart(t, snapshot(session, 2, [productLine("item_1", "appliance")]))
-    await publishCart(t, snapshot(session, 4, [productLine("item_1", "equipment")]))
+    await publishCart(t, snapshot(session.id, 2, [productLine("item_1", "appliance")]))
+    await publishCart(t, snapshot(session.id, 4, [productLine("item_1", "equipment")]))
     await projected(t, session, 4)
     const after = (await (await get(t, "/services/available", { session })).json()) as { services: Array<{ service_id: string }> }
     expect(after.services[0]!.service_id).toBe("installation")
@@ -102,10 +106,10 @@ describe("GET /services/available", () => {
   })
 
   test("each cart change is published as services.availability_calculated on services-events, keyed by session, caused by it", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const causes = [
-      await publishCart(t, snapshot(session, 1, [productLine("item_1", "tv", { quantity: 2 })])),
-      await publishCart(t, snapshot(session, 2, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2)]))
+      await publishCart(t, snapshot(session.id, 1, [productLine("item_1", "tv", { quantity: 2 })])),
+      await publishCart(t, snapshot(session.id, 2, [productLine("item_1", "tv", { quantity: 2 }), serviceLine("item_2", "carry_in", 4_900, "item_1", 2)]))
     ]
     await Effect.runPromise(waitUntil(() => servicesEventsFor(t, session).length === 2, { describe: () => `${servicesEventsFor(t, session).length} events`, timeoutMs: 10_000 }))
     const events = servicesEventsFor(t, session)
@@ -114,7 +118,7 @@ describe("GET /services/available", () => {
       ["services.availability_calculated", causes[1]!.event_id, 2, 9_800]
     ])
     const body = (await (await get(t, "/services/available", { session })).json()) as { services: unknown }
-    expect(events[1]).toMatchObject({ aggregate_id: session, producer: "services", correlation_id: "corr_services_test", payload: { session_id: session, available_services: body.services } })
+    expect(events[1]).toMatchObject({ aggregate_id: session.id, producer: "services", correlation_id: "corr_services_test", payload: { session_id: session.id, available_services: body.services } })
     expect(t.state.read(ServicesKeys.available(events[1]!.payload.cart_hash as string))).toBeDefined()
   })
 })
@@ -133,7 +137,7 @@ describe("GET /services/for-item/{item_id}", () => {
 
   test("by cart_id as well as by session", async () => {
     const session = await projectedCart()
-    expect(await (await get(t, `/services/for-item/item_1?cart_id=${session}`)).json()).toEqual({ services: [carryIn("item_1", 2)] })
+    expect(await (await get(t, `/services/for-item/item_1?cart_id=${session.id}`, { session })).json()).toEqual({ services: [carryIn("item_1", 2)] })
   })
 
   test.each<[string, boolean, string]>([
@@ -141,32 +145,32 @@ describe("GET /services/for-item/{item_id}", () => {
     ["a line only another session's cart has", true, "item_1"]
   ])("%s → 404 problem+json", async (_, asOtherSession, itemId) => {
     const owner = await projectedCart()
-    const session = asOtherSession ? newSessionId() : owner
+    const session = asOtherSession ? newSession() : owner
     const response = await get(t, `/services/for-item/${itemId}`, { session })
     expect(response.status).toBe(404)
     expect(response.headers.get("content-type")).toContain("application/problem+json")
-    expect(response.headers.get("X-Session-Id")).toBe(session)
+    expect(response.headers.get("X-Session-Id")).toBe(session.token)
     expect(await json(response)).toMatchObject({ status: 404, code: "line_not_found", type: "https://kasa.dev/problems/line_not_found", item_id: itemId })
   })
 })
 
 describe("bad input is refused with problem+json", () => {
-  const rows: ReadonlyArray<readonly [string, (session: string) => string, Record<string, string>, number, string, string]> = [
+  const rows: ReadonlyArray<readonly [string, (session: Session) => string, Record<string, string>, number, string, string]> = [
     ["a cart_id that is not a session id", () => "/services/available?cart_id=cart-42", {}, 400, "validation_failed", "cart_id"],
     ["an empty cart_id", () => "/services/available?cart_id=", {}, 400, "validation_failed", "cart_id"],
     ["a cart_id too short to be a session", () => "/services/available?cart_id=sess_short", {}, 400, "validation_failed", "cart_id"],
-    ["a cart_id naming another session than X-Session-Id", () => `/services/available?cart_id=${newSessionId()}`, {}, 400, "validation_failed", "cart_id"],
+    ["a cart_id naming another session than X-Session-Id", () => `/services/available?cart_id=${newSession().id}`, {}, 403, "cart_forbidden", "cart_id"],
     ["for-item with a cart_id that is not a session id", () => "/services/for-item/item_1?cart_id=x", {}, 400, "validation_failed", "cart_id"],
-    ["for-item with a cart_id naming another session", () => `/services/for-item/item_1?cart_id=${newSessionId()}`, {}, 400, "validation_failed", "cart_id"],
-    ["an X-User-Id with odd characters", (session) => `/services/available?cart_id=${session}`, { "X-User-Id": "robert'); DROP TABLE" }, 400, "validation_failed", "X-User-Id"]
+    ["for-item with a cart_id naming another session", () => `/services/for-item/item_1?cart_id=${newSession().id}`, {}, 403, "cart_forbidden", "cart_id"],
+    ["an X-User-Id with odd characters", (session) => `/services/available?cart_id=${session.id}`, { "X-User-Id": "robert'); DROP TABLE" }, 400, "validation_failed", "X-User-Id"]
   ]
   for (const [label, path, headers, status, code, field] of rows) {
     test(`${label} → ${status} ${code}`, async () => {
-      const session = newSessionId()
+      const session = newSession()
       const response = await get(t, path(session), { session, headers })
       expect(response.status).toBe(status)
       expect(response.headers.get("content-type")).toContain("application/problem+json")
-      expect(response.headers.get("X-Session-Id")).toBe(session)
+      expect(response.headers.get("X-Session-Id")).toBe(session.token)
       const problem = await json(response)
       expect(problem).toMatchObject({ status, code, type: `https://kasa.dev/problems/${code}` })
       expect((problem.errors as Array<{ field: string }>).map((e) => e.field)).toContain(field)
@@ -174,8 +178,8 @@ describe("bad input is refused with problem+json", () => {
   }
 
   test("a projection the store cannot read → 503 services_unavailable, not a 500", async () => {
-    const session = newSessionId()
-    t.state.values.set(ServicesKeys.cart(session), { value: "{not json", expiresAt: undefined })
+    const session = newSession()
+    t.state.values.set(ServicesKeys.cart(session.id), { value: "{not json", expiresAt: undefined })
     for (const path of ["/services/available", "/services/for-item/item_1"]) {
       const response = await get(t, path, { session })
       expect(response.status).toBe(503)
@@ -189,7 +193,8 @@ describe("the app around the routes", () => {
     const doc = (await (await get(t, "/openapi.json")).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
     expect(Object.keys(doc.paths).sort()).toEqual(["/services/available", "/services/for-item/{item_id}", "/services/standalone"])
     expect(JSON.stringify(doc.paths["/services/available"]!.get!.responses["200"])).toContain("total_services_price")
-    expect(Object.keys(doc.paths["/services/for-item/{item_id}"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "404"]))
+    expect(Object.keys(doc.paths["/services/for-item/{item_id}"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "403", "404"]))
+    expect(Object.keys(doc.paths["/services/available"]!.get!.responses)).toEqual(expect.arrayContaining(["200", "400", "403"]))
     expect(JSON.stringify(doc.paths["/services/standalone"]!.get!.responses["200"])).toContain("parent_item_id")
   })
 

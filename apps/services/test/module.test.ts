@@ -6,7 +6,7 @@ import { ServicesKeys } from "@kasa/services"
 import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { servicesModule } from "../src/module.ts"
-import { get, startServicesApp } from "./fixtures.ts"
+import { get, sessionOf, startServicesApp } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -64,7 +64,7 @@ describe("services, as a process", () => {
       const response = await fetch(`${app.url}/services/standalone`)
       expect(response.status).toBe(200)
       expect(((await response.json()) as { services: Array<unknown> }).services).toHaveLength(3)
-      expect(response.headers.get("X-Session-Id")).toStartWith("sess_")
+      expect(sessionOf(response).id).toStartWith("sess_")
       expect(app.output()).toContain('"mode":"embedded"')
     } finally {
       app.process.kill("SIGTERM")

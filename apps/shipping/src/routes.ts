@@ -83,7 +83,7 @@ export const shippingRoutes = (runtime: ModuleRuntime<ShippingServices>): Hono =
     )
 
   const app = new Hono<SessionEnv>()
-  app.use("/shipping/*", identify)
+  app.use("/shipping/*", identify(runtime))
 
   app.get("/shipping/available", (c) => respond(c, getAvailableMethods(c.get("sessionId"))))
 

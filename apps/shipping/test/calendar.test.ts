@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { createApp } from "@kasa/app-platform"
 import { fakeCalendarDays, type FakeCalendarServer, startFakeCalendarServer } from "@kasa/adapter-calendar-http/testing/fake-calendar-server"
 import { defaultCalendar, deliveryWindow, isSunday, localDate } from "@kasa/shipping"
-import { newSessionId } from "@kasa/shared"
 import { shippingModule } from "../src/module.ts"
-import { call, cartLine, cartOf, startShippingApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
+import { call, cartLine, cartOf, newSession, type Session, startShippingApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
 let server: FakeCalendarServer
 let t: TestApp
@@ -39,7 +38,7 @@ type Calendar = { method_id: string; days: Array<string>; degraded: boolean }
 /** A session with a small cart (and, for fresh cache keys, its own PL address). */
 let n = 0
 const sessionAt = async () => {
-  const session = newSessionId()
+  const session = newSession()
   await cartOf(t, session, [cartLine("hdmi-cable")])
   const postal = `${String(10 + (++n % 90))}-${String(100 + n).slice(-3)}`
   const response = await call(t, "POST", "/shipping/address", { session, body: { street: "ul. Prosta 1", city: "Warszawa", postal_code: postal, country: "PL" } })
@@ -47,7 +46,7 @@ const sessionAt = async () => {
   return session
 }
 
-const calendar = async (session: string, method = "courier") => {
+const calendar = async (session: Session, method = "courier") => {
   const before = Date.now()
   const response = await call(t, "GET", `/shipping/calendar?method_id=${method}`, { session })
   expect(response.status).toBe(200)

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
 import { Effect, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { decodeEnvelope, type Envelope, EventBusAdmin, newSessionId, Topics } from "@kasa/shared"
+import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { newSession, type Session } from "../../../test/app-harness.ts"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const shippingMain = new URL("../src/main.ts", import.meta.url).pathname
@@ -61,10 +62,10 @@ afterAll(async () => {
   await kafkaAdmin?.dispose()
 })
 
-const post = (app: RunningProcess, path: string, session: string, body: unknown, correlationId: string) =>
+const post = (app: RunningProcess, path: string, session: Session, body: unknown, correlationId: string) =>
   fetch(`${app.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "X-Session-Id": session, "X-Correlation-Id": correlationId },
+    headers: { "content-type": "application/json", "X-Session-Id": session.token, "X-Correlation-Id": correlationId },
     body: JSON.stringify(body)
   })
 
@@ -73,16 +74,16 @@ interface Available {
   readonly selected_method_id: string | null
 }
 
-const available = async (session: string): Promise<Available> =>
-  (await (await fetch(`${shipping!.url}/shipping/available`, { headers: { "X-Session-Id": session } })).json()) as Available
+const available = async (session: Session): Promise<Available> =>
+  (await (await fetch(`${shipping!.url}/shipping/available`, { headers: { "X-Session-Id": session.token } })).json()) as Available
 
 /** The session's events on a topic in Kafka, decoded, in order. */
-const eventsOn = (topic: string, session: string): Promise<ReadonlyArray<Envelope>> =>
+const eventsOn = (topic: string, session: Session): Promise<ReadonlyArray<Envelope>> =>
   kafkaAdmin!.runPromise(
     Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(topic)).pipe(
       Effect.map((messages) =>
         messages
-          .filter((m) => m.key === session)
+          .filter((m) => m.key === session.id)
           .flatMap((m) => {
             const decoded = decodeEnvelope(m.value)
             return decoded.ok ? [decoded.envelope] : []
@@ -93,7 +94,7 @@ const eventsOn = (topic: string, session: string): Promise<ReadonlyArray<Envelop
 
 describe("cart and shipping as two processes over Kafka and Redis", () => {
   test("an oversize item added in the cart app reaches shipping's methods; the selected parcel locker is invalidated on Kafka", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const ids = (a: Available) => a.methods.map((m) => m.method_id)
 
     const small = await post(cart!, "/cart/items", session, { offer_id: "hdmi-cable-2m", quantity: 1, type: "offer" }, "corr_it_small")
@@ -128,11 +129,11 @@ describe("cart and shipping as two processes over Kafka and Redis", () => {
     expect(fridgeAdded).toBeDefined()
     expect(shippingEvents.map((e) => e.event_name)).toEqual(["shipping.method_selected", "shipping.method_invalidated"])
     expect(shippingEvents[1]).toMatchObject({
-      aggregate_id: session,
+      aggregate_id: session.id,
       producer: "shipping",
       correlation_id: "corr_it_fridge",
       causation_id: fridgeAdded!.event_id,
-      payload: { session_id: session, method_id: "parcel_locker", reason: "oversize_item" }
+      payload: { session_id: session.id, method_id: "parcel_locker", reason: "oversize_item" }
     })
     expect(shipping!.output()).toContain('"mode":"distributed"')
   }, 120_000)

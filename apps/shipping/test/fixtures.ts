@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
 import { type CartSnapshot, type CartSnapshotLine, type Envelope, Topics } from "@kasa/shared"
-import { eventIdsOn, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile } from "../../../test/app-harness.ts"
+import { eventIdsOn, idOf, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { ShippingKeys } from "@kasa/shipping"
 import { cartEvent, cartLine, cartSnapshot, fixtureParcels } from "@kasa/shipping/testing"
@@ -41,7 +41,7 @@ export const fixtureProducts: ReadonlyArray<Product> = fixtureParcels.map(([offe
   ...(offer_id === "warranty-2y" ? { warranty_for: ["appliance" as const] } : {})
 }))
 
-export { call, type Call, type TestApp } from "../../../test/app-harness.ts"
+export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
 
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
 export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)
@@ -50,8 +50,8 @@ export const startShippingApp = (options: ShippingModuleOptions, extra: Partial<
   startTestApp("shipping", [shippingModule(options)], extra)
 
 /** The cart version shipping holds for a session (0 when it has seen none). */
-export const projectedVersion = (t: TestApp, sessionId: string): number => {
-  const raw = t.state.read(ShippingKeys.session(sessionId))
+export const projectedVersion = (t: TestApp, session: Session | string): number => {
+  const raw = t.state.read(ShippingKeys.session(idOf(session)))
   return raw === undefined ? 0 : ((JSON.parse(raw) as { cart: { cart_version: number } | null }).cart?.cart_version ?? 0)
 }
 
@@ -69,22 +69,22 @@ export const publishCart = async (t: TestApp, snapshot: CartSnapshot, correlatio
 }
 
 /** A session whose cart (as shipping sees it) holds these lines, at version `version`. */
-export const cartOf = (t: TestApp, sessionId: string, lines: ReadonlyArray<CartSnapshotLine>, version = 1) => publishCart(t, cartSnapshot(sessionId, version, lines))
+export const cartOf = (t: TestApp, session: Session | string, lines: ReadonlyArray<CartSnapshotLine>, version = 1) => publishCart(t, cartSnapshot(idOf(session), version, lines))
 
 export { cartLine }
 
 /** Messages on shipping-events published for this session, decoded, in order. */
-export const publishedFor = (t: TestApp, sessionId: string): ReadonlyArray<Envelope> => publishedOn(t, Topics.shipping, sessionId)
+export const publishedFor = (t: TestApp, session: Session | string): ReadonlyArray<Envelope> => publishedOn(t, Topics.shipping, idOf(session))
 
 /** Waits until `count` shipping events of the session are on the bus, and returns them. */
-export const waitForPublished = async (t: TestApp, sessionId: string, count: number): Promise<ReadonlyArray<Envelope>> => {
+export const waitForPublished = async (t: TestApp, session: Session | string, count: number): Promise<ReadonlyArray<Envelope>> => {
   await Effect.runPromise(
-    waitUntil(() => publishedFor(t, sessionId).length >= count, {
+    waitUntil(() => publishedFor(t, idOf(session)).length >= count, {
       timeoutMs: 10_000,
-      describe: () => JSON.stringify(publishedFor(t, sessionId).map((e) => e.event_name))
+      describe: () => JSON.stringify(publishedFor(t, idOf(session)).map((e) => e.event_name))
     })
   )
-  return publishedFor(t, sessionId)
+  return publishedFor(t, idOf(session))
 }
 
 /**
@@ -92,12 +92,12 @@ export const waitForPublished = async (t: TestApp, sessionId: string, count: num
  * wherever they are (the relay moves them from the outbox to the bus at any moment, so the union is
  * what stays put when nothing new is written).
  */
-export const footprint = (t: TestApp, sessionId: string) => ({
-  values: [...t.state.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
+export const footprint = (t: TestApp, session: Session | string) => ({
+  values: [...t.state.values.entries()].filter(([key]) => key.includes(idOf(session))).map(([key, entry]) => [key, entry.value]),
   events: [
     ...new Set([
-      ...t.state.outbox.filter((entry) => entry.event.key === sessionId && entry.event.topic === Topics.shipping).map((entry) => entry.event.envelope.event_id),
-      ...publishedFor(t, sessionId).map((envelope) => envelope.event_id)
+      ...t.state.outbox.filter((entry) => entry.event.key === idOf(session) && entry.event.topic === Topics.shipping).map((entry) => entry.event.envelope.event_id),
+      ...publishedFor(t, idOf(session)).map((envelope) => envelope.event_id)
     ])
   ].sort()
 })

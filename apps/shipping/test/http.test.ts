@@ -5,8 +5,8 @@
 // refusal leaving the session's state and the bus exactly as they were.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { addDays, defaultCalendar, deliveryWindow, isSunday, localDate } from "@kasa/shipping"
-import { isSessionId, newSessionId } from "@kasa/shared"
-import { call, cartLine, cartOf, footprint, publishCart, publishedFor, shippingFootprint, startShippingApp, type TestApp, waitForPublished, writeCatalogFile } from "./fixtures.ts"
+import { isSessionId } from "@kasa/shared"
+import { call, cartLine, cartOf, footprint, newSession, publishCart, publishedFor, type Session, sessionOf, shippingFootprint, startShippingApp, type TestApp, waitForPublished, writeCatalogFile } from "./fixtures.ts"
 import { cartSnapshot } from "@kasa/shipping/testing"
 
 let t: TestApp
@@ -31,14 +31,14 @@ const pallet = { method_id: "pallet", name: "Pallet delivery (two-person)", pric
 
 /** A session whose cart holds a small item (every method but pallet). */
 const smallCart = async () => {
-  const session = newSessionId()
+  const session = newSession()
   await cartOf(t, session, [cartLine("hdmi-cable")])
   return session
 }
 
 /** A session with a small cart and `method` chosen. */
 const withMethod = async (method: string, lines = [cartLine("hdmi-cable")]) => {
-  const session = newSessionId()
+  const session = newSession()
   await cartOf(t, session, lines)
   const response = await call(t, "POST", "/shipping/select", { session, body: { method_id: method } })
   expect(response.status).toBe(200)
@@ -48,7 +48,7 @@ const withMethod = async (method: string, lines = [cartLine("hdmi-cable")]) => {
 /** The default calendar the app serves today (computed around the request, in case midnight passes). */
 const defaultDays = (sundays: boolean, at: number) => defaultCalendar(deliveryWindow(localDate(at, "Europe/Warsaw"), 14), sundays)
 
-const calendarOf = async (session: string, method: string) => (await json(await call(t, "GET", `/shipping/calendar?method_id=${method}`, { session }))) as { days: Array<string>; degraded: boolean }
+const calendarOf = async (session: Session, method: string) => (await json(await call(t, "GET", `/shipping/calendar?method_id=${method}`, { session }))) as { days: Array<string>; degraded: boolean }
 
 /** A Sunday inside the calendar's window (a 14-day window holds two; one is always between its first and last weekday). */
 const sundayWithin = (days: ReadonlyArray<string>): string => {
@@ -57,12 +57,12 @@ const sundayWithin = (days: ReadonlyArray<string>): string => {
 }
 
 /** Sends the request and checks it was refused with status and code, naming `fieldName`, changing nothing. */
-const refused = async (session: string, method: string, path: string, body: unknown, status: number, code: string, fieldName?: string) => {
+const refused = async (session: Session, method: string, path: string, body: unknown, status: number, code: string, fieldName?: string) => {
   const before = footprint(t, session)
   const response = await call(t, method, path, { session, ...(body === undefined ? {} : { body }) })
   expect(response.status).toBe(status)
   expect(response.headers.get("content-type")).toContain("application/problem+json")
-  expect(response.headers.get("X-Session-Id")).toBe(session)
+  expect(response.headers.get("X-Session-Id")).toBe(session.token)
   const problem = await json(response)
   expect(problem).toMatchObject({ status, code })
   if (fieldName !== undefined) expect((problem.errors as Array<{ field: string }>).map((e) => e.field)).toContain(fieldName)
@@ -75,15 +75,14 @@ describe("sessions", () => {
     const before = shippingFootprint(t)
     const response = await call(t, "GET", "/shipping/available")
     expect(response.status).toBe(200)
-    const issued = response.headers.get("X-Session-Id")!
-    expect(isSessionId(issued)).toBe(true)
+    expect(isSessionId(sessionOf(response).id)).toBe(true)
     expect(await response.json()).toEqual({ methods: [], selected_method_id: null })
     expect(shippingFootprint(t)).toEqual(before)
   })
 
   test("another session does not see this session's choice", async () => {
     const session = await withMethod("courier")
-    const other = newSessionId()
+    const other = newSession()
     expect(await json(await call(t, "GET", "/shipping/available", { session: other }))).toEqual({ methods: [], selected_method_id: null })
     expect((await json(await call(t, "GET", "/shipping/available", { session }))).selected_method_id).toBe("courier")
   })
@@ -97,7 +96,7 @@ describe("GET /shipping/available", () => {
     ["an oversize item: only store pickup and pallet", [["hdmi-cable"], ["fridge"]], [storePickup, pallet]],
     ["over 25 kg: no parcel locker", [["dumbbell-12-5kg", { quantity: 2 }], ["feather", { unit_price: 1 }]], [courier, storePickup]]
   ])("%s", async (_, lines, methods) => {
-    const session = newSessionId()
+    const session = newSession()
     await cartOf(t, session, lines.map((args) => cartLine(...args)))
     const response = await call(t, "GET", "/shipping/available", { session })
     expect(response.status).toBe(200)
@@ -106,7 +105,7 @@ describe("GET /shipping/available", () => {
 
   test("follows the cart: an item added later changes the methods", async () => {
     const session = await smallCart()
-    await publishCart(t, cartSnapshot(session, 2, [cartLine("hdmi-cable"), cartLine("sofa")]))
+    await publishCart(t, cartSnapshot(session.id, 2, [cartLine("hdmi-cable"), cartLine("sofa")]))
     expect(await json(await call(t, "GET", "/shipping/available", { session }))).toEqual({ methods: [storePickup, pallet], selected_method_id: null })
   })
 })
@@ -116,15 +115,15 @@ describe("POST /shipping/select", () => {
     const session = await smallCart()
     const response = await call(t, "POST", "/shipping/select", { session, headers: { "X-Correlation-Id": "corr_select_1" }, body: { method_id: "parcel_locker", price_amount: 1 } })
     expect(response.status).toBe(200)
-    expect(response.headers.get("X-Session-Id")).toBe(session)
+    expect(response.headers.get("X-Session-Id")).toBe(session.token)
     expect(await response.json()).toEqual({ method_id: "parcel_locker", method_name: "Parcel locker", price_amount: 1_299, price_currency: "PLN" })
     const [event] = await waitForPublished(t, session, 1)
     expect(event).toMatchObject({
       event_name: "shipping.method_selected",
-      aggregate_id: session,
+      aggregate_id: session.id,
       correlation_id: "corr_select_1",
       producer: "shipping",
-      payload: { session_id: session, method_id: "parcel_locker", method_name: "Parcel locker", price_amount: 1_299, price_currency: "PLN" }
+      payload: { session_id: session.id, method_id: "parcel_locker", method_name: "Parcel locker", price_amount: 1_299, price_currency: "PLN" }
     })
     expect((await json(await call(t, "GET", "/shipping/available", { session }))).selected_method_id).toBe("parcel_locker")
   })
@@ -148,20 +147,20 @@ describe("POST /shipping/select", () => {
     ["an empty method_id → 400", [["hdmi-cable"]], { method_id: "" }, 400, "validation_failed", "method_id"],
     ["malformed JSON → 400", [["hdmi-cable"]], "{", 400, "malformed_json", "body"]
   ])("%s, nothing changed or published", async (_, lines, body, status, code, fieldName) => {
-    const session = newSessionId()
+    const session = newSession()
     await cartOf(t, session, lines.map((args) => cartLine(...args)))
     await refused(session, "POST", "/shipping/select", body, status, code, fieldName)
   })
 
   test("the 422 says why", async () => {
-    const session = newSessionId()
+    const session = newSession()
     await cartOf(t, session, [cartLine("fridge")])
     const problem = await refused(session, "POST", "/shipping/select", { method_id: "parcel_locker" }, 422, "method_not_available", "method_id")
     expect(problem).toMatchObject({ method_id: "parcel_locker", reason: "oversize_item" })
   })
 
   test("before any cart was seen, every method is refused (nothing to ship)", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const problem = await refused(session, "POST", "/shipping/select", { method_id: "store_pickup" }, 422, "method_not_available", "method_id")
     expect(problem.reason).toBe("cart_empty")
   })
@@ -171,12 +170,12 @@ describe("POST /shipping/address", () => {
   const address = { street: "ul. Marszałkowska 1", city: "Warszawa", postal_code: "00-950", country: "PL" }
 
   test("→ 200 with the address as stored (tidied), published as shipping.address_provided", async () => {
-    const session = newSessionId()
+    const session = newSession()
     const response = await call(t, "POST", "/shipping/address", { session, body: { street: " ul.  Marszałkowska 1", city: "Warszawa ", postal_code: "00-950", country: "pl" } })
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual(address)
     const [event] = await waitForPublished(t, session, 1)
-    expect(event).toMatchObject({ event_name: "shipping.address_provided", payload: { session_id: session, ...address } })
+    expect(event).toMatchObject({ event_name: "shipping.address_provided", payload: { session_id: session.id, ...address } })
   })
 
   test.each<[string, Record<string, unknown>, string]>([
@@ -184,7 +183,7 @@ describe("POST /shipping/address", () => {
     ["DE", { street: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" }, "10117"],
     ["CZ", { street: "Václavské náměstí 1", city: "Praha", postal_code: "11000", country: "CZ" }, "110 00"]
   ])("%s postal codes are accepted in their format", async (_, body, canonical) => {
-    const response = await call(t, "POST", "/shipping/address", { session: newSessionId(), body })
+    const response = await call(t, "POST", "/shipping/address", { session: newSession(), body })
     expect(response.status).toBe(200)
     expect((await json(response)).postal_code).toBe(canonical)
   })
@@ -198,7 +197,7 @@ describe("POST /shipping/address", () => {
     ["a number for a postal code", { ...address, postal_code: 950 }, 400, "validation_failed", "postal_code"],
     ["a country not delivered to", { ...address, country: "FR", postal_code: "75001" }, 422, "country_not_supported", "country"]
   ])("%s → %d, nothing changed or published", async (_, body, status, code, fieldName) => {
-    await refused(newSessionId(), "POST", "/shipping/address", body, status, code, fieldName)
+    await refused(newSession(), "POST", "/shipping/address", body, status, code, fieldName)
   })
 })
 
@@ -244,7 +243,7 @@ describe("POST /shipping/set-date", () => {
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ delivery_date: days[1], is_express: true, express_fee_amount: 2_500 })
     const events = await waitForPublished(t, session, 2)
-    expect(events[1]).toMatchObject({ event_name: "shipping.delivery_date_selected", payload: { session_id: session, delivery_date: days[1], is_express: true, express_fee_amount: 2_500 } })
+    expect(events[1]).toMatchObject({ event_name: "shipping.delivery_date_selected", payload: { session_id: session.id, delivery_date: days[1], is_express: true, express_fee_amount: 2_500 } })
   })
 
   test("is_express defaults to false, with no fee", async () => {
@@ -304,7 +303,7 @@ describe("POST /shipping/addons", () => {
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ addons: [{ addon_id: "sunday_delivery", name: "Sunday delivery", price_amount: 2_999 }], addons_total: 2_999 })
     const events = await waitForPublished(t, session, 2)
-    expect(events[1]).toMatchObject({ event_name: "shipping.addons_selected", payload: { session_id: session, addons: [{ addon_id: "sunday_delivery", price_amount: 2_999 }], addons_total: 2_999 } })
+    expect(events[1]).toMatchObject({ event_name: "shipping.addons_selected", payload: { session_id: session.id, addons: [{ addon_id: "sunday_delivery", price_amount: 2_999 }], addons_total: 2_999 } })
     expect(await json(await call(t, "POST", "/shipping/addons", { session, body: { addons: [] } }))).toEqual({ addons: [], addons_total: 0 })
   })
 
@@ -334,7 +333,7 @@ describe("a whole choice, then the cart changes", () => {
     await call(t, "POST", "/shipping/addons", { session, headers, body: { addons: ["sunday_delivery"] } })
     const { days } = await calendarOf(session, "courier")
     await call(t, "POST", "/shipping/set-date", { session, headers, body: { delivery_date: days[0] } })
-    const cartChange = await publishCart(t, cartSnapshot(session, 2, [cartLine("hdmi-cable"), cartLine("fridge")]), "corr_cart_fridge")
+    const cartChange = await publishCart(t, cartSnapshot(session.id, 2, [cartLine("hdmi-cable"), cartLine("fridge")]), "corr_cart_fridge")
     const events = await waitForPublished(t, session, 5)
     expect(events.map((e) => [e.event_name, e.correlation_id])).toEqual([
       ["shipping.method_selected", "corr_whole_choice"],
@@ -343,7 +342,7 @@ describe("a whole choice, then the cart changes", () => {
       ["shipping.delivery_date_selected", "corr_whole_choice"],
       ["shipping.method_invalidated", "corr_cart_fridge"]
     ])
-    expect(events[4]).toMatchObject({ causation_id: cartChange.event_id, payload: { session_id: session, method_id: "courier", reason: "oversize_item" } })
+    expect(events[4]).toMatchObject({ causation_id: cartChange.event_id, payload: { session_id: session.id, method_id: "courier", reason: "oversize_item" } })
     expect(await json(await call(t, "GET", "/shipping/available", { session }))).toEqual({ methods: [storePickup, pallet], selected_method_id: null })
     // The address stays; the date and addons went with the method.
     await refused(session, "POST", "/shipping/set-date", { delivery_date: days[0] }, 422, "method_not_selected")

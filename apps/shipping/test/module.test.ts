@@ -2,11 +2,10 @@
 // courier and parcel locker), refusing to start on a missing or invalid data file (naming it and the
 // problem), and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
-import { newSessionId } from "@kasa/shared"
 import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { shippingModule } from "../src/module.ts"
-import { call, cartLine, cartOf, startShippingApp, writeCatalogFile } from "./fixtures.ts"
+import { call, cartLine, cartOf, newSession, sessionOf, startShippingApp, writeCatalogFile } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -16,10 +15,10 @@ describe("shipping module start", () => {
   test("by default it knows the parcels of the catalog's shipped data file", async () => {
     const t = await startShippingApp({ env: {} })
     try {
-      const small = newSessionId()
+      const small = newSession()
       await cartOf(t, small, [cartLine("hdmi-cable-2m", { unit_price: 4_999 })])
       expect(await methodsOf(await call(t, "GET", "/shipping/available", { session: small }))).toEqual(["courier", "parcel_locker", "store_pickup"])
-      const oversize = newSessionId()
+      const oversize = newSession()
       await cartOf(t, oversize, [cartLine("fridge-samsung-rb38", { unit_price: 329_900 })])
       expect(await methodsOf(await call(t, "GET", "/shipping/available", { session: oversize }))).toEqual(["store_pickup", "pallet"])
     } finally {
@@ -61,7 +60,7 @@ describe("shipping, as a process", () => {
     try {
       const response = await fetch(`${app.url}/shipping/available`)
       expect(response.status).toBe(200)
-      expect(response.headers.get("X-Session-Id")).toStartWith("sess_")
+      expect(sessionOf(response).id).toStartWith("sess_")
       expect(await response.json()).toEqual({ methods: [], selected_method_id: null })
       expect((await fetch(`${app.url}/health/ready`)).status).toBe(200)
       expect(app.output()).toContain('"mode":"embedded"')

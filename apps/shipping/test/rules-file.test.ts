@@ -4,13 +4,12 @@
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { loadDataFile } from "@kasa/app-platform"
-import { newSessionId } from "@kasa/shared"
 import { defaultShippingRulesFile, parseShippingRules } from "@kasa/shipping"
 import { fixtureShippingRulesFile } from "@kasa/shipping/testing"
 import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { shippingModule } from "../src/module.ts"
 import { shippingRulesFile } from "../src/rules-file.ts"
-import { call, cartLine, cartOf, startShippingApp } from "./fixtures.ts"
+import { call, cartLine, cartOf, newSession, startShippingApp } from "./fixtures.ts"
 
 const shipped = () => Effect.runPromise(loadDataFile(defaultShippingRulesFile, parseShippingRules, "shipping rules"))
 
@@ -49,7 +48,7 @@ describe("shipping started on a rules file", () => {
     })
     const t = await startShippingApp({ env: { SHIPPING_RULES_FILE: own.file } })
     try {
-      const session = newSessionId()
+      const session = newSession()
       await cartOf(t, session, [cartLine("hdmi-cable-2m", { unit_price: 4_999 })])
       const body = (await (await call(t, "GET", "/shipping/available", { session })).json()) as { methods: Array<{ method_id: string; name: string; price_amount: number }> }
       expect(body.methods.map((m) => [m.method_id, m.name, m.price_amount])).toEqual([["courier", "Kurier", 999]])

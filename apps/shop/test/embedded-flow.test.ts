@@ -38,12 +38,12 @@ describe("shop, embedded: cart changes flow to shipping, promotion and services"
     const shipping = await eventually("/shipping/available", session, (b) => Array.isArray(b.methods) && b.methods.length > 0)
     expect((shipping.methods as Array<{ method_id: string }>).map((m) => m.method_id).sort()).toEqual(["pallet", "store_pickup"])
 
-    const services = await eventually(`/services/available?cart_id=${session}`, session, (b) =>
+    const services = await eventually("/services/available", session, (b) =>
       (b.services as Array<{ service_id: string }>).some((s) => s.service_id === "carry_in")
     )
     expect(services.total_services_price).toBe(0)
 
-    const promotions = await eventually(`/promotions/available?cart_id=${session}`, session, (b) =>
+    const promotions = await eventually("/promotions/available", session, (b) =>
       (b.promotions as Array<{ promotion_id: string }>).some((p) => p.promotion_id === "second-item-half-price")
     )
     const half = (promotions.promotions as Array<{ promotion_id: string; discount_amount: number }>).find((p) => p.promotion_id === "second-item-half-price")!

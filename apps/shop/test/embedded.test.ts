@@ -87,7 +87,9 @@ describe("shop, as a process", () => {
 
   test.each([
     [{ KAFKA_BROKERS: "127.0.0.1:9092" }, "REDIS_URL is required when KAFKA_BROKERS is set"],
-    [{ PORT: "http" }, "PORT must be an integer from 0 to 65535"]
+    [{ PORT: "http" }, "PORT must be an integer from 0 to 65535"],
+    [{ KAFKA_BROKERS: "127.0.0.1:9092", REDIS_URL: "redis://127.0.0.1:6379", SESSION_SECRET: "" }, "SESSION_SECRET is required in distributed mode"],
+    [{ SESSION_SECRET: "too-short" }, "SESSION_SECRET must be at least 32 characters"]
   ])("a bad configuration %o stops it at start naming the variable", async (env, message) => {
     const child = spawnApp(entry, env)
     expect(await child.exited).toBe(1)
