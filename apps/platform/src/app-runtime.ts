@@ -6,14 +6,14 @@
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { answeringStore, EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
-import { idempotency } from "./idempotency.ts"
+import { limitBody, unmatched } from "./http-edges.ts"
 import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { infraLayer } from "./infra-layer.ts"
 
@@ -32,6 +32,8 @@ export interface AppOptions {
   readonly topicName?: (name: string) => string
   /** Distributed only: prefix of every Redis key (tests isolate runs with it). */
   readonly keyPrefix?: string
+  /** Tests: interpose on the StateStore the modules use (e.g. a commit that applies, then fails). */
+  readonly wrapStateStore?: (store: StateStore["Service"]) => StateStore["Service"]
 }
 
 export interface App {
@@ -48,12 +50,15 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   if (!loaded.ok) throw loaded.error
   const config = loaded.config
 
-  const infra = infraLayer(config, {
+  const rawInfra = infraLayer(config, {
     appName: options.name,
     ...(options.broker === undefined ? {} : { broker: options.broker }),
     ...(options.state === undefined ? {} : { state: options.state }),
     keyPrefix: options.keyPrefix ?? config.redisKeyPrefix
   })
+  // Commands commit an Idempotency-Key request's answer with their state (idempotent-answer.ts).
+  const wrap = options.wrapStateStore ?? ((store: StateStore["Service"]) => store)
+  const infra = Layer.provideMerge(Layer.effect(StateStore, Effect.map(StateStore, (store) => answeringStore(wrap(store)))), rawInfra)
   const telemetry = Layer.mergeAll(
     layerTracing({
       serviceName: config.serviceName,
@@ -92,7 +97,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
 
   const http = new Hono()
   http.use(httpTelemetry({ runtime }))
-  http.use(idempotency(runtime))
+  http.use(limitBody(config.maxBodyBytes))
+  http.notFound(unmatched(http))
   http.route("/", healthRoutes(runtime, checks))
   http.get("/metrics", async (c) => {
     const lag = await runtime.runPromise(

@@ -5,23 +5,20 @@
  * the problem from the one error table. `cart_id` on `/promotions/available` is the session id (a
  * bearer token like `X-Session-Id`: knowing it is what lets a client read that cart's promotions).
  */
-import { Effect, Schema } from "effect"
-import { Hono, type Context } from "hono"
-import { bodyLimit } from "hono/body-limit"
-import { isSessionId, problem } from "@kasa/shared"
+import { Schema } from "effect"
+import { Hono } from "hono"
+import { isSessionId } from "@kasa/shared"
 import {
   appliedFor,
   applyCode,
   applyPromotion,
   availableFor,
   type CodeUsage,
-  type PromotionError,
   type PromotionRules,
   type PromotionStore,
   removePromotion
 } from "@kasa/promotion"
-import { identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { identify, idempotency, type ModuleRuntime, responder, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
 import { promotionProblem } from "./errors-to-http.ts"
 
 export type PromotionServices = PromotionStore | PromotionRules | CodeUsage
@@ -44,24 +41,9 @@ export const AvailableQuery = Schema.Struct({
   })
 })
 
-/** Bodies are a few dozen bytes; anything near this is not a promotion request. */
-export const MAX_BODY_BYTES = 16 * 1024
-
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
-})
-
 export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono => {
-  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, PromotionError, PromotionServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(promotionProblem(error)),
-          onSuccess: (body) => c.json(body as object, 200)
-        })
-      )
-    )
+  const respond = responder(runtime, promotionProblem)
+  const once = idempotency(runtime)
 
   const app = new Hono<SessionEnv>()
   app.use("/promotions/*", identify)
@@ -74,13 +56,13 @@ export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono
 
   app.get("/promotions/applied", (c) => respond(c, appliedFor(c.get("sessionId"))))
 
-  app.post("/promotions/apply", limitBody, async (c) => {
+  app.post("/promotions/apply", once, async (c) => {
     const body = await readJson(c, ApplyPromotionBody)
     if (!body.ok) return body.response
     return respond(c, applyPromotion(requester(c), body.value.promotion_id))
   })
 
-  app.post("/promotions/apply-code", limitBody, async (c) => {
+  app.post("/promotions/apply-code", once, async (c) => {
     const body = await readJson(c, ApplyCodeBody)
     if (!body.ok) return body.response
     return respond(c, applyCode(requester(c), body.value.code))

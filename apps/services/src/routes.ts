@@ -9,12 +9,10 @@
  * must agree (400 otherwise: a session reads only its own cart, SPEC §5); a `cart_id` sent without a
  * session is the session, so it is what comes back in X-Session-Id rather than a newly issued one.
  */
-import { Effect } from "effect"
 import { Hono, type Context, type MiddlewareHandler } from "hono"
 import { isSessionId } from "@kasa/shared"
-import { availableForCart, listStandaloneServices, type ServiceRulebook, type ServicesError, servicesForItem, type ServicesStore } from "@kasa/services"
-import { identify, type ModuleRuntime, problemResponse, SESSION_HEADER, type SessionEnv, validationProblem } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { availableForCart, listStandaloneServices, type ServiceRulebook, servicesForItem, type ServicesStore } from "@kasa/services"
+import { identify, type ModuleRuntime, responder, problemResponse, SESSION_HEADER, type SessionEnv, validationProblem } from "@kasa/app-platform"
 import { servicesProblem } from "./errors-to-http.ts"
 
 export type ServicesAppServices = ServicesStore | ServiceRulebook
@@ -45,15 +43,7 @@ const cartIdIsTheSession: MiddlewareHandler = async (c, next) => {
 }
 
 export const servicesRoutes = (runtime: ModuleRuntime<ServicesAppServices>): Hono => {
-  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, ServicesError, ServicesAppServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(servicesProblem(error)),
-          onSuccess: (body) => c.json(body as object, 200)
-        })
-      )
-    )
+  const respond = responder(runtime, servicesProblem)
 
   const app = new Hono<SessionEnv>()
   app.use("/services/*", cartIdIsTheSession, identify)

@@ -6,6 +6,7 @@
  * never lost and never applied twice. A command that changes nothing writes and publishes nothing.
  */
 import { Clock, Effect, Schedule } from "effect"
+import { answering } from "@kasa/shared"
 import { addLine, changeQuantity, clear, type Cart, type Decision, type LineRequest, type PricedItem, removeLine, resolveParent, SERVICE_CATEGORY } from "./domain.ts"
 import { CartChangedConcurrently, OfferNotFound } from "./errors.ts"
 import { cartEnvelopes } from "./events.ts"
@@ -29,12 +30,14 @@ const transact = <E extends { readonly _tag: string }, R>(context: CommandContex
     const store = yield* CartStore
     const loaded = yield* store.load(context.session_id)
     const decision = yield* decide(loaded.cart)
+    const view = toView(decision.cart)
     if (decision.changes.length > 0) {
       const occurred_at = new Date(yield* Clock.currentTimeMillis)
       const events = cartEnvelopes(decision.changes, { correlation_id: context.correlation_id, user_id: context.user_id, occurred_at })
-      yield* store.save({ loaded, cart: decision.cart, events })
+      // An Idempotency-Key request's answer is committed with the cart (SPEC §2).
+      yield* store.save({ loaded, cart: decision.cart, events }).pipe(answering(view))
     }
-    return toView(decision.cart)
+    return view
   }).pipe(
     Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
     Effect.catchTag("WriteConflict", () => Effect.fail(new CartChangedConcurrently({ attempts: MAX_ATTEMPTS })))
