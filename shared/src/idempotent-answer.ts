@@ -7,7 +7,7 @@
  * then adds the stored answer to that commit, guarded by "the key still holds this request's claim".
  * Contexts import only this module: nothing about HTTP leaks into them.
  */
-import { Context, Effect, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { type AtomicWrite, StateStore } from "./state-store.ts"
 
 /** What became of the commit that carried the answer: written with it, or failed (unclear: it may have applied). */
@@ -66,3 +66,6 @@ export const answeringStore = (store: StateStore["Service"]): StateStore["Servic
         )
       })
   })
+
+/** The StateStore in context, answering (what the platform gives every module). */
+export const layerAnsweringStore: Layer.Layer<StateStore, never, StateStore> = Layer.effect(StateStore, Effect.map(StateStore, answeringStore))

@@ -6,7 +6,7 @@
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { answeringStore, EventBusAdmin, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { EventBusAdmin, layerAnsweringStore, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
@@ -57,8 +57,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     keyPrefix: options.keyPrefix ?? config.redisKeyPrefix
   })
   // Commands commit an Idempotency-Key request's answer with their state (idempotent-answer.ts).
-  const wrap = options.wrapStateStore ?? ((store: StateStore["Service"]) => store)
-  const infra = Layer.provideMerge(Layer.effect(StateStore, Effect.map(StateStore, (store) => answeringStore(wrap(store)))), rawInfra)
+  const wrapped = options.wrapStateStore === undefined ? rawInfra : Layer.provideMerge(Layer.effect(StateStore, Effect.map(StateStore, options.wrapStateStore)), rawInfra)
+  const infra = Layer.provideMerge(layerAnsweringStore, wrapped)
   const telemetry = Layer.mergeAll(
     layerTracing({
       serviceName: config.serviceName,
