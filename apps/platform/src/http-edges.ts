@@ -6,7 +6,7 @@
  */
 import type { Hono, MiddlewareHandler, NotFoundHandler } from "hono"
 import { bodyLimit } from "hono/body-limit"
-import { problem } from "@kasa/shared"
+import { problem } from "./problem.ts"
 import { problemResponse } from "./http-problems.ts"
 
 /** 413 for any body over `maxBytes`. */

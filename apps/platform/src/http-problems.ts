@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import type { Context } from "hono"
-import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "@kasa/shared"
+import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "./problem.ts"
 
 export const problemResponse = (p: Problem): Response =>
   new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": PROBLEM_CONTENT_TYPE } })

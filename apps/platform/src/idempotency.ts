@@ -10,7 +10,8 @@
  */
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { type AnswerCommitOutcome, IdempotentAnswer, problem, StateStore } from "@kasa/shared"
+import { type AnswerCommitOutcome, IdempotentAnswer, StateStore } from "@kasa/shared"
+import { problem } from "./problem.ts"
 import type { AppRuntime } from "./app-module.ts"
 import { problemResponse } from "./http-problems.ts"
 

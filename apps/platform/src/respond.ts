@@ -6,7 +6,8 @@
  */
 import { Effect } from "effect"
 import type { Context } from "hono"
-import { IdempotentAnswer, type Problem } from "@kasa/shared"
+import { IdempotentAnswer } from "@kasa/shared"
+import type { Problem } from "./problem.ts"
 import { inRequest } from "@kasa/adapter-telemetry"
 import type { ModuleRuntime } from "./app-module.ts"
 import { problemResponse } from "./http-problems.ts"

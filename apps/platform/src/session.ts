@@ -9,7 +9,8 @@
  * session-less request would be issued another session, so the key could never dedupe anything.
  */
 import type { Context, MiddlewareHandler } from "hono"
-import { type FieldProblem, isSessionId, newCorrelationId, newSessionId, problem } from "@kasa/shared"
+import { isSessionId, newCorrelationId, newSessionId } from "@kasa/shared"
+import { type FieldProblem, problem } from "./problem.ts"
 import { problemResponse, validationProblem } from "./http-problems.ts"
 import { IDEMPOTENCY_HEADER } from "./idempotency.ts"
 // For its ContextVariableMap, which declares the `correlationId` the telemetry middleware sets.

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { layerEventBus, layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
-import { type AppRuntime, identify, idempotency, problemResponse, responder } from "@kasa/app-platform"
-import { answering, answeringStore, newSessionId, problem, StateStore } from "@kasa/shared"
+import { type AppRuntime, idempotency, identify, problem, problemResponse, responder } from "@kasa/app-platform"
+import { answering, answeringStore, newSessionId, StateStore } from "@kasa/shared"
 
 const data = new MemoryStateData()
 const runtime = ManagedRuntime.make(
