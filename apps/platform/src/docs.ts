@@ -4,6 +4,7 @@
  */
 import { Scalar } from "@scalar/hono-api-reference"
 import { Hono } from "hono"
+import { withEdgeResponses } from "./openapi-edges.ts"
 
 export type OpenApiPaths = Readonly<Record<string, unknown>>
 
@@ -16,5 +17,5 @@ export const openApiDocument = (title: string, paths: OpenApiPaths, schemas: Rea
 
 export const docsRoutes = (title: string, paths: () => OpenApiPaths) =>
   new Hono()
-    .get("/openapi.json", (c) => c.json(openApiDocument(title, paths())))
+    .get("/openapi.json", (c) => c.json(openApiDocument(title, withEdgeResponses(paths()))))
     .get("/docs", Scalar({ url: "/openapi.json", pageTitle: title }))

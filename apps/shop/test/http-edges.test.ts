@@ -141,3 +141,20 @@ describe.each(apps)("HTTP edges, %s", (name, modules) => {
     expect(records()).toEqual(before)
   })
 })
+
+describe("the shop's OpenAPI document", () => {
+  test("every POST documents the Idempotency-Key, 409, 413 and 415", async () => {
+    const app = await createApp({ name: "shop", modules: shopModules, env: {}, log: () => {} })
+    try {
+      const doc = (await (await app.http.request("/openapi.json")).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>> }
+      const posts = Object.entries(doc.paths).flatMap(([path, item]) => (item["post"] === undefined ? [] : [[path, item["post"]] as const]))
+      expect(posts.map(([path]) => path).sort()).toEqual(["/cart/items", "/promotions/apply", "/promotions/apply-code", "/shipping/addons", "/shipping/address", "/shipping/select", "/shipping/set-date"])
+      for (const [, post] of posts) {
+        expect((post.parameters ?? []).filter((p) => p.name === "Idempotency-Key")).toHaveLength(1)
+        expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["409", "413", "415", "422"]))
+      }
+    } finally {
+      await app.stop()
+    }
+  })
+})
