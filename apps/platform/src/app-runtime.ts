@@ -97,7 +97,7 @@ export const createApp = async (options: AppOptions): Promise<App> => {
 
   const http = new Hono()
   http.use(httpTelemetry({ runtime }))
-  http.use(limitBody(config.maxBodyBytes))
+  http.use(limitBody(http, config.maxBodyBytes))
   http.notFound(unmatched(http))
   http.route("/", healthRoutes(runtime, checks))
   http.get("/metrics", async (c) => {

@@ -1,25 +1,40 @@
 /**
  * The edges of every app's HTTP surface (SPEC §4.2, §5), answered in problem+json like any other
  * error: one request body limit, checked before anything reads the body (the Content-Length up front,
- * a chunked body counted while it is read), and a route that does not exist (404) or does not take
+ * a chunked body counted while it is read; on a session endpoint the 413 carries X-Session-Id too), and a route that does not exist (404) or does not take
  * the request's method (405 with `Allow`), found from the app's own route table.
  */
-import type { Hono, MiddlewareHandler, NotFoundHandler } from "hono"
+import type { Context, Hono, MiddlewareHandler, NotFoundHandler } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { problem } from "./problem.ts"
 import { problemResponse } from "./http-problems.ts"
-
-/** 413 for any body over `maxBytes`. */
-export const limitBody = (maxBytes: number): MiddlewareHandler =>
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${maxBytes} bytes` }))
-  })
+import { identify } from "./session.ts"
 
 interface RouteRow {
   readonly method: string
   readonly path: string
+  readonly handler?: unknown
 }
+
+/**
+ * `response` as a session endpoint of `http` answers it: through `identify` when the app runs it at
+ * this path, so an answer given before the routes (a 413) carries X-Session-Id like any other.
+ */
+const asSessionEndpoint = async (http: { readonly routes: ReadonlyArray<RouteRow> }, c: Context, response: Response): Promise<Response> => {
+  const path = c.req.path
+  if (!http.routes.some((route) => route.handler === identify && pathPattern(route.path).test(path))) return response
+  const refused = await (identify as unknown as MiddlewareHandler)(c, async () => {
+    c.res = response
+  })
+  return refused ?? c.res
+}
+
+/** 413 for any body over `maxBytes`, read by nothing before. */
+export const limitBody = (http: Hono, maxBytes: number): MiddlewareHandler =>
+  bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => asSessionEndpoint(http, c, problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${maxBytes} bytes` })))
+  })
 
 const patternCache = new Map<string, RegExp>()
 

@@ -101,8 +101,16 @@ describe.each(apps)("HTTP edges, %s", (name, modules) => {
     const response = await request("POST", "/cart/items", { session, body, headers: { "content-type": "application/json", "content-length": String(body.length), "Idempotency-Key": "big" } })
     expect(response.status).toBe(413)
     expect((await problemOf(response)).code).toBe("body_too_large")
+    expect(response.headers.get("X-Session-Id")).toBe(session)
     expect(records()).toEqual(before)
     expect(await cartLines(session)).toBe(0)
+  })
+
+  test("a 413 outside the session endpoints issues no session", async () => {
+    const body = "x".repeat(LIMIT + 1)
+    const response = await request("POST", "/health/live", { body, headers: { "content-type": "application/json", "content-length": String(body.length) } })
+    expect(response.status).toBe(413)
+    expect(response.headers.get("X-Session-Id")).toBeNull()
   })
 
   test("a chunked body (no Content-Length) is counted while read: past MAX_BODY_BYTES it is a 413", async () => {
@@ -124,6 +132,7 @@ describe.each(apps)("HTTP edges, %s", (name, modules) => {
     } as RequestInit)
     expect(response.status).toBe(413)
     expect((await problemOf(response)).code).toBe("body_too_large")
+    expect(response.headers.get("X-Session-Id")).toBe(session)
     expect(records()).toEqual(before)
   })
 
