@@ -4,46 +4,14 @@
 // first attempt still runs, or after one that ended unclear, is a 409 request_in_progress.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { type AtomicWrite, newSessionId, StateStore, StoreUnavailable } from "@kasa/shared"
+import { newSessionId } from "@kasa/shared"
 import type { CartView } from "@kasa/cart"
 import { type App, createApp } from "@kasa/app-platform"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+import { faultyStore } from "../../../test/faulty-store.ts"
 import { cartModule } from "../src/module.ts"
 import { writeCatalogFile } from "./fixtures.ts"
-
-/** What the store does with the next commit of a command's state (a commit that carries events). */
-type Fault = "none" | "apply-then-fail" | "fail-unapplied" | "hold"
-
-const faulty = () => {
-  let fault: Fault = "none"
-  let holding = false
-  let release: () => void = () => {}
-  const lost = () => new StoreUnavailable({ operation: "commit", message: "timed out waiting for the reply" })
-  const wrap = (store: StateStore["Service"]): StateStore["Service"] =>
-    StateStore.of({
-      ...store,
-      commit: (write: AtomicWrite) => {
-        if ((write.events?.length ?? 0) === 0 || fault === "none") return store.commit(write)
-        const now = fault
-        fault = "none"
-        if (now === "apply-then-fail") return Effect.andThen(store.commit(write), Effect.fail(lost()))
-        if (now === "fail-unapplied") return Effect.fail(lost())
-        const gate = new Promise<void>((resolve) => (release = resolve))
-        holding = true
-        return Effect.andThen(
-          Effect.promise(() => gate),
-          store.commit(write)
-        )
-      }
-    })
-  return {
-    wrap,
-    arm: (next: Fault) => (fault = next),
-    holding: () => holding,
-    release: () => release()
-  }
-}
 
 const modes = [
   ["embedded", async () => ({})],
@@ -59,7 +27,7 @@ const modes = [
 describe.each(modes)("Idempotency-Key with an unclear outcome, %s", (_mode, infra) => {
   let app: App
   let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
-  const store = faulty()
+  const store = faultyStore()
 
   beforeAll(async () => {
     catalog = await writeCatalogFile()
