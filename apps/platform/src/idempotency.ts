@@ -14,6 +14,7 @@ import { type AnswerCommitOutcome, IdempotentAnswer, StateStore } from "@kasa/sh
 import { problem } from "./problem.ts"
 import type { AppRuntime } from "./app-module.ts"
 import { problemResponse } from "./http-problems.ts"
+import type { SessionEnv } from "./session.ts"
 
 export const IDEMPOTENCY_HEADER = "idempotency-key"
 export const REPLAYED_HEADER = "idempotent-replayed"
@@ -92,21 +93,27 @@ const settle = (runtime: AppRuntime, key: string, claim: string, record: string 
     ).pipe(Effect.ignore)
   )
 
-export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c, next) => {
+export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> => async (c, next) => {
   const key = c.req.header(IDEMPOTENCY_HEADER)
   if (c.req.method !== "POST" || key === undefined) return next()
   if (key.length === 0 || key.length > 255) {
     return problemResponse(problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key", { detail: "Idempotency-Key must be 1 to 255 characters" }))
   }
   // Scoped by the session `identify` verified; without one there is nothing safe to scope by.
-  const scope = c.get("sessionId" as never) as string | undefined
+  const scope: string | undefined = c.get("sessionId")
   if (scope === undefined) return next()
   const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
   // Hono caches the text, so the route's JSON read does not buffer the body again.
   const fingerprint = digest(await c.req.text())
   const claim = `${CLAIM_PREFIX}${fingerprint}:${crypto.randomUUID()}`
 
-  const held = await claimKey(runtime, storeKey, claim)
+  let held: string | undefined
+  try {
+    held = await claimKey(runtime, storeKey, claim)
+  } catch {
+    // Nothing was claimed and nothing done: the client may retry with the same key.
+    return problemResponse(problem(503, "store_unavailable", "The store is not answering; try again shortly"))
+  }
   if (held !== undefined) {
     if (held.startsWith(CLAIM_PREFIX)) return held.startsWith(`${CLAIM_PREFIX}${fingerprint}:`) ? inProgress() : reused()
     const stored = JSON.parse(held) as StoredRecord

@@ -6,7 +6,7 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { layerEventBus, layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import { type AppRuntime, idempotency, identify, problem, problemResponse, responder } from "@kasa/app-platform"
-import { answering, answeringStore, newSessionId, StateStore } from "@kasa/shared"
+import { answering, answeringStore, newSessionId, StateStore, StoreUnavailable } from "@kasa/shared"
 
 const data = new MemoryStateData()
 const runtime = ManagedRuntime.make(
@@ -129,5 +129,25 @@ describe("Idempotency-Key", () => {
     const before = recordCount()
     expect((await post("/things", {}, "x".repeat(256))).status).toBe(400)
     expect(recordCount()).toBe(before)
+  })
+})
+
+describe("Idempotency-Key without a store", () => {
+  test("a key that cannot be claimed is a 503 problem+json and the work is not done", async () => {
+    const down = ManagedRuntime.make(
+      Layer.succeed(StateStore, StateStore.of({ commit: () => Effect.fail(new StoreUnavailable({ operation: "commit", message: "down" })) } as unknown as StateStore["Service"]))
+    ) as unknown as AppRuntime
+    const offline = new Hono()
+    offline.use("*", identify)
+    offline.post("/things", idempotency(down), (c) => {
+      effects++
+      return c.json({})
+    })
+    effects = 0
+    const response = await offline.request("/things", { method: "POST", body: "{}", headers: { "content-type": "application/json", "x-session-id": sessionA, "idempotency-key": "k" } })
+    expect(response.status).toBe(503)
+    expect(response.headers.get("content-type")).toBe("application/problem+json")
+    expect(effects).toBe(0)
+    await down.dispose()
   })
 })
