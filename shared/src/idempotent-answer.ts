@@ -4,14 +4,19 @@
  * replayed instead of the work done twice. The HTTP edge, which knows the key and how a result
  * becomes a response, provides `IdempotentAnswer` to the use case; a context's command marks the
  * write that holds its state with `answering(result)`; the platform's StateStore (`answeringStore`)
- * then adds the stored answer to that commit, guarded by "the key still holds this request's claim".
+ * then adds the stored answer to that commit, guarded by "the key still holds this request's claim",
+ * and tells the edge what every commit of the request did, so it knows whether the outcome is clear.
  * Contexts import only this module: nothing about HTTP leaks into them.
  */
 import { Context, Effect, Layer, Option } from "effect"
-import { type AtomicWrite, StateStore } from "./state-store.ts"
+import { type AtomicWrite, StateStore, type StoreUnavailable, type WriteConflict } from "./state-store.ts"
 
-/** What became of the commit that carried the answer: written with it, or failed (unclear: it may have applied). */
-export type AnswerCommitOutcome = "written" | "unclear"
+/**
+ * What a keyed request's commits did: the answer written with the state, some state written without
+ * it (the answer is stored after the fact), or a commit failed with the store unavailable (unclear:
+ * it may have applied, so the request must never run again).
+ */
+export type AnswerCommitOutcome = "answer-written" | "state-written" | "unclear"
 
 export class IdempotentAnswer extends Context.Service<
   IdempotentAnswer,
@@ -23,7 +28,7 @@ export class IdempotentAnswer extends Context.Service<
     readonly ttlSeconds: number
     /** The record to store for the command's result (the response the client would have been sent). */
     readonly record: (result: unknown) => string
-    /** Told whether the commit that carried the answer went through. */
+    /** Told what each commit made while the request runs did. */
     readonly report: (outcome: AnswerCommitOutcome) => void
   }
 >()("@kasa/shared/IdempotentAnswer") {}
@@ -51,18 +56,25 @@ export const withAnswer = (write: AtomicWrite, answer: IdempotentAnswer["Service
   ops: [...(write.ops ?? []), { op: "set", key: answer.key, value: answer.record(result), ttlSeconds: answer.ttlSeconds }]
 })
 
-/** A StateStore whose commits inside `answering` carry the stored answer; every other call is the store's own. */
+/** `commit`, telling `answer` what it did. A lost race (WriteConflict) wrote nothing: only an unavailable store is unclear. */
+const reporting = (commit: Effect.Effect<void, StoreUnavailable | WriteConflict>, answer: IdempotentAnswer["Service"], written: AnswerCommitOutcome) =>
+  commit.pipe(
+    Effect.tap(() => Effect.sync(() => answer.report(written))),
+    Effect.tapError((error) => (error._tag === "StoreUnavailable" ? Effect.sync(() => answer.report("unclear")) : Effect.void))
+  )
+
+/**
+ * A StateStore whose commits inside `answering` carry the stored answer, and whose every commit during
+ * a keyed request is reported to it; without a key every call is the store's own.
+ */
 export const answeringStore = (store: StateStore["Service"]): StateStore["Service"] =>
   StateStore.of({
     ...store,
     commit: (write) =>
       Effect.flatMap(Effect.serviceOption(PendingAnswer), (pending) => {
-        if (Option.isNone(pending)) return store.commit(write)
-        const { answer, result } = pending.value
-        return store.commit(withAnswer(write, answer, result)).pipe(
-          Effect.tap(() => Effect.sync(() => answer.report("written"))),
-          // A lost race (WriteConflict) wrote nothing and the command runs again: only an unavailable store is unclear.
-          Effect.tapError((error) => (error._tag === "StoreUnavailable" ? Effect.sync(() => answer.report("unclear")) : Effect.void))
+        if (Option.isSome(pending)) return reporting(store.commit(withAnswer(write, pending.value.answer, pending.value.result)), pending.value.answer, "answer-written")
+        return Effect.flatMap(Effect.serviceOption(IdempotentAnswer), (answer) =>
+          Option.isNone(answer) ? store.commit(write) : reporting(store.commit(write), answer.value, "state-written")
         )
       })
   })

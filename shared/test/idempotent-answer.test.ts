@@ -17,9 +17,9 @@ const command = (value: string) =>
 describe("answering", () => {
   test("the answer is committed with the state, and reported written", async () => {
     const { data, run } = setup()
-    const { result, outcome, record } = await run(runAnswered(command("a")))
+    const { result, outcomes, record } = await run(runAnswered(command("a")))
     expect(record).toBe(JSON.stringify(result))
-    expect(outcome).toBe("written")
+    expect(outcomes).toEqual(["answer-written"])
     expect(data.read("thing")).toBe("a")
   })
 
@@ -29,12 +29,12 @@ describe("answering", () => {
     expect([...data.values.keys()]).toEqual(["thing"])
   })
 
-  test("a commit outside `answering` carries nothing", async () => {
+  test("a commit outside `answering` carries no answer, and is reported as state written without it", async () => {
     const { run } = setup()
     const plain = Effect.flatMap(StateStore, (store) => store.commit({ ops: [{ op: "set", key: "other", value: "1" }] }))
-    const { record, outcome } = await run(runAnswered(plain))
+    const { record, outcomes } = await run(runAnswered(plain))
     expect(record).toBeUndefined()
-    expect(outcome).toBeUndefined()
+    expect(outcomes).toEqual(["state-written"])
   })
 
   test("a key that no longer holds the request's claim fails the whole commit: no state, no answer", async () => {
@@ -45,13 +45,16 @@ describe("answering", () => {
     expect(data.read("thing")).toBeUndefined()
   })
 
-  test("a store that fails the commit reports the outcome unclear", async () => {
-    const outcomes: Array<string> = []
-    const failing = Layer.succeed(StateStore, StateStore.of({ commit: () => Effect.fail(new StoreUnavailable({ operation: "commit", message: "timeout" })) } as unknown as StateStore["Service"]))
-    const answer = IdempotentAnswer.of({ key: "k", claim: "claim:x", ttlSeconds: 1, record: String, report: (o) => outcomes.push(o) })
-    await Effect.runPromise(Effect.provide(Effect.provideService(Effect.ignore(command("d")), IdempotentAnswer, answer), Layer.provide(layerAnsweringStore, failing)))
-    expect(outcomes).toEqual(["unclear"])
-  })
+  test.each([["inside", command("d")], ["outside", Effect.flatMap(StateStore, (store) => store.commit({ ops: [] }))]])(
+    "a store that fails a commit %s `answering` reports the outcome unclear",
+    async (_where, effect) => {
+      const outcomes: Array<string> = []
+      const failing = Layer.succeed(StateStore, StateStore.of({ commit: () => Effect.fail(new StoreUnavailable({ operation: "commit", message: "timeout" })) } as unknown as StateStore["Service"]))
+      const answer = IdempotentAnswer.of({ key: "k", claim: "claim:x", ttlSeconds: 1, record: String, report: (o) => outcomes.push(o) })
+      await Effect.runPromise(Effect.provide(Effect.provideService(Effect.ignore(effect), IdempotentAnswer, answer), Layer.provide(layerAnsweringStore, failing)))
+      expect(outcomes).toEqual(["unclear"])
+    }
+  )
 
   test("withAnswer adds the claim as a precondition and the record as a set with its retention", () => {
     const answer = IdempotentAnswer.of({ key: "k", claim: "claim:x", ttlSeconds: 9, record: () => "rec", report: () => {} })

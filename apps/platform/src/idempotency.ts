@@ -121,14 +121,17 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> 
     return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, [REPLAYED_HEADER]: "true" } })
   }
 
-  let outcome: AnswerCommitOutcome | undefined
-  c.set("idempotencyClaim", { key: storeKey, claim, fingerprint, report: (reported) => (outcome = reported) })
+  const outcomes = new Set<AnswerCommitOutcome>()
+  c.set("idempotencyClaim", { key: storeKey, claim, fingerprint, report: (reported) => outcomes.add(reported) })
   await next()
   // Written with the work: nothing left to do. Unclear: the work may have applied, so the claim stays.
-  if (outcome !== undefined) return
+  if (outcomes.has("answer-written") || outcomes.has("unclear")) return
   const response = c.res
-  // Nothing was written: a 5xx frees the key for a retry; any other answer is final and kept.
-  if (response.status >= 500) return settle(runtime, storeKey, claim, undefined)
+  if (response.status >= 500) {
+    // A 5xx after some state was written keeps the claim (never run twice); one that wrote nothing frees the key.
+    return outcomes.has("state-written") ? undefined : settle(runtime, storeKey, claim, undefined)
+  }
+  // Any other answer is final for this body: kept, so a retry replays it.
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     if (name !== "x-correlation-id" && name !== "x-session-id") headers[name] = value

@@ -39,6 +39,19 @@ app.post("/refused", once, (c) => {
   effects++
   return respond(c, Effect.fail(new Refused()))
 })
+/** Writes some state without the answer, then fails: the outcome is not clean, so the key must never run again. */
+const respond503 = responder(runtime, (_: unknown) => problem(503, "unavailable", "Unavailable"))
+app.post("/partial", once, (c) =>
+  respond503(
+    c,
+    Effect.flatMap(StateStore, (store) =>
+      Effect.andThen(
+        store.commit({ ops: [{ op: "set", key: "partial", value: String(++effects) }] }),
+        Effect.fail("then the process lost its store" as const)
+      )
+    )
+  )
+)
 app.post("/fails", once, () => {
   effects++
   return problemResponse(problem(503, "unavailable", "Unavailable"))
@@ -123,6 +136,15 @@ describe("Idempotency-Key", () => {
     await post("/fails", {}, "k4")
     await post("/fails", {}, "k4")
     expect(effects).toBe(2)
+  })
+
+  test("a 5xx after state was written without the answer keeps the claim: the retry is a 409, never a second run", async () => {
+    effects = 0
+    expect((await post("/partial", {}, "k6")).status).toBe(503)
+    const retry = await post("/partial", {}, "k6")
+    expect(retry.status).toBe(409)
+    expect(((await retry.json()) as { code: string }).code).toBe("request_in_progress")
+    expect(effects).toBe(1)
   })
 
   test("an empty or oversized key is a 400 that stores nothing", async () => {

@@ -286,8 +286,8 @@ describe("an Idempotency-Key request", () => {
     await project(who.session_id, 4, tv, accessories(4_999, 4))
     const commands: ReadonlyArray<Effect.Effect<unknown, unknown, Services>> = [applyPromotion(who, "second-item-half-price"), applyCode(who, "welcome10"), removePromotion(who, "second-item-half-price")]
     for (const command of commands) {
-      const { result, outcome, record } = await run(runAnswered(command))
-      expect(outcome).toBe("written")
+      const { result, outcomes, record } = await run(runAnswered(command))
+      expect(outcomes).toEqual(["answer-written"])
       expect(record).toBe(JSON.stringify(result))
     }
   })

@@ -263,8 +263,8 @@ describe("an Idempotency-Key request", () => {
       selectShippingAddons(context, ["sunday_delivery"])
     ]
     for (const command of commands) {
-      const { result, outcome, record } = await run(runAnswered(command))
-      expect(outcome).toBe("written")
+      const { result, outcomes, record } = await run(runAnswered(command))
+      expect(outcomes).toEqual(["answer-written"])
       expect(record).toBe(JSON.stringify(result))
     }
   })

@@ -13,9 +13,9 @@ export const runAnswered = <A, E, R>(command: Effect.Effect<A, E, R>) =>
     const key = `idempotency:test:${crypto.randomUUID()}`
     const claim = `claim:test:${key}`
     yield* store.commit({ ops: [{ op: "set", key, value: claim }] })
-    let outcome: AnswerCommitOutcome | undefined
-    const answer = IdempotentAnswer.of({ key, claim, ttlSeconds: 60, record: (result) => JSON.stringify(result), report: (reported) => (outcome = reported) })
+    const outcomes: Array<AnswerCommitOutcome> = []
+    const answer = IdempotentAnswer.of({ key, claim, ttlSeconds: 60, record: (result) => JSON.stringify(result), report: (reported) => outcomes.push(reported) })
     const result = yield* Effect.provideService(command, IdempotentAnswer, answer)
     const record = yield* store.get(key)
-    return { result, outcome, record: record === claim ? undefined : record }
+    return { result, outcomes: outcomes as ReadonlyArray<AnswerCommitOutcome>, record: record === claim ? undefined : record }
   })
