@@ -7,8 +7,8 @@
  * changes nothing writes and publishes nothing; a rejected code writes no state but publishes
  * `promotion.code_invalid` (SPEC §3.4 asks for it), and nothing else does.
  */
-import { Clock, Effect, Schedule } from "effect"
-import { answering, cartHash } from "@kasa/shared"
+import { Clock, Effect } from "effect"
+import { answering, cartHash, type CommandContext, retryOnConflict } from "@kasa/shared"
 import { hasUsesLeft } from "./code-usage.ts"
 import { addCode, addPromotion, type Decision, removeApplied } from "./domain.ts"
 import { evaluateCode } from "./evaluation.ts"
@@ -18,17 +18,10 @@ import { CodeUsage, type LoadedSession, PromotionRules, PromotionStore } from ".
 import { normalizeCode, type Rules } from "./rules.ts"
 import { type AvailableView, availablePromotions, type CodeAppliedView, type PromotionAppliedView, toAppliedView } from "./view.ts"
 
-/** Who is asking: the session whose promotions they are, the optional user, the request's correlation id. */
-export interface CommandContext {
-  readonly session_id: string
-  readonly user_id?: string | undefined
-  readonly correlation_id: string
-}
+export type { CommandContext } from "@kasa/shared"
 
 /** How many times a command runs before a write conflict becomes PromotionsChangedConcurrently. */
 export const MAX_ATTEMPTS = 5
-
-const conflictRetry = Schedule.exponential("2 millis").pipe(Schedule.jittered)
 
 const eventContext = (context: CommandContext, nowMs: number): EventContext => ({
   session_id: context.session_id,
@@ -55,10 +48,7 @@ const transact = <A, E extends { readonly _tag: string }, R>(
       yield* store.save({ loaded, applied: decision.applied, events }).pipe(answering(answer))
     }
     return answer
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new PromotionsChangedConcurrently({ attempts: MAX_ATTEMPTS })))
-  )
+  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new PromotionsChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 
 /** The promotions the session's cart qualifies for now, from the cache of its content when the current rules filled it. */
 export const availableFor = Effect.fn("Promotion.availableFor")(function* (sessionId: string) {

@@ -8,8 +8,8 @@
  * cart hash for `GET /shipping/available`; commands assess the cart afresh (it is a map lookup and
  * a pure function), so a refusal never leaves even a cache entry behind.
  */
-import { Clock, Effect, Schedule } from "effect"
-import { answering, cartHash } from "@kasa/shared"
+import { Clock, Effect } from "effect"
+import { answering, cartHash, type CommandContext, retryOnConflict } from "@kasa/shared"
 import { type Address, parseAddress } from "./address.ts"
 import { assessCart, deliveryDays } from "./assessment.ts"
 import { addonsTotal, chooseMethod, type DateRequest, type Decision, provideAddress, selectAddons, selectMethod, setDeliveryDate, type ShippingSession } from "./domain.ts"
@@ -20,17 +20,10 @@ import { ShippingStore } from "./ports.ts"
 import { CurrentShippingRules } from "./rules.ts"
 import { type AddonsView, type AvailableMethodsView, type CalendarView, methodView } from "./view.ts"
 
-/** Who is asking: the session, and the request's correlation id. */
-export interface CommandContext {
-  readonly session_id: string
-  readonly user_id?: string | undefined
-  readonly correlation_id: string
-}
+export type { CommandContext } from "@kasa/shared"
 
 /** How many times a command runs before a write conflict becomes ShippingChangedConcurrently. */
 export const MAX_ATTEMPTS = 5
-
-const conflictRetry = Schedule.exponential("2 millis").pipe(Schedule.jittered)
 
 /** `present` turns the new session into the command's answer, which an Idempotency-Key request commits with it. */
 const transact = <A, E extends { readonly _tag: string }, R>(
@@ -49,10 +42,7 @@ const transact = <A, E extends { readonly _tag: string }, R>(
       yield* store.save({ loaded, session: decision.session, events }).pipe(answering(answer))
     }
     return answer
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new ShippingChangedConcurrently({ attempts: MAX_ATTEMPTS })))
-  )
+  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new ShippingChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 
 /** The methods the session's cart allows, with prices, and the one chosen (cached per cart hash). */
 export const getAvailableMethods = Effect.fn("Shipping.getAvailableMethods")(function* (sessionId: string) {
