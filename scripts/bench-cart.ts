@@ -5,81 +5,20 @@
  */
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
-import { startApp } from "../test/process.ts"
-
-const root = new URL("..", import.meta.url).pathname
-const seconds = Number(process.env.BENCH_SECONDS ?? 10)
-const wrkScript = `${root}scripts/wrk/add-to-cart.lua`
-
-if (Bun.spawnSync(["which", "wrk"]).exitCode !== 0) {
-  console.error("bench:cart needs wrk (Debian: apt-get install wrk)")
-  process.exit(1)
-}
-
-// The shipped catalog file is `{ products: [...] }`; the adds use plain products (type "offer"): no
-// warranties (they need a parent line) and no accessories.
-const { products } = (await Bun.file(`${root}contexts/catalog/data/products.json`).json()) as { products: Array<{ offer_id: string; category: string }> }
-const offers = products.filter((p) => p.category !== "warranty" && p.category !== "accessory").slice(0, 10).map((p) => p.offer_id).join(",")
-
-interface Result {
-  readonly mode: string
-  readonly connections: number
-  readonly rps: number
-  readonly p50: string
-  readonly p99: string
-  readonly non2xx: string
-}
-
-const wrk = async (url: string, connections: number, mode: string): Promise<Result> => {
-  const threads = Math.min(2, connections)
-  // The script's argument (after `--`) is how many connections each thread has: it sizes the thread's session pool.
-  const child = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url, "--", String(Math.ceil(connections / threads))], {
-    env: { ...process.env, BENCH_OFFERS: offers },
-    stdout: "pipe",
-    stderr: "pipe"
-  })
-  const out = await new Response(child.stdout).text()
-  const err = await new Response(child.stderr).text()
-  await child.exited
-  const pick = (pattern: RegExp) => pattern.exec(out)?.[1] ?? "?"
-  if (err.trim() !== "") console.error(err.trim())
-  return {
-    mode,
-    connections,
-    rps: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
-    p50: pick(/\s50%\s+([\d.]+\w+)/),
-    p99: pick(/\s99%\s+([\d.]+\w+)/),
-    non2xx: pick(/Non-2xx or 3xx responses: (\d+)/) === "?" ? "0" : pick(/Non-2xx or 3xx responses: (\d+)/)
-  }
-}
-
-const runMode = async (mode: string, env: Record<string, string>): Promise<Array<Result>> => {
-  const app = await startApp(`${root}apps/cart/src/main.ts`, env, 60_000)
-  try {
-    await wrk(app.url, 10, mode) // warm-up, not reported
-    return [await wrk(app.url, 1, mode), await wrk(app.url, 50, mode)]
-  } finally {
-    app.process.kill("SIGTERM")
-    await app.process.exited
-  }
-}
+import { benchCartApp, printResults, type Result } from "./bench-wrk.ts"
 
 const results: Array<Result> = []
-results.push(...(await runMode("embedded", {})))
+results.push(...(await benchCartApp("embedded", {})))
 const kafka = await startOrFindKafka()
 const redis = await startOrFindRedis()
 // The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
 const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
 try {
-  results.push(...(await runMode("distributed (Kafka + Redis)", { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix })))
+  results.push(...(await benchCartApp("distributed (Kafka + Redis)", { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix })))
 } finally {
   await redis.cleanup(keyPrefix).catch((error) => console.error(`could not remove the bench's Redis keys (${keyPrefix}*): ${String(error)}`))
   await kafka.stop()
   await redis.stop()
 }
 
-console.log(`\nadd-to-cart: POST /cart/items, wrk from a second process, ${seconds} s per run, a new session every 20 adds`)
-console.log("mode                          conns    req/s      p50      p99  non-2xx")
-for (const r of results) {
-  console.log(`${r.mode.padEnd(28)}  ${String(r.connections).padStart(5)}  ${r.rps.toFixed(0).padStart(7)}  ${r.p50.padStart(7)}  ${r.p99.padStart(7)}  ${r.non2xx.padStart(7)}`)
-}
+printResults(results)

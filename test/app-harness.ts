@@ -1,7 +1,8 @@
 /**
  * What every app's in-process HTTP tests need: a data file in a fresh folder, the app created
- * embedded over a broker and state the test can inspect, a request helper that sends the session
- * and a JSON body, and the envelopes a topic holds for one session.
+ * embedded over a broker and state the test can inspect (or the message it refuses to start with),
+ * a request helper that sends the session and a JSON body, and the envelopes a topic holds for one
+ * session.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -17,6 +18,23 @@ export const writeTempFile = async (name: string, content: unknown) => {
   const file = join(dir, name)
   await writeFile(file, typeof content === "string" ? content : JSON.stringify(content))
   return { file, remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/** What starting `modules` embedded fails with (its message), or undefined when they start (then stopped again). */
+export const startFailure = (name: string, modules: ReadonlyArray<AnyAppModule>): Promise<string | undefined> =>
+  createApp({ name, modules, env: {}, log: () => {} }).then(
+    (app) => app.stop().then(() => undefined),
+    (error: unknown) => (error instanceof Error ? error.message : String(error))
+  )
+
+/** Writes `content` as the data file `fileName`, then what starting `modules(file)` fails with; the file is removed after. */
+export const startFailureOnFile = async (name: string, fileName: string, content: unknown, modules: (file: string) => ReadonlyArray<AnyAppModule>) => {
+  const written = await writeTempFile(fileName, content)
+  try {
+    return { file: written.file, message: await startFailure(name, modules(written.file)) }
+  } finally {
+    await written.remove()
+  }
 }
 
 export interface TestApp {

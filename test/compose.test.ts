@@ -8,9 +8,17 @@ const compose = Bun.YAML.parse(await Bun.file(new URL("../compose.yaml", import.
 test("compose.yaml has the broker, its console, Redis, Jaeger, a mail catcher and the apps", () => {
   const services = compose.services
   for (const name of ["redpanda", "redpanda-console", "redis", "jaeger", "mailpit", "shop", "provision", "catalog", "cart", "services", "promotion", "shipping"]) expect(services[name]).toBeDefined()
-  expect(JSON.stringify(services.redis!.command)).toContain("--appendonly")
   expect(services.shop!.build).toBe(".")
   expect(services.shop!.environment!.KAFKA_BROKERS).toBe("redpanda:9092")
   expect(services.shop!.environment!.REDIS_URL).toBe("redis://redis:6379")
   expect(services.shop!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://jaeger:4318")
+})
+
+// SPEC §5: what a shopper was told succeeded, and what a consumer committed, survives a Redis crash.
+test("compose's Redis writes an append-only file and fsyncs it on every write", () => {
+  const command = compose.services.redis!.command
+  expect(Array.isArray(command)).toBe(true)
+  const args = command as ReadonlyArray<string>
+  const option = (name: string) => args[args.lastIndexOf(name) + 1]
+  expect([option("--appendonly"), option("--appendfsync")]).toEqual(["yes", "always"])
 })

@@ -1,7 +1,9 @@
 /**
  * Typed configuration from the environment (SPEC §8). A spec lists each variable with its parser;
  * loading either yields the whole typed record or fails naming every missing or malformed variable,
- * so a misconfigured app refuses to start with a message a person can act on.
+ * so a misconfigured app refuses to start with a message a person can act on. A message names the
+ * variable and what it must be, never the value given: a value may be a secret (a password in
+ * REDIS_URL, a token), and start-up errors end up in logs.
  */
 import { Schema } from "effect"
 
@@ -86,10 +88,13 @@ export const loadConfig = <S extends Spec>(
       continue
     }
     const value = variable.parse(raw.trim())
-    if (value === undefined) problems.push(`${variable.name} must be ${variable.expected}, got "${raw}"`)
+    if (value === undefined) problems.push(`${variable.name} must be ${variable.expected}`)
     config[key] = value
   }
   return problems.length > 0
     ? { ok: false, error: new ConfigError({ problems }) }
     : { ok: true, config: config as ConfigOf<S> }
 }
+
+/** Removes the userinfo of every URL in a text (an error message that quotes a connection string). */
+export const redactUrlsIn = (text: string): string => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/"']*@/gi, "$1")

@@ -70,6 +70,8 @@ export interface TopicSpec {
   readonly name: string
   readonly partitions: number
   readonly replicationFactor: number
+  /** How long the broker keeps messages (Kafka `retention.ms`); the broker's default when absent. */
+  readonly retentionMs?: number
 }
 
 export interface TopicInfo {
@@ -89,7 +91,7 @@ export interface PartitionLag {
 export class EventBusAdmin extends Context.Service<
   EventBusAdmin,
   {
-    /** Create if not exists; existing topics are left as they are. */
+    /** Create if not exists; existing topics keep their partitions but get the given retention. */
     readonly ensureTopics: (topics: ReadonlyArray<TopicSpec>) => Effect.Effect<void, EventBusUnavailable>
     readonly listTopics: Effect.Effect<ReadonlyArray<TopicInfo>, EventBusUnavailable>
     readonly groupLag: (group: string, topics: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<PartitionLag>, EventBusUnavailable>

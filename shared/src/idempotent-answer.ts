@@ -9,7 +9,7 @@
  * Contexts import only this module: nothing about HTTP leaks into them.
  */
 import { Context, Effect, Layer, Option } from "effect"
-import { type AtomicWrite, StateStore, type StoreUnavailable, type WriteConflict } from "./state-store.ts"
+import { type AtomicWrite, type CommitResult, StateStore, type StoreUnavailable, type WriteConflict } from "./state-store.ts"
 
 /**
  * What a keyed request's commits did: the answer written with the state, some state written without
@@ -57,9 +57,10 @@ export const withAnswer = (write: AtomicWrite, answer: IdempotentAnswer["Service
 })
 
 /** `commit`, telling `answer` what it did. A lost race (WriteConflict) wrote nothing: only an unavailable store is unclear. */
-const reporting = (commit: Effect.Effect<void, StoreUnavailable | WriteConflict>, answer: IdempotentAnswer["Service"], written: AnswerCommitOutcome) =>
+const reporting = (commit: Effect.Effect<CommitResult, StoreUnavailable | WriteConflict>, answer: IdempotentAnswer["Service"], written: AnswerCommitOutcome) =>
   commit.pipe(
-    Effect.tap(() => Effect.sync(() => answer.report(written))),
+    // A "duplicate" (a processed marker already set) applied nothing.
+    Effect.tap((result) => (result === "committed" ? Effect.sync(() => answer.report(written)) : Effect.void)),
     Effect.tapError((error) => (error._tag === "StoreUnavailable" ? Effect.sync(() => answer.report("unclear")) : Effect.void))
   )
 

@@ -13,6 +13,10 @@ const consumed = Metric.counter("kasa_events_consumed_total", {
   description: "Events taken from the bus, by group, topic, event name and outcome",
   incremental: true
 })
+const setAside = Metric.counter("kasa_outbox_set_aside_total", {
+  description: "Outbox entries moved out of the outbox because they can never be published",
+  incremental: true
+})
 const processingSeconds = Metric.histogram("kasa_event_processing_duration_seconds", {
   description: "Time from handing an event to its handler until its state is written",
   boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -38,6 +42,8 @@ export type ConsumeOutcome = "processed" | "duplicate" | "dead_lettered" | "retr
 
 export const countPublished = (topic: string, eventName: string, count = 1): Effect.Effect<void> =>
   Metric.update(series(published, { topic, event_name: eventName }), count)
+
+export const countSetAside = (reason: "unreadable" | "unencodable"): Effect.Effect<void> => Metric.update(series(setAside, { reason }), 1)
 
 export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome): Effect.Effect<void> =>
   Metric.update(series(consumed, { group, topic, event_name: eventName, outcome }), 1)

@@ -7,6 +7,7 @@
 import { Context, Effect } from "effect"
 import { encodeEnvelope, type Envelope, Headers } from "./envelope.ts"
 import type { BusMessage } from "./event-bus.ts"
+import type { UnreadableOutboxEntry } from "./outbox-backlog.ts"
 import type { AtomicWrite, StoreUnavailable } from "./state-store.ts"
 import { currentTraceparent } from "./traceparent.ts"
 
@@ -16,6 +17,12 @@ export interface OutboxEvent {
   readonly envelope: Envelope
   /** Extra headers, e.g. `traceparent` of the span that caused the write. */
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * The raw form: these bytes are published as they are, with exactly `headers`, instead of the
+   * envelope's encoding. A dead letter keeps the original message this way (its value may not be an
+   * envelope at all); `envelope` then only describes it for the relay's spans and metrics.
+   */
+  readonly raw?: Uint8Array
 }
 
 export interface PendingEvent {
@@ -28,8 +35,8 @@ export interface PendingEvent {
 export class OutboxReader extends Context.Service<
   OutboxReader,
   {
-    /** Oldest first; at most `max` entries that are not yet acknowledged. */
-    readonly pending: (max: number) => Effect.Effect<ReadonlyArray<PendingEvent>, StoreUnavailable>
+    /** Oldest first; at most `max` entries that are not yet acknowledged. Stops before an unreadable entry; fails on one that is oldest. */
+    readonly pending: (max: number) => Effect.Effect<ReadonlyArray<PendingEvent>, StoreUnavailable | UnreadableOutboxEntry>
     readonly acknowledge: (ids: ReadonlyArray<string>) => Effect.Effect<void, StoreUnavailable>
     /** Resolves when something may be pending, or after `timeoutMs` at the latest. */
     readonly waitForPending: (timeoutMs: number) => Effect.Effect<void, StoreUnavailable>
@@ -47,7 +54,7 @@ export const stampTrace = (write: AtomicWrite): Effect.Effect<AtomicWrite> => {
           : {
               ...write,
               events: events.map((event) =>
-                event.headers?.[Headers.traceparent] !== undefined
+                event.raw !== undefined || event.headers?.[Headers.traceparent] !== undefined
                   ? event
                   : { ...event, headers: { ...event.headers, [Headers.traceparent]: traceparent } }
               )
@@ -55,8 +62,11 @@ export const stampTrace = (write: AtomicWrite): Effect.Effect<AtomicWrite> => {
       )
 }
 
-/** The bus message an outbox event becomes: key, value and the SPEC §3.1 headers. */
-export const toBusMessage = (event: OutboxEvent): BusMessage => ({
+/** The bus message an outbox event becomes: key, value and the SPEC §3.1 headers; the raw form as it is. */
+export const toBusMessage = (event: OutboxEvent): BusMessage =>
+  event.raw === undefined ? envelopeMessage(event) : { topic: event.topic, key: event.key, value: event.raw, headers: event.headers ?? {} }
+
+const envelopeMessage = (event: OutboxEvent): BusMessage => ({
   topic: event.topic,
   key: event.key,
   value: encodeEnvelope(event.envelope),

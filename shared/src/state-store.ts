@@ -14,10 +14,31 @@ export type StateOp =
   | { readonly op: "append"; readonly key: string; readonly fields: Readonly<Record<string, string>>; readonly maxLength?: number }
   | { readonly op: "incrementBy"; readonly key: string; readonly by: number }
 
+/**
+ * "This group has applied this message." An envelope's `event_id`, or for a message that has none (it
+ * could not be decoded) its place on the log: see `offsetMarkerId`.
+ */
 export interface ProcessedMarker {
   readonly group: string
   readonly eventId: string
 }
+
+/** The marker id of a message without an event_id: its topic, partition and offset. */
+export const offsetMarkerId = (topic: string, partition: number, offset: number): string => `@${topic}/${partition}/${offset}`
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * How long a processed marker lives: strictly longer than any message it guards can still be on the
+ * topic (its retention), so a replay after a long outage never finds the marker gone and re-applies.
+ */
+export const markerLifetimeMs = (topicRetentionMs: number): number => topicRetentionMs + DAY_MS
+
+/**
+ * What a commit did. "duplicate": one of its processed markers was already there, so another member
+ * (or an earlier attempt) applied this message first and nothing of this write was applied.
+ */
+export type CommitResult = "committed" | "duplicate"
 
 /** Optimistic concurrency: the write applies only if `key` still holds `value` (undefined = absent). */
 export interface Precondition {
@@ -30,6 +51,7 @@ export interface AtomicWrite {
   readonly expect?: ReadonlyArray<Precondition>
   readonly ops?: ReadonlyArray<StateOp>
   readonly events?: ReadonlyArray<OutboxEvent>
+  /** Set in the same atomic step, which applies only if none of them is set yet (else "duplicate"). */
   readonly processed?: ReadonlyArray<ProcessedMarker>
 }
 
@@ -49,8 +71,8 @@ export class StateStore extends Context.Service<
     readonly get: (key: string) => Effect.Effect<string | undefined, StoreUnavailable>
     readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string | undefined>, StoreUnavailable>
     readonly readStream: (key: string) => Effect.Effect<ReadonlyArray<Readonly<Record<string, string>>>, StoreUnavailable>
-    /** All of it or none of it. */
-    readonly commit: (write: AtomicWrite) => Effect.Effect<void, StoreUnavailable | WriteConflict>
+    /** All of it or none of it; none when a processed marker is already set ("duplicate"). */
+    readonly commit: (write: AtomicWrite) => Effect.Effect<CommitResult, StoreUnavailable | WriteConflict>
     /** The subset of `eventIds` this group has already processed. */
     readonly processed: (group: string, eventIds: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StoreUnavailable>
   }

@@ -26,16 +26,40 @@ export const dlqTopic = (topic: string): string => `${topic}${DLQ_SUFFIX}`
 export const isDlqTopic = (topic: string): boolean => topic.endsWith(DLQ_SUFFIX)
 export const originalOfDlq = (topic: string): string => topic.slice(0, -DLQ_SUFFIX.length)
 
+const DAY_MS = 24 * 60 * 60 * 1000
+
 /**
- * Every topic and its DLQ, each name passed through `rename` (tests give each run its own suffix).
+ * How long a topic keeps its messages when TOPIC_RETENTION_MS is not set. Set explicitly on every
+ * topic rather than left to the broker, because processed markers must outlive it (state-store.ts).
+ */
+export const DEFAULT_TOPIC_RETENTION_MS = 7 * DAY_MS
+
+/** Dead letters wait for a person (DLQ_RETENTION_MS): kept longer than the events themselves. */
+export const DEFAULT_DLQ_RETENTION_MS = 30 * DAY_MS
+
+export interface TopicProvisioning {
+  readonly partitions: number
+  readonly replicationFactor: number
+  /** The apps always give both (their configuration has defaults); without them a topic's retention is left as it is. */
+  readonly retentionMs?: number
+  readonly dlqRetentionMs?: number
+}
+
+const withRetention = (spec: TopicSpec, retentionMs: number | undefined): TopicSpec => (retentionMs === undefined ? spec : { ...spec, retentionMs })
+
+/**
+ * Every topic and its DLQ with their retention, each name passed through `rename` (tests give each
+ * run its own suffix).
  */
 export const topicSpecs = (
-  options: { readonly partitions: number; readonly replicationFactor: number },
+  options: TopicProvisioning,
   names: ReadonlyArray<string> = allTopics,
   rename: (name: string) => string = (name) => name
 ): ReadonlyArray<TopicSpec> =>
-  names.flatMap((name) => [name, dlqTopic(name)]).map((name) => ({
-    name: rename(name),
-    partitions: options.partitions,
-    replicationFactor: options.replicationFactor
-  }))
+  names.flatMap((name): ReadonlyArray<TopicSpec> => {
+    const base = { partitions: options.partitions, replicationFactor: options.replicationFactor }
+    return [
+      withRetention({ ...base, name: rename(name) }, options.retentionMs),
+      withRetention({ ...base, name: rename(dlqTopic(name)) }, options.dlqRetentionMs)
+    ]
+  })

@@ -1,42 +1,50 @@
 // Consumer runtime details the bus contract does not cover: permanent failures skip the retries,
 // events a handler emits go to the outbox with the consumer span's trace context and the cause.
+// Dead letters are outbox entries (the relay publishes them), so they are read from the outbox here.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { DlqHeaders, EventBus, makeEnvelope, OutboxReader, PermanentFailure, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { MemoryBroker, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
+import { MemoryBroker, MemoryStateData, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
 
 const setup = () => {
   const broker = new MemoryBroker()
   broker.createTopic("in", 1)
   broker.createTopic("in.dlq", 1)
-  return { broker, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore())) }
+  const state = new MemoryStateData()
+  const deadLetters = () => state.pendingMessages("in.dlq")
+  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state))) }
+}
+
+/** Runs `handler` on one message with `attempts` attempts; resolves with the dead letter and the number of calls. */
+const deadLetterOf = async (attempts: number, handler: () => Effect.Effect<void, unknown>) => {
+  const { deadLetters, runtime } = setup()
+  let calls = 0
+  await runtime.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        yield* runConsumer({
+          group: "g",
+          topics: ["in"],
+          retry: { attempts, baseDelayMs: 1, maxDelayMs: 1 },
+          handler: () => {
+            calls++
+            return handler()
+          }
+        })
+        const bus = yield* EventBus
+        const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+        yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
+        yield* waitUntil(() => deadLetters().length === 1, { describe: () => `no dead letter after ${calls} calls`, timeoutMs: 5_000 })
+      })
+    )
+  )
+  return { letter: deadLetters()[0]!, calls }
 }
 
 describe("consumer runtime", () => {
   test("a PermanentFailure goes to the DLQ on the first attempt", async () => {
-    const { broker, runtime } = setup()
-    let calls = 0
-    await runtime.runPromise(
-      Effect.scoped(
-        Effect.gen(function* () {
-          yield* runConsumer({
-            group: "g",
-            topics: ["in"],
-            retry: { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
-            handler: () => {
-              calls++
-              return Effect.fail(new PermanentFailure({ reason: "payload breaks its schema" }))
-            }
-          })
-          const bus = yield* EventBus
-          const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
-          yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
-          yield* waitUntil(() => (broker.topics.get("in.dlq")![0]!.log.length ?? 0) === 1, { describe: () => "no dead letter", timeoutMs: 5_000 })
-        })
-      )
-    )
-    const letter = broker.topics.get("in.dlq")![0]!.log[0]!
+    const { letter, calls } = await deadLetterOf(5, () => Effect.fail(new PermanentFailure({ reason: "payload breaks its schema" })))
     expect(calls).toBe(1)
     expect(letter.headers[DlqHeaders.attempts]).toBe("1")
     expect(letter.headers[DlqHeaders.error]).toBe("PermanentFailure: payload breaks its schema")
@@ -84,7 +92,7 @@ describe("consumer runtime", () => {
 
 describe("consumer runtime and optimistic writes", () => {
   test("a handler that loses write races is run again on fresh state without using up its attempts", async () => {
-    const { broker, runtime } = setup()
+    const { deadLetters, runtime } = setup()
     let calls = 0
     const outcome = await runtime.runPromise(
       Effect.scoped(
@@ -116,6 +124,19 @@ describe("consumer runtime and optimistic writes", () => {
     )
     expect(outcome).toBe("mine")
     expect(calls).toBe(8)
-    expect(broker.topics.get("in.dlq")![0]!.log).toHaveLength(0)
+    expect(deadLetters()).toHaveLength(0)
+  })
+})
+
+describe("consumer runtime and defects", () => {
+  test.each<[string, () => Effect.Effect<void>]>([
+    ["a handler that throws", () => { throw new RangeError("index out of range") }],
+    ["an Effect that throws inside", () => Effect.sync(() => { throw new RangeError("index out of range") })],
+    ["an Effect that dies with a value that is no Error", () => Effect.die("RangeError: index out of range")]
+  ])("%s is retried, then dead-lettered as a HandlerDefect", async (_, handler) => {
+    const { letter, calls } = await deadLetterOf(3, handler)
+    expect(calls).toBe(3)
+    expect(letter.headers[DlqHeaders.error]).toBe("HandlerDefect: RangeError: index out of range")
+    expect(letter.headers[DlqHeaders.attempts]).toBe("3")
   })
 })

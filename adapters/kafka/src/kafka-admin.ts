@@ -1,6 +1,7 @@
 /**
- * The EventBusAdmin port over Kafka: provisioning (create what is missing, leave what exists, then
- * wait until every partition has a leader so the first publish does not race the controller),
+ * The EventBusAdmin port over Kafka: provisioning (create what is missing with its retention, bring
+ * what exists to the asked retention (kafka-retention.ts), then wait until every partition has a
+ * leader so the first publish does not race the controller),
  * listing topics with partition counts, per-partition lag of a group, reading a topic without joining
  * any group (ops tail and DLQ listing), and a ping for health checks.
  */
@@ -10,6 +11,7 @@ import { EventBusAdmin, EventBusUnavailable, type DeliveredMessage, type Partiti
 import type { KafkaClients } from "./kafka-clients.ts"
 import { attempt, describeError } from "./kafka-errors.ts"
 import { decodeBatches } from "./kafka-records.ts"
+import { alignRetention, byRetention, retentionConfigs } from "./kafka-retention.ts"
 
 const PROVISION_DEADLINE_MS = 30_000
 
@@ -28,19 +30,22 @@ const ensureTopics = (clients: KafkaClients, specs: ReadonlyArray<TopicSpec>) =>
     if (topics.length === 0) return
     const existing = new Set(yield* attempt("ensureTopics", () => clients.admin.listTopics()))
     const missing = topics.filter((spec) => !existing.has(spec.name))
-    if (missing.length > 0) {
+    for (const batch of byRetention(missing)) {
       yield* attempt("ensureTopics", async () => {
         try {
           await clients.admin.createTopics({
-            topics: missing.map((spec) => ({ topic: spec.name, partitions: spec.partitions, replicas: spec.replicationFactor }))
+            topics: batch.specs.map((spec) => ({ topic: spec.name, partitions: spec.partitions, replicas: spec.replicationFactor })),
+            configs: retentionConfigs(batch.retentionMs)
           })
         } catch (error) {
           // Someone else may have created them meanwhile (TOPIC_ALREADY_EXISTS): fine if they exist now.
           const now = new Set(await clients.admin.listTopics())
-          if (!missing.every((spec) => now.has(spec.name))) throw error
+          if (!batch.specs.every((spec) => now.has(spec.name))) throw error
+          await alignRetention(clients, batch.specs)
         }
       })
     }
+    yield* attempt("ensureTopics", () => alignRetention(clients, topics.filter((spec) => existing.has(spec.name))))
     const deadline = Date.now() + PROVISION_DEADLINE_MS
     let last = "no metadata yet"
     for (;;) {

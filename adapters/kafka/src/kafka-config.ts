@@ -1,5 +1,6 @@
 /**
- * Options of the Kafka adapter: where the brokers are, how the clients name themselves, and the
+ * Options of the Kafka adapter: where the brokers are, how the clients name themselves, the static
+ * group membership that lets a restarted instance take its partitions straight back, and the
  * timeouts that decide how fast a group notices a dead member and how long a rebalance may wait for a
  * member to finish its batch. Defaults suit production; tests shorten the group timeouts.
  */
@@ -23,6 +24,16 @@ export interface KafkaOptions {
   readonly fetchMaxWaitMs?: number
   /** Closing clients (leave group, flush) gives up after this long. */
   readonly closeTimeoutMs?: number
+  /**
+   * This process's stable identity in its consumer groups (static membership, KIP-345): a member
+   * joins as `${instanceId}-${group}`, so an instance restarted after a crash takes its partitions
+   * back at once instead of after the session timeout. It must stay the same across restarts of one
+   * instance and differ between instances of an app: two live members with one id fence each other,
+   * and the client rejoins after being fenced without a word, so they take the partitions from each
+   * other at every heartbeat.
+   * Unset: dynamic membership.
+   */
+  readonly instanceId?: string
 }
 
 export interface ResolvedKafkaOptions {
@@ -35,6 +46,7 @@ export interface ResolvedKafkaOptions {
   readonly rebalanceTimeoutMs: number
   readonly fetchMaxWaitMs: number
   readonly closeTimeoutMs: number
+  readonly instanceId: string | undefined
 }
 
 export const resolveKafkaOptions = (options: KafkaOptions): ResolvedKafkaOptions => {
@@ -48,8 +60,22 @@ export const resolveKafkaOptions = (options: KafkaOptions): ResolvedKafkaOptions
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeoutMs / 10)),
     rebalanceTimeoutMs: Math.max(options.rebalanceTimeoutMs ?? 60_000, sessionTimeoutMs),
     fetchMaxWaitMs: options.fetchMaxWaitMs ?? 500,
-    closeTimeoutMs: options.closeTimeoutMs ?? 10_000
+    closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
+    instanceId: options.instanceId?.trim() || undefined
   }
+}
+
+/**
+ * The group instance id of a new member of `group`, none without an instance id. A second member of
+ * the same group in one process (tests, two consumers of one group) gets `-2`, `-3`…, so the members
+ * of one process never fence each other and keep the same ids when it restarts.
+ */
+export const groupInstanceId = (instanceId: string | undefined, group: string, taken: ReadonlySet<string>): string | undefined => {
+  if (instanceId === undefined) return undefined
+  const base = `${instanceId}-${group}`.replace(/\s+/g, "_")
+  let id = base
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`
+  return id
 }
 
 /** The base options every client of the adapter shares. */

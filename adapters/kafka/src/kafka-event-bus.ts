@@ -8,6 +8,7 @@
 import { Effect, Scope } from "effect"
 import { EventBus, type BusMessage, type EventBusUnavailable, type Subscription } from "@kasa/shared"
 import type { KafkaClients } from "./kafka-clients.ts"
+import { groupInstanceId } from "./kafka-config.ts"
 import { attempt, unavailable } from "./kafka-errors.ts"
 import { KafkaGroupMember } from "./kafka-group-member.ts"
 
@@ -39,7 +40,9 @@ export const makeKafkaEventBus = (clients: KafkaClients) =>
         const context = yield* Effect.context<never>()
         // Fail here, not silently later, when a topic is missing (topics are provisioned, never auto-created).
         yield* attempt("subscribe", () => clients.reader.metadata({ topics: [...options.topics], forceUpdate: true }))
-        const member = new KafkaGroupMember(clients.options, options, context, (gone) => clients.members.delete(gone))
+        const taken = new Set([...clients.members].flatMap((other) => (other.groupInstanceId === undefined ? [] : [other.groupInstanceId])))
+        const instance = groupInstanceId(clients.options.instanceId, options.group, taken)
+        const member = new KafkaGroupMember(clients.options, options, context, (gone) => clients.members.delete(gone), instance)
         clients.members.add(member)
         member.start()
         yield* Scope.addFinalizer(scope, Effect.promise(() => member.stop()))

@@ -53,7 +53,12 @@ export class KafkaGroupMember {
     private readonly options: ResolvedKafkaOptions,
     private readonly subscription: SubscribeOptions,
     private readonly context: Context.Context<never>,
-    private readonly onGone: (member: KafkaGroupMember) => void
+    private readonly onGone: (member: KafkaGroupMember) => void,
+    /**
+     * Static membership (kafka-config.ts). A graceful stop still leaves at once: the client's
+     * LeaveGroup names the member id, and the broker removes a static member named that way too.
+     */
+    readonly groupInstanceId?: string
   ) {
     this.topics = [...new Set(subscription.topics)]
     this.maxBatch = Math.max(1, subscription.maxBatch ?? 500)
@@ -65,6 +70,7 @@ export class KafkaGroupMember {
       ...base,
       groupId: subscription.group,
       groupProtocol: "classic",
+      ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
       autocommit: false,
       sessionTimeout: options.sessionTimeoutMs,
       rebalanceTimeout: options.rebalanceTimeoutMs,

@@ -1,11 +1,12 @@
 // EventBusAdmin over a real Kafka broker: idempotent provisioning, listing, group lag after a group
 // consumed part of a topic, reading a topic without a group, ping, and errors that stay on the port.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { Admin, ConfigResourceTypes } from "@platformatic/kafka"
 import { Effect, Exit, ManagedRuntime } from "effect"
-import { EventBus, EventBusAdmin, type BusMessage, type DeliveredMessage, type PartitionLag } from "@kasa/shared"
+import { EventBus, EventBusAdmin, topicSpecs, type BusMessage, type DeliveredMessage, type PartitionLag } from "@kasa/shared"
 import { waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { useKafkaRuntime } from "./kafka-test-runtime.ts"
-import { runGroup, runTopic } from "../../../test/infra.ts"
+import { runGroup, runTopic, testKafka } from "../../../test/infra.ts"
 
 const { run } = useKafkaRuntime("kasa-admin-test")
 
@@ -33,6 +34,30 @@ describe("EventBusAdmin: Kafka", () => {
     expect(topics.find((t) => t.name === a)).toEqual({ name: a, partitions: 3 })
     expect(topics.find((t) => t.name === b)).toEqual({ name: b, partitions: 2 })
     expect(topics.some((t) => t.name.startsWith("__"))).toBe(false)
+  })
+
+  test("ensureTopics sets retention.ms on what it creates and brings existing topics to it (read back with describeConfigs)", async () => {
+    const day = 24 * 60 * 60 * 1000
+    const specs = topicSpecs({ partitions: 1, replicationFactor: 1, retentionMs: 2 * day, dlqRetentionMs: 9 * day }, ["admin-retention"], runTopic)
+    const existing = runTopic("admin-retention-existing")
+    await run(
+      Effect.gen(function* () {
+        const admin = yield* EventBusAdmin
+        yield* admin.ensureTopics([{ name: existing, partitions: 1, replicationFactor: 1 }])
+        yield* admin.ensureTopics([...specs, { name: existing, partitions: 1, replicationFactor: 1, retentionMs: 3 * day }])
+      })
+    )
+    const client = new Admin({ clientId: "kasa-admin-test-retention", bootstrapBrokers: (await testKafka()).brokers.split(",") })
+    try {
+      const names = [...specs.map((spec) => spec.name), existing]
+      const described = await client.describeConfigs({
+        resources: names.map((name) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: ["retention.ms"] }))
+      })
+      const retention = Object.fromEntries(described.map((r) => [r.resourceName, r.configs.find((c) => c.name === "retention.ms")?.value]))
+      expect(retention).toEqual({ [specs[0]!.name]: String(2 * day), [specs[1]!.name]: String(9 * day), [existing]: String(3 * day) })
+    } finally {
+      await client.close()
+    }
   })
 
   test("groupLag reports committed, end and lag per partition after a group consumed part of a topic", async () => {

@@ -31,6 +31,9 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
     const maxBatch = options.maxBatch ?? 500
     const loops = new Map<string, PartitionLoop>()
     let left = false
+    let aborted = false
+    /** The loops a graceful stop is waiting for: an abort during that stop interrupts them. */
+    let draining: ReadonlyArray<PartitionLoop> = []
 
     const runLoop = (topic: string, partition: number, loop: PartitionLoop, previous: Promise<void> | undefined) =>
       Effect.gen(function* () {
@@ -99,6 +102,7 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
       if (left) return
       left = true
       const current = [...loops.values()]
+      draining = current
       loops.clear()
       for (const loop of current) {
         loop.stopRequested = true
@@ -109,12 +113,15 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
     })
 
     const abort = Effect.gen(function* () {
-      if (left) return
+      if (aborted) return
+      aborted = true
+      const stopping = left
       left = true
-      const current = [...loops.values()]
+      const current = [...loops.values(), ...draining]
       loops.clear()
       yield* Effect.forEach(current, (loop) => (loop.fiber === undefined ? Effect.void : Fiber.interrupt(loop.fiber)), { discard: true })
-      broker.leave(options.group, id)
+      // A graceful stop in progress leaves the group itself once its loops are done.
+      if (!stopping) broker.leave(options.group, id)
     })
 
     broker.join(options.group, { id, topics: options.topics, assign })

@@ -1,14 +1,21 @@
 /**
- * The Redis commit as one Lua script: preconditions are checked and, only if all hold, the state
- * operations, outbox entries and processed markers are applied, all in one atomic step that no other
+ * The Redis commit as one Lua script: processed markers and preconditions are checked and, only if no
+ * marker is set yet and every precondition holds, the state operations, outbox entries and markers
+ * are applied, all in one atomic step that no other
  * client can interleave with (MULTI cannot check a value before writing; WATCH needs a connection per
- * writer). The write travels as one JSON argument; every key it touches is declared in KEYS.
+ * writer). A marker already set means another member (one that briefly held the same offsets) or an
+ * earlier attempt applied the message: the script answers 1 and applies nothing. Otherwise it answers
+ * the key of the first failed precondition, or '' when it applied the write. The write travels as one
+ * JSON argument; every key it touches is declared in KEYS.
  */
 import type { AtomicWrite } from "@kasa/shared"
 import { encodeOutboxEvent } from "./outbox-stream.ts"
 
 export const COMMIT_SCRIPT = `
 local w = cjson.decode(ARGV[1])
+for _, m in ipairs(w.m) do
+  if redis.call('EXISTS', m) == 1 then return 1 end
+end
 for _, c in ipairs(w.x) do
   local current = redis.call('GET', c[1])
   if c[2] == 0 then
@@ -30,7 +37,7 @@ for _, o in ipairs(w.o) do
   end
 end
 for _, e in ipairs(w.e) do redis.call('XADD', w.q, '*', unpack(e)) end
-for _, m in ipairs(w.m) do redis.call('SET', m, '1', 'EX', w.t) end
+for _, m in ipairs(w.m) do redis.call('SET', m, '1', 'PX', w.t) end
 return ''
 `
 
@@ -46,7 +53,7 @@ export const encodeCommit = (
   key: (k: string) => string,
   outbox: string,
   processedKey: (group: string, eventId: string) => string,
-  markerTtlSeconds: number
+  markerLifetimeMs: number
 ): { readonly keys: Array<string>; readonly argument: string } => {
   const keys: Array<string> = []
   const x = (write.expect ?? []).map((c) => {
@@ -79,6 +86,6 @@ export const encodeCommit = (
   if (e.length > 0) keys.push(outbox)
   const m = (write.processed ?? []).map((marker) => processedKey(marker.group, marker.eventId))
   keys.push(...m)
-  const json = JSON.stringify({ x, o, e, q: outbox, m, t: markerTtlSeconds })
+  const json = JSON.stringify({ x, o, e, q: outbox, m, t: markerLifetimeMs })
   return { keys, argument: json }
 }

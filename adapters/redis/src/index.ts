@@ -4,24 +4,30 @@
  * let an app put several Redis adapters on one `layerRedisConnection`.
  */
 import { Layer } from "effect"
-import type { OutboxReader, StateStore } from "@kasa/shared"
+import type { OutboxBacklog, OutboxLease, OutboxReader, StateStore } from "@kasa/shared"
 import { layerRedisConnection, type RedisConnection, type RedisConnectionOptions, type RedisError } from "./redis-connection.ts"
+import { layerOutboxBacklog } from "./redis-outbox-backlog.ts"
+import { layerOutboxLease } from "./redis-outbox-lease.ts"
 import { layerOutboxReader } from "./redis-outbox-reader.ts"
 import { layerStateStore, type RedisStateStoreOptions } from "./redis-state-store.ts"
 
 export * from "./outbox-stream.ts"
 export * from "./redis-code-usage.ts"
 export * from "./redis-connection.ts"
+export * from "./redis-outbox-backlog.ts"
+export * from "./redis-outbox-lease.ts"
 export * from "./redis-outbox-reader.ts"
 export * from "./redis-state-store.ts"
 export * from "./redis-stock-reservations.ts"
 
 export type RedisStateStoreLayerOptions = RedisConnectionOptions & RedisStateStoreOptions
 
-/** StateStore and OutboxReader over the RedisConnection in context. */
-export const layerStateStoreAndOutbox = (options: RedisStateStoreOptions): Layer.Layer<StateStore | OutboxReader, RedisError, RedisConnection> =>
-  Layer.mergeAll(layerStateStore(options), layerOutboxReader(options))
+export type OutboxServices = OutboxReader | OutboxLease | OutboxBacklog
+
+/** StateStore and the outbox's reader, lease and backlog over the RedisConnection in context. */
+export const layerStateStoreAndOutbox = (options: RedisStateStoreOptions): Layer.Layer<StateStore | OutboxServices, RedisError, RedisConnection> =>
+  Layer.mergeAll(layerStateStore(options), layerOutboxReader(options), layerOutboxLease(options), layerOutboxBacklog(options))
 
 /** StateStore and OutboxReader over a connection of their own, e.g. `{ url: REDIS_URL, keyPrefix: "kasa:", outboxName: "cart" }`. */
-export const layerRedisStateStore = (options: RedisStateStoreLayerOptions): Layer.Layer<StateStore | OutboxReader, RedisError> =>
+export const layerRedisStateStore = (options: RedisStateStoreLayerOptions): Layer.Layer<StateStore | OutboxServices, RedisError> =>
   layerStateStoreAndOutbox(options).pipe(Layer.provide(layerRedisConnection(options)))

@@ -1,8 +1,9 @@
 /**
  * How the outbox and the processed markers are laid out in Redis, written by the state store and
  * read by the relay: one stream per app (`outbox:{name}`), one entry per event with the fields
- * `topic`, `key`, `envelope` (JSON) and `headers` (JSON); one string key per processed event
- * (`processed:{group}:{event_id}`) that expires after a retention period. Keys here are before
+ * `topic`, `key`, `envelope` (JSON) and `headers` (JSON), plus `raw` (base64) for a message passed
+ * on byte for byte (a dead letter); one string key per processed event
+ * (`processed:{group}:{event_id}`) that expires a day after the topics' retention (`markerLifetimeMs`). Keys here are before
  * the connection's prefix.
  */
 import type { Envelope, OutboxEvent } from "@kasa/shared"
@@ -11,23 +12,25 @@ export const outboxStreamKey = (outboxName: string): string => `outbox:${outboxN
 
 export const processedKey = (group: string, eventId: string): string => `processed:${group}:${eventId}`
 
-/** How long a processed marker is kept: longer than any redelivery window. */
-export const defaultProcessedTtlSeconds = 7 * 24 * 60 * 60
-
-export const encodeOutboxEvent = (event: OutboxEvent): Record<string, string> => ({
-  topic: event.topic,
-  key: event.key,
-  envelope: JSON.stringify(event.envelope),
-  headers: JSON.stringify(event.headers ?? {})
-})
+export const encodeOutboxEvent = (event: OutboxEvent): Record<string, string> => {
+  const fields: Record<string, string> = {
+    topic: event.topic,
+    key: event.key,
+    envelope: JSON.stringify(event.envelope),
+    headers: JSON.stringify(event.headers ?? {})
+  }
+  if (event.raw !== undefined) fields.raw = Buffer.from(event.raw).toString("base64")
+  return fields
+}
 
 /** The event of one stream entry, or a reason it is not one (only a foreign writer could cause that). */
 export const decodeOutboxEvent = (fields: Readonly<Record<string, string>>): OutboxEvent | string => {
-  const { topic, key, envelope, headers } = fields
+  const { topic, key, envelope, headers, raw } = fields
   if (topic === undefined || key === undefined || envelope === undefined) return "missing topic, key or envelope"
   try {
     const parsedHeaders = headers === undefined ? {} : (JSON.parse(headers) as Record<string, string>)
-    return { topic, key, envelope: JSON.parse(envelope) as Envelope, headers: parsedHeaders }
+    const event: OutboxEvent = { topic, key, envelope: JSON.parse(envelope) as Envelope, headers: parsedHeaders }
+    return raw === undefined ? event : { ...event, raw: new Uint8Array(Buffer.from(raw, "base64")) }
   } catch (error) {
     return `not JSON: ${String(error)}`
   }

@@ -1,16 +1,19 @@
 /**
  * The relay's view of a Redis outbox stream (SPEC §5). The stream holds exactly the events not yet
  * acknowledged: `pending` reads the oldest with XRANGE COUNT, `acknowledge` removes entries with
- * XDEL, so a new relay after a crash finds what the old one did not finish. `waitForPending` is an
+ * XDEL, so a new relay after a crash finds what the old one did not finish. `pending` stops before an
+ * entry that is not an outbox event and names it when it is the oldest, so the relay sets it aside
+ * (redis-outbox-backlog.ts) instead of being stuck on it. `waitForPending` is an
  * XREAD BLOCK from id 0 on a connection of its own: it returns at once while anything is pending and
  * otherwise the moment a commit adds an entry, or when the timeout passes. A wait that is
  * interrupted unblocks its connection (CLIENT UNBLOCK), so the connection is free for the next one.
  */
 import { Effect, Layer } from "effect"
 import type { Scope } from "effect"
-import { OutboxReader, type PendingEvent, StoreUnavailable } from "@kasa/shared"
+import { OutboxReader, type PendingEvent, UnreadableOutboxEntry } from "@kasa/shared"
 import { decodeOutboxEvent, outboxStreamKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
+import type { StoreUnavailable } from "@kasa/shared"
 import { toStoreUnavailable } from "./redis-state-store.ts"
 
 export interface RedisOutboxReaderOptions {
@@ -38,8 +41,9 @@ export const makeRedisOutboxReader = (
       for (const entry of entries ?? []) {
         const event = decodeOutboxEvent(entry.message)
         if (typeof event === "string") {
-          // Stop rather than skip: the relay backs off and says so, and nothing is silently lost.
-          return yield* new StoreUnavailable({ operation: "pending", message: `outbox entry ${entry.id} of ${outbox} is unreadable: ${event}` })
+          // Stop before it, never skip it: the relay sets the oldest unreadable entry aside, so nothing is silently lost.
+          if (out.length > 0) return out
+          return yield* new UnreadableOutboxEntry({ id: entry.id, reason: `outbox entry ${entry.id} of ${outbox} is unreadable: ${event}` })
         }
         out.push({ id: entry.id, event })
       }

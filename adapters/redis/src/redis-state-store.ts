@@ -1,6 +1,6 @@
 /**
  * The StateStore port over Redis (SPEC §5, ARCHITECTURE §4). `commit` sends a write's
- * preconditions, state operations, outbox entries and processed markers as one Lua script in one
+ * processed markers (which must be absent), preconditions, state operations, outbox entries and processed markers as one Lua script in one
  * round trip (commit-script.ts), so Redis applies them together, only if the preconditions hold, and
  * no other client sees a part of them. Values are strings (SET with
  * an optional expiry), streams are Redis streams (XADD, trimmed approximately with MAXLEN ~),
@@ -11,16 +11,16 @@
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
+import { type AtomicWrite, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
 import { COMMIT_SCRIPT, encodeCommit } from "./commit-script.ts"
-import { defaultProcessedTtlSeconds, outboxStreamKey, processedKey } from "./outbox-stream.ts"
+import { outboxStreamKey, processedKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
 
 export interface RedisStateStoreOptions {
   /** Names this app's outbox stream (`outbox:{name}`). */
   readonly outboxName: string
-  /** How long processed markers live. Default 7 days. */
-  readonly processedTtlSeconds?: number
+  /** The topics' retention (TOPIC_RETENTION_MS); processed markers outlive it (`markerLifetimeMs`). Default 7 days. */
+  readonly topicRetentionMs?: number
 }
 
 export const toStoreUnavailable = (error: RedisError): StoreUnavailable =>
@@ -41,28 +41,30 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
   Effect.gen(function* () {
     const redis = yield* RedisConnection
     const outbox = redis.key(outboxStreamKey(options.outboxName))
-    const markerTtl = options.processedTtlSeconds ?? defaultProcessedTtlSeconds
+    const markerLifetime = markerLifetimeMs(options.topicRetentionMs ?? DEFAULT_TOPIC_RETENTION_MS)
     const sha = yield* redis.run("SCRIPT LOAD", (client) => client.scriptLoad(COMMIT_SCRIPT))
 
     const commit = Effect.fnUntraced(function* (write: AtomicWrite) {
       const ops = write.ops ?? []
       const events = write.events ?? []
       const markers = write.processed ?? []
-      if (ops.length + events.length + markers.length === 0) return
+      if (ops.length + events.length + markers.length === 0) return "committed" as CommitResult
       const problem = invalid(write)
       if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
-      const { keys, argument } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerTtl)
+      const { keys, argument } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
       const conflict = yield* redis
         .run("commit", async (client) => {
           try {
-            return (await client.evalSha(sha, { keys, arguments: [argument] })) as string
+            return (await client.evalSha(sha, { keys, arguments: [argument] })) as string | number
           } catch (error) {
             if (!String(error).includes("NOSCRIPT")) throw error
-            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: [argument] })) as string
+            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: [argument] })) as string | number
           }
         })
         .pipe(Effect.mapError(toStoreUnavailable))
-      if (conflict !== "") return yield* new WriteConflict({ key: conflict.slice(redis.keyPrefix.length) })
+      if (conflict === 1) return "duplicate" as CommitResult
+      if (conflict !== "") return yield* new WriteConflict({ key: String(conflict).slice(redis.keyPrefix.length) })
+      return "committed" as CommitResult
     })
 
     return StateStore.of({

@@ -59,6 +59,18 @@ const table: { readonly [T in CartError["_tag"]]: Row<Extract<CartError, { reado
     }),
   ServiceNotAvailable: (e) =>
     problem(422, "service_not_available", "The service cannot be added", { detail: e.reason, errors: field("offer_id", e.reason), service_id: e.service_id }),
+  AlreadyAttached: (e) =>
+    problem(409, "already_attached", "The line already has this item", {
+      detail:
+        e.parent_item_id === null
+          ? `the cart already has ${e.offer_id} (line ${e.item_id}); a standalone service is added once`
+          : `line ${e.parent_item_id} already has ${e.offer_id} (line ${e.item_id}); a line carries one of each service and one warranty`,
+      errors: field("offer_id", "already attached"),
+      offer_id: e.offer_id,
+      item_id: e.item_id
+    }),
+  QuantityNotAdjustable: (e) =>
+    problem(422, "quantity_not_adjustable", "This line's quantity cannot be set", { detail: e.reason, errors: field("quantity", e.reason), item_id: e.item_id }),
   CartChangedConcurrently: (e) =>
     problem(409, "cart_conflict", "The cart kept changing", { detail: `the cart changed under this request ${e.attempts} times; nothing was applied, try again` }),
   CartUnavailable: () => problem(503, "cart_unavailable", "The cart store is not answering; try again shortly")

@@ -5,7 +5,7 @@
  */
 import { CartView } from "@kasa/cart"
 import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
-import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters } from "@kasa/app-platform"
+import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 
 const cart = jsonSchema(CartView)
 
@@ -22,7 +22,7 @@ const common = {
   "503": problemResponse("The cart store is not answering")
 }
 
-export const cartOpenApiPaths = {
+export const cartOpenApiPaths = withPlatformEdges({
   "/cart": {
     get: {
       tags: ["cart"],
@@ -41,30 +41,29 @@ export const cartOpenApiPaths = {
     post: {
       tags: ["cart"],
       summary: "Add an offer, warranty, accessory or service (priced server side)",
-      parameters: [
-        ...parameters,
-        { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Retries with the same key (and X-Session-Id) add once" }
-      ],
+      parameters,
       requestBody: jsonBody(AddItemBody),
       responses: {
         "201": cartResponse("The cart with the item added"),
         "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session"),
         "404": problemResponse("No such offer, or no such parent line in this cart"),
         "422": problemResponse("A rule forbids it: too many lines, too many units, a warranty or service the parent line does not allow, another currency, services not available"),
-        ...common
+        ...common,
+        "409": problemResponse("The line already has this service or warranty (already_attached; another warranty replaces the first), or the cart kept changing under the request; nothing was applied")
       }
     }
   },
   "/cart/items/{item_id}": {
     patch: {
       tags: ["cart"],
-      summary: "Change a line's quantity",
+      summary: "Change a line's quantity (its warranty and service lines follow)",
       parameters: [...parameters, itemId],
       requestBody: jsonBody(ChangeQuantityBody),
       responses: {
         "200": cartResponse("The cart with the new quantity"),
         "400": problemResponse("Malformed JSON or a quantity outside 1..99"),
         "404": problemResponse("No such line in this cart"),
+        "422": problemResponse("A warranty or service line: its quantity follows its parent line (or is 1 per cart), change the parent instead"),
         ...common
       }
     },
@@ -75,4 +74,4 @@ export const cartOpenApiPaths = {
       responses: { "200": cartResponse("The cart without the line"), "404": problemResponse("No such line in this cart"), ...common }
     }
   }
-}
+})

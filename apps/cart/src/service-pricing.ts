@@ -2,35 +2,20 @@
  * The cart's ServicePricing from the services context's rules (SPEC §4.6, §9): the cart app embeds
  * the services library rather than calling the services app (contexts never call each other over
  * HTTP). The rules file (`SERVICES_RULES_FILE`, else the one the services context ships) is read
- * once at start, parsed as YAML and validated with the context's Schema; a missing or invalid file
- * stops the start naming it and each problem. A quote is the rule's unit price; every refusal
+ * once at start by the platform's `loadDataFile` and validated with the context's Schema; a missing
+ * or invalid file stops the start naming it and each problem. A quote is the rule's unit price; every refusal
  * (unknown service, a category the service is not for, an item service without a line, a standalone
  * one on a line) becomes ServiceNotAvailable with the library's reason, which the cart answers 422.
  */
-import { readFile } from "node:fs/promises"
-import { fileURLToPath } from "node:url"
 import { Effect, Layer, Result } from "effect"
+import { dataFileFrom, type InvalidDataFile, loadDataFile } from "@kasa/app-platform"
 import { ServiceNotAvailable, ServicePricing } from "@kasa/cart"
-import { defaultServicesRulesFile, InvalidServicesRules, parseServicesRules, quoteServiceLine, type ServicesRules } from "@kasa/services"
+import { defaultServicesRulesFile, parseServicesRules, quoteServiceLine, type ServicesRules } from "@kasa/services"
 
 export const SERVICES_RULES_FILE = "SERVICES_RULES_FILE"
 
 /** `SERVICES_RULES_FILE` from `env` when set, else the file the services context ships. */
-export const servicesRulesFile = (env: Readonly<Record<string, string | undefined>>): string | URL => {
-  const configured = env[SERVICES_RULES_FILE]?.trim()
-  return configured === undefined || configured === "" ? defaultServicesRulesFile : configured
-}
-
-const loadRules = (file: string | URL): Effect.Effect<ServicesRules, InvalidServicesRules> => {
-  const path = typeof file === "string" ? file : fileURLToPath(file)
-  const invalid = (problem: string, error: unknown) => new InvalidServicesRules({ source: path, problems: [`${problem}: ${error instanceof Error ? error.message : String(error)}`] })
-  return Effect.gen(function* () {
-    const text = yield* Effect.tryPromise({ try: () => readFile(path, "utf8"), catch: (error) => invalid("cannot read the file", error) })
-    const yaml = yield* Effect.try({ try: (): unknown => Bun.YAML.parse(text), catch: (error) => invalid("not YAML", error) })
-    const parsed = parseServicesRules(yaml, path)
-    return Result.isSuccess(parsed) ? parsed.success : yield* parsed.failure
-  }).pipe(Effect.withSpan("Cart.loadServicesRules", { attributes: { "services.rules_file": path } }))
-}
+export const servicesRulesFile = (env: Readonly<Record<string, string | undefined>>): string | URL => dataFileFrom(env, SERVICES_RULES_FILE, defaultServicesRulesFile)
 
 export const makeServicePricing = (rules: ServicesRules) =>
   ServicePricing.of({
@@ -49,5 +34,5 @@ export const makeServicePricing = (rules: ServicesRules) =>
 export const layerServicePricing = (rules: ServicesRules): Layer.Layer<ServicePricing> => Layer.succeed(ServicePricing, makeServicePricing(rules))
 
 /** ServicePricing over the rules of `file`, loaded once when the layer is built. */
-export const layerServicesRulesPricing = (file: string | URL): Layer.Layer<ServicePricing, InvalidServicesRules> =>
-  Layer.effect(ServicePricing, Effect.map(loadRules(file), makeServicePricing))
+export const layerServicesRulesPricing = (file: string | URL): Layer.Layer<ServicePricing, InvalidDataFile> =>
+  Layer.effect(ServicePricing, Effect.map(loadDataFile(file, parseServicesRules, "services rules"), makeServicePricing))

@@ -2,6 +2,7 @@
 // problems about a field name it.
 import { describe, expect, test } from "bun:test"
 import {
+  AlreadyAttached,
   CartChangedConcurrently,
   type CartError,
   CartUnavailable,
@@ -15,6 +16,7 @@ import {
   ParentLineNotFound,
   ParentNotAllowed,
   ParentRequired,
+  QuantityNotAdjustable,
   ServiceNotAvailable,
   TooManyLines
 } from "@kasa/cart"
@@ -33,6 +35,8 @@ const rows: ReadonlyArray<readonly [CartError, number, string, string | undefine
   [new OfferTypeMismatch({ offer_id: "w", type: "offer", reason: "no" }), 422, "offer_type_mismatch", "type"],
   [new CurrencyMismatch({ cart_currency: "PLN", offer_currency: "EUR" }), 422, "currency_mismatch", "offer_id"],
   [new ServiceNotAvailable({ service_id: "carry_in", reason: "not yet" }), 422, "service_not_available", "offer_id"],
+  [new AlreadyAttached({ offer_id: "carry_in", item_id: "item_2", parent_item_id: "item_1" }), 409, "already_attached", "offer_id"],
+  [new QuantityNotAdjustable({ item_id: "item_2", reason: "follows its line" }), 422, "quantity_not_adjustable", "quantity"],
   [new CartChangedConcurrently({ attempts: 5 }), 409, "cart_conflict", undefined],
   [new CartUnavailable({ operation: "get", message: "down" }), 503, "cart_unavailable", undefined]
 ]

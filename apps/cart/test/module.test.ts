@@ -4,9 +4,9 @@
 import { describe, expect, test } from "bun:test"
 import { readFile } from "node:fs/promises"
 import { fileURLToPath } from "node:url"
-import { createApp } from "@kasa/app-platform"
 import { defaultCatalogFile } from "@kasa/catalog"
 import { newSessionId } from "@kasa/shared"
+import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { cartModule } from "../src/module.ts"
 import { call, fixtureProducts, startCartApp, writeCatalogFile } from "./fixtures.ts"
@@ -37,27 +37,14 @@ describe("cart module start", () => {
     ["not a product list", { items: [] }, 'expected {"products": [...]}'],
     ["a product with a price that is not an integer", { products: [{ ...fixtureProducts[0]!, price: "12.99" }] }, "price"]
   ])("a data file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const catalog = await writeCatalogFile(content)
-    try {
-      const started = createApp({ name: "cart", modules: [cartModule({ env: { CATALOG_DATA_FILE: catalog.file } })], env: {}, log: () => {} })
-      const error = (await started.then(
-        (app) => app.stop().then(() => undefined),
-        (e: unknown) => e
-      )) as Error | undefined
-      expect(error?.message).toContain(catalog.file)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await catalog.remove()
-    }
+    const { file, message } = await startFailureOnFile("cart", "products.json", content, (file) => [cartModule({ env: { CATALOG_DATA_FILE: file } })])
+    expect(message).toContain(file)
+    expect(message).toContain(problem)
   })
 
   test("a data file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/products.json"
-    const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: missing })], env: {}, log: () => {} }).then(
-      (app) => app.stop().then(() => undefined),
-      (e: unknown) => e
-    )) as Error | undefined
-    expect(error?.message).toContain(`invalid catalog ${missing}: cannot read the file`)
+    expect(await startFailure("cart", [cartModule({ catalogFile: missing })])).toContain(`invalid catalog ${missing}: cannot read the file`)
   })
 })
 

@@ -5,15 +5,12 @@
 // category, unknown service, a parent where none belongs or none where one does) changes nothing.
 // Also: the rules file comes from SERVICES_RULES_FILE, and a bad one stops the start.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Effect, Result } from "effect"
 import { newSessionId } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import type { CartView } from "@kasa/cart"
 import { defaultServicesRulesFile, parseServicesRules } from "@kasa/services"
-import { createApp } from "@kasa/app-platform"
+import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { cartModule } from "../src/module.ts"
 import { call, footprint, publishedFor, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 
@@ -102,14 +99,35 @@ describe("adding service lines", () => {
     expect(cart.services_total).toBe(4_900 + 199 + 4_900)
   })
 
-  test("adding a service the line already has changes nothing and publishes nothing", async () => {
+  test.each<[string, Json]>([
+    ["a service the line already has", { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: "item_1" }],
+    ["a standalone service the cart already has", { offer_id: "gift_wrap", quantity: 1, type: "service" }],
+    ["the warranty the line already has", { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" }]
+  ])("adding %s again → 409 already_attached; nothing changes, nothing is published", async (_, body) => {
     const session = newSessionId()
     await addOffer(session, "tv-55-oled")
-    const first = await addService(session, "carry_in", "item_1")
+    await add(session, body)
     await Effect.runPromise(waitUntil(() => publishedFor(t, session).length === 2, { describe: () => `${publishedFor(t, session).length} published`, timeoutMs: 5_000 }))
     const before = footprint(t, session)
-    expect(await addService(session, "carry_in", "item_1")).toEqual(first)
+    const response = await call(t, "POST", "/cart/items", { session, body })
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ code: "already_attached", item_id: "item_2", errors: [{ field: "offer_id" }] })
     expect(footprint(t, session)).toEqual(before)
+    expect(publishedFor(t, session)).toHaveLength(2)
+  })
+
+  test("a warranty takes its TV's quantity and follows it; another warranty replaces it", async () => {
+    const session = newSessionId()
+    await addOffer(session, "tv-55-oled", 2)
+    const covered = (await add(session, { offer_id: "warranty-2y-tv", quantity: 99, type: "warranty", parent_item_id: "item_1" })) as CartView
+    expect(lines(covered)[1]).toEqual(["item_2", "warranty-2y-tv", "warranty", 2, 29_900, 2 * 29_900, "item_1"])
+    const fewer = (await (await call(t, "PATCH", "/cart/items/item_1", { session, body: { quantity: 1 } })).json()) as CartView
+    expect(lines(fewer).map((line) => line[3])).toEqual([1, 1])
+    const replaced = (await add(session, { offer_id: "warranty-3y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" })) as CartView
+    expect(replaced.items.map((item) => [item.offer_id, item.quantity, item.parent_item_id])).toEqual([
+      ["tv-55-oled", 1, null],
+      ["warranty-3y-tv", 1, "item_1"]
+    ])
   })
 })
 
@@ -135,18 +153,23 @@ describe("service lines follow their line", () => {
     ])
   })
 
-  test.each<[string, string, number]>([
-    ["an item service to another quantity than its line's", "item_2", 1],
-    ["a standalone service past one per cart", "item_3", 2]
-  ])("PATCH of %s → 400 naming the quantity it must have; nothing changes", async (_, itemId, quantity) => {
+  test.each<[string, string, number, RegExp]>([
+    ["an item service to another quantity than its line's", "item_2", 1, /follows that line's/],
+    ["an item service to the quantity it has", "item_2", 2, /follows that line's/],
+    ["a warranty to 99", "item_4", 99, /follows that line's/],
+    ["a standalone service past one per cart", "item_3", 2, /one per cart/]
+  ])("PATCH of %s → 422 saying why; nothing changes", async (_, itemId, quantity, why) => {
     const session = newSessionId()
     await addOffer(session, "tv-55-oled", 2)
     await addService(session, "carry_in", "item_1")
     await addService(session, "gift_wrap")
+    await add(session, { offer_id: "warranty-2y-tv", quantity: 1, type: "warranty", parent_item_id: "item_1" })
     const before = footprint(t, session)
     const response = await call(t, "PATCH", `/cart/items/${itemId}`, { session, body: { quantity } })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ code: "validation_failed", errors: [{ field: "quantity" }] })
+    expect(response.status).toBe(422)
+    const problem = (await response.json()) as Json
+    expect(problem).toMatchObject({ code: "quantity_not_adjustable", item_id: itemId, errors: [{ field: "quantity" }] })
+    expect(String(problem.detail)).toMatch(why)
     expect(footprint(t, session)).toEqual(before)
   })
 
@@ -199,12 +222,7 @@ describe("refused service lines change nothing", () => {
 })
 
 describe("the services rules file", () => {
-  const writeRules = async (content: string) => {
-    const dir = await mkdtemp(join(tmpdir(), "kasa-cart-rules-"))
-    const file = join(dir, "services_rules.yaml")
-    await writeFile(file, content)
-    return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-  }
+  const writeRules = (content: string) => writeTempFile("services_rules.yaml", content)
 
   test("SERVICES_RULES_FILE names the rules the cart prices with", async () => {
     const rules = await writeRules("currency: PLN\nservices:\n  - {service_id: carry_in, name: Wniesienie, kind: service_item, price: 5900, categories: [tv]}\n")
@@ -227,25 +245,13 @@ describe("the services rules file", () => {
     ["a price that is not an integer", "currency: PLN\nservices:\n  - {service_id: gift_wrap, name: Gift wrap, kind: service_standalone, price: 15.5}\n", "services.0.price"],
     ["an item service without categories", "currency: PLN\nservices:\n  - {service_id: carry_in, name: Carry-in, kind: service_item, price: 4900}\n", "services[0] (carry_in).categories"]
   ])("a rules file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const rules = await writeRules(content)
-    try {
-      const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: catalog.file, servicesRulesFile: rules.file })], env: {}, log: () => {} }).then(
-        (app) => app.stop().then(() => undefined),
-        (e: unknown) => e
-      )) as Error | undefined
-      expect(error?.message).toContain(`invalid services rules ${rules.file}`)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await rules.remove()
-    }
+    const { file, message } = await startFailureOnFile("cart", "services_rules.yaml", content, (file) => [cartModule({ catalogFile: catalog.file, servicesRulesFile: file })])
+    expect(message).toContain(`invalid services rules ${file}`)
+    expect(message).toContain(problem)
   })
 
   test("a rules file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/services_rules.yaml"
-    const error = (await createApp({ name: "cart", modules: [cartModule({ catalogFile: catalog.file, env: { SERVICES_RULES_FILE: missing } })], env: {}, log: () => {} }).then(
-      (app) => app.stop().then(() => undefined),
-      (e: unknown) => e
-    )) as Error | undefined
-    expect(error?.message).toContain(`invalid services rules ${missing}: cannot read the file`)
+    expect(await startFailure("cart", [cartModule({ catalogFile: catalog.file, env: { SERVICES_RULES_FILE: missing } })])).toContain(`invalid services rules ${missing}: cannot read the file`)
   })
 })

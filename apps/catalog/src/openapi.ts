@@ -4,31 +4,11 @@
  */
 import { Schema } from "effect"
 import { categories, Product } from "@kasa/catalog"
-import type { OpenApiPaths } from "@kasa/app-platform"
+import { type OpenApiPaths, problemResponseSpec as problemResponse, withPlatformEdges } from "@kasa/app-platform"
 
 const productSchema = Schema.toJsonSchemaDocument(Product).schema
 
-const problemResponse = (description: string) => ({
-  description,
-  content: {
-    "application/problem+json": {
-      schema: {
-        type: "object",
-        required: ["type", "title", "status", "code"],
-        properties: {
-          type: { type: "string" },
-          title: { type: "string" },
-          status: { type: "integer" },
-          code: { type: "string" },
-          detail: { type: "string" },
-          errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } } }
-        }
-      }
-    }
-  }
-})
-
-export const catalogOpenApiPaths: OpenApiPaths = {
+export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
   "/catalog/products": {
     get: {
       operationId: "listProducts",
@@ -59,4 +39,4 @@ export const catalogOpenApiPaths: OpenApiPaths = {
       }
     }
   }
-}
+})

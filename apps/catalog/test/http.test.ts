@@ -13,6 +13,7 @@ import { createApp } from "@kasa/app-platform"
 import { decodeEnvelope, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { catalogModule } from "@kasa/app-catalog"
+import { startFailure } from "../../../test/app-harness.ts"
 
 const shipped = Result.getOrThrow(parseCatalog(await Bun.file(defaultCatalogFile).json()))
 const tmp = mkdtempSync(join(tmpdir(), "kasa-catalog-"))
@@ -175,10 +176,7 @@ describe("catalog module", () => {
       `products[0] (${shipped.products[0]!.offer_id}).price: Expected an integer; products[2].offer_id: duplicate of products[1]`
     ]
   ])("%s stops the start, naming the problem", async (_, env, message) => {
-    const failed = await createApp({ name: "catalog", modules: [catalogModule({ env: env(tmp) })], env: {}, log: () => {} }).then(
-      (app) => app.stop().then(() => "started"),
-      (error: unknown) => (error instanceof Error ? error.message : String(error))
-    )
+    const failed = await startFailure("catalog", [catalogModule({ env: env(tmp) })])
     expect(failed).toContain("invalid catalog")
     expect(failed).toContain(message)
   })

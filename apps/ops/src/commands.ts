@@ -1,7 +1,8 @@
 /**
  * The operations of seed 001, on the product's own tooling: provision topics, list them, tail one,
- * show a group's lag, list and replay dead letters. Each command is an Effect over the bus ports, so
- * it works against any broker the adapters support and is tested against a real one.
+ * show a group's lag, list and replay dead letters, show an app's outbox and the entries its relay set
+ * aside. Each command is an Effect over the ports, so it works against any broker and store the
+ * adapters support and is tested against real ones.
  */
 import { Effect } from "effect"
 import {
@@ -10,10 +11,11 @@ import {
   EventBus,
   EventBusAdmin,
   isDlqTopic,
+  OutboxBacklog,
   topicSpecs,
   type DeliveredMessage
 } from "@kasa/shared"
-import { formatDeadLetter, formatLag, formatMessage, formatTopics, replayOf } from "./format.ts"
+import { formatDeadLetter, formatDeadOutboxEntry, formatLag, formatMessage, formatOutboxStats, formatTopics, replayOf } from "./format.ts"
 
 export type Print = (line: string) => void
 
@@ -88,4 +90,20 @@ export const dlqReplay = (topic: string, offsets: ReadonlyArray<number> | undefi
     const chosen = offsets === undefined ? letters : letters.filter((letter) => offsets.includes(letter.offset))
     if (chosen.length > 0) yield* bus.publish(chosen.map(replayOf))
     print(`replayed ${chosen.length} dead letter(s) to ${chosen[0] === undefined ? topic : replayOf(chosen[0]).topic}`)
+  })
+
+/** An app's outbox: how much waits, for how long, and how much was set aside. */
+export const outboxStatus = (outbox: string, print: Print) =>
+  Effect.gen(function* () {
+    const backlog = yield* OutboxBacklog
+    print(formatOutboxStats(outbox, yield* backlog.stats))
+  })
+
+/** The outbox entries the relay set aside (unreadable or not encodable), oldest first. */
+export const outboxDead = (outbox: string, max: number, print: Print) =>
+  Effect.gen(function* () {
+    const backlog = yield* OutboxBacklog
+    const dead = yield* backlog.dead(max)
+    for (const entry of dead) print(formatDeadOutboxEntry(entry))
+    print(`${dead.length} entr${dead.length === 1 ? "y" : "ies"} set aside from outbox ${outbox}`)
   })

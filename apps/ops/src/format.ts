@@ -1,8 +1,8 @@
 /**
  * How the ops CLI prints what it finds: aligned tables for topics and lag, envelopes pretty-printed
- * for tail, dead letters with the reason they were set aside. Pure functions, tested on their own.
+ * for tail, dead letters and dead outbox entries with the reason they were set aside. Pure functions, tested on their own.
  */
-import type { DeliveredMessage, PartitionLag, TopicInfo } from "@kasa/shared"
+import type { DeadOutboxEntry, DeliveredMessage, OutboxStats, PartitionLag, TopicInfo } from "@kasa/shared"
 import { DlqHeaders, decodeEnvelope } from "@kasa/shared"
 
 export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): string => {
@@ -51,3 +51,16 @@ export const replayOf = (message: DeliveredMessage): { topic: string; key: strin
   if (topic === undefined) throw new Error(`dead letter at offset ${message.offset} has no ${DlqHeaders.topic} header`)
   return { topic, key: message.key, value: message.value, headers }
 }
+
+export const formatOutboxStats = (outbox: string, stats: OutboxStats): string =>
+  `outbox ${outbox}: ${stats.pending} pending, oldest ${(stats.oldestAgeMs / 1000).toFixed(1)} s old, ${stats.dead} set aside`
+
+/** One outbox entry set aside: where it was, when and why, then what it held. */
+export const formatDeadOutboxEntry = (entry: DeadOutboxEntry): string =>
+  [
+    `${entry.id} (outbox entry ${entry.outboxId}) set aside ${new Date(entry.setAsideAt).toISOString()}`,
+    `  reason: ${entry.reason}`,
+    ...Object.keys(entry.fields)
+      .sort()
+      .map((name) => `  ${name}: ${entry.fields[name]}`)
+  ].join("\n")

@@ -1,12 +1,14 @@
 /**
- * `bun run ops -- <command>`: the operations CLI. Talks to the broker named by KAFKA_BROKERS through
- * the same adapters the apps use. Run with no arguments for the list of commands.
+ * `bun run ops -- <command>`: the operations CLI. Talks to the broker named by KAFKA_BROKERS (the
+ * outbox commands: to the Redis named by REDIS_URL) through the same adapters the apps use. Run with
+ * no arguments for the list of commands.
  */
 import { parseArgs } from "node:util"
-import { Effect } from "effect"
+import { Effect, type Scope } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { list, loadConfig, integer, withDefault } from "@kasa/shared/config"
-import { dlqList, dlqReplay, follow, lag, listTopics, provision, tail } from "./commands.ts"
+import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { list, loadConfig, integer, string, url, withDefault } from "@kasa/shared/config"
+import { dlqList, dlqReplay, follow, lag, listTopics, outboxDead, outboxStatus, provision, tail } from "./commands.ts"
 
 const usage = `kasa ops: operate the event backbone (needs KAFKA_BROKERS)
 
@@ -15,7 +17,9 @@ const usage = `kasa ops: operate the event backbone (needs KAFKA_BROKERS)
   tail <topic> [-n N] [--follow]                        print the last N envelopes (default 20)
   lag <group> [--topics a,b]                            committed offset, end and lag per partition
   dlq list <topic>                                      dead letters of <topic> with their errors
-  dlq replay <topic> [--offset N]...                    put dead letters back on <topic>`
+  dlq replay <topic> [--offset N]...                    put dead letters back on <topic>
+  outbox status <app>                                   pending entries and the oldest one's age (needs REDIS_URL)
+  outbox dead <app> [-n N]                              outbox entries the relay set aside, with why (default 100)`
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -42,6 +46,34 @@ if (command === undefined || values.help === true) {
   process.exit(command === undefined && values.help !== true ? 2 : 0)
 }
 
+const print = (line: string) => console.log(line)
+
+/** Runs a program to its end and exits with its outcome. */
+const runToExit = async <E>(program: Effect.Effect<unknown, E, Scope.Scope>): Promise<never> => {
+  const exit = await Effect.runPromiseExit(Effect.scoped(program))
+  if (exit._tag === "Failure") {
+    console.error(String(exit.cause))
+    process.exit(1)
+  }
+  process.exit(0)
+}
+
+if (command === "outbox") {
+  const redis = loadConfig({ url: url("REDIS_URL"), keyPrefix: withDefault(string("REDIS_KEY_PREFIX"), "") }, process.env)
+  if (!redis.ok) fail(redis.error.message)
+  const { url: redisUrl, keyPrefix } = redis.ok ? redis.config : fail("unreachable")
+  const [what, app] = rest
+  if (app === undefined) fail(`outbox: missing <app>\n\n${usage}`)
+  const outboxName = app!
+  const program =
+    what === "status"
+      ? outboxStatus(outboxName, print)
+      : what === "dead"
+        ? outboxDead(outboxName, values.n === undefined ? 100 : Math.max(1, Number(values.n) || 100), print)
+        : fail(`outbox: expected "status" or "dead"\n\n${usage}`)
+  await runToExit(program.pipe(Effect.provide(layerRedisStateStore({ url: redisUrl, keyPrefix, outboxName }))))
+}
+
 const loaded = loadConfig(
   {
     brokers: list("KAFKA_BROKERS"),
@@ -53,7 +85,6 @@ const loaded = loadConfig(
 if (!loaded.ok) fail(loaded.error.message)
 const config = loaded.ok ? loaded.config : fail("unreachable")
 
-const print = (line: string) => console.log(line)
 const numberOption = (name: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined) return fallback
   const value = Number(raw)
@@ -91,9 +122,4 @@ const program = (() => {
 })()
 
 const layer = layerKafka({ brokers: config.brokers, clientId: "kasa-ops" })
-const exit = await Effect.runPromiseExit(Effect.scoped(program).pipe(Effect.provide(layer)))
-if (exit._tag === "Failure") {
-  console.error(String(exit.cause))
-  process.exit(1)
-}
-process.exit(0)
+await runToExit(program.pipe(Effect.provide(layer)))

@@ -1,7 +1,7 @@
 // How the ops CLI prints: tables, envelopes, dead letters, and what a replay sends back.
 import { describe, expect, test } from "bun:test"
 import { DlqHeaders, encodeEnvelope, makeEnvelope, type DeliveredMessage } from "@kasa/shared"
-import { formatDeadLetter, formatLag, formatMessage, formatTopics, replayOf, table } from "../src/format.ts"
+import { formatDeadLetter, formatDeadOutboxEntry, formatLag, formatMessage, formatOutboxStats, formatTopics, replayOf, table } from "../src/format.ts"
 
 const envelope = makeEnvelope({ eventName: "cart.item_added", aggregateId: "sess_1", correlationId: "corr_1", producer: "cart", payload: { quantity: 1 }, eventId: "e1" })
 const message = (overrides: Partial<DeliveredMessage> = {}): DeliveredMessage => ({
@@ -70,5 +70,12 @@ describe("ops formatting", () => {
     expect(replay.key).toBe("sess_1")
     expect(replay.headers).toEqual({ correlation_id: "corr_1" })
     expect(replay.value).toEqual(letter.value)
+  })
+
+  test("an outbox's status and an entry set aside, with its reason and fields", () => {
+    expect(formatOutboxStats("cart", { pending: 3, oldestAgeMs: 1250, dead: 1 })).toBe("outbox cart: 3 pending, oldest 1.3 s old, 1 set aside")
+    expect(
+      formatDeadOutboxEntry({ id: "9-0", outboxId: "5-0", reason: "not JSON", setAsideAt: Date.UTC(2026, 10, 22, 12, 0, 0), fields: { topic: "cart-events", key: "s1" } })
+    ).toBe("9-0 (outbox entry 5-0) set aside 2026-11-22T12:00:00.000Z\n  reason: not JSON\n  key: s1\n  topic: cart-events")
   })
 })

@@ -5,11 +5,11 @@
  */
 import type { Effect, Layer, ManagedRuntime, Scope } from "effect"
 import type { Hono } from "hono"
-import type { EventBus, EventBusAdmin, EventBusUnavailable, OutboxReader, StateStore, Subscription } from "@kasa/shared"
+import type { EventBus, EventBusAdmin, EventBusUnavailable, OutboxBacklog, OutboxLease, OutboxReader, StateStore, Subscription } from "@kasa/shared"
 import type { OpenApiPaths } from "./docs.ts"
 import type { InfraHandles } from "./infra-handles.ts"
 
-export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | InfraHandles
+export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog | InfraHandles
 
 /** The process's runtime as a module sees it: the platform's services plus its own. */
 export type ModuleRuntime<R> = ManagedRuntime.ManagedRuntime<PlatformServices | R, unknown>

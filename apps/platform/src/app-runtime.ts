@@ -1,12 +1,14 @@
 /**
  * Starting and stopping an app the same way everywhere: configuration, adapters by mode, topic
  * provisioning, the outbox relay, the modules' consumers, the HTTP app (telemetry middleware, health,
- * metrics, docs, the modules' routes) and a graceful stop: no new requests, consumers finish and
- * commit, the relay drains the outbox, the runtime (clients, tracer) shuts down.
+ * metrics, docs, the modules' routes) and a stop within SHUTDOWN_TIMEOUT_MS: no new requests,
+ * consumers finish and commit, the relay drains the outbox, the runtime (clients, tracer) shuts
+ * down; what has not finished by then is aborted (shutdown.ts).
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { EventBusAdmin, layerAnsweringStore, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { hostname } from "node:os"
+import { defaultRelayMaxFailures, EventBusAdmin, layerAnsweringStore, makeRelayStatus, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
@@ -14,8 +16,14 @@ import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
 import { limitBody, unmatched } from "./http-edges.ts"
-import { loadInfraConfig, type InfraConfig } from "./infra-config.ts"
+import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
+import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
 import { infraLayer } from "./infra-layer.ts"
+import { refreshedValue } from "./refreshed-value.ts"
+import { settlesWithin, shutdownPlan, stopWithin } from "./shutdown.ts"
+
+const LAG_MAX_AGE_MS = 5_000
+const LAG_WAIT_MS = 1_000
 
 export interface AppOptions {
   readonly name: string
@@ -42,7 +50,8 @@ export interface App {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly runtime: ModuleRuntime<any>
   readonly subscriptions: ReadonlyArray<Subscription>
-  readonly stop: () => Promise<void>
+  /** Graceful, then forced at the deadline (epoch ms; default SHUTDOWN_TIMEOUT_MS from now). */
+  readonly stop: (deadline?: number) => Promise<void>
 }
 
 export const createApp = async (options: AppOptions): Promise<App> => {
@@ -79,12 +88,24 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   await runtime.runPromise(
     Effect.gen(function* () {
       const admin = yield* EventBusAdmin
-      yield* admin.ensureTopics(topicSpecs({ partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor }, undefined, rename))
+      const provisioning = {
+        partitions: config.topicPartitions,
+        replicationFactor: config.topicReplicationFactor,
+        retentionMs: config.topicRetentionMs,
+        dlqRetentionMs: config.dlqRetentionMs
+      }
+      yield* admin.ensureTopics(topicSpecs(provisioning, undefined, rename))
     })
   )
 
   for (const module of options.modules) if (module.onStart !== undefined) await runtime.runPromise(module.onStart)
-  const relay = config.outboxRelay === "on" ? runtime.runFork(runRelay()) : undefined
+  // The relay restarts its passes itself (backoff, defects included); its status feeds readiness and /metrics.
+  const relayStatus = config.outboxRelay === "on" ? makeRelayStatus() : undefined
+  const relayOptions = { maxChunkBytes: config.outboxPublishMaxBytes, leaseTtlMs: config.outboxLeaseTtlMs }
+  const relay =
+    relayStatus === undefined
+      ? undefined
+      : runtime.runFork(runRelay({ status: relayStatus, ...relayOptions }))
   const consumerScope = await runtime.runPromise(Scope.make())
   const consumers = options.modules.flatMap((module) => module.consumers ?? [])
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
@@ -92,7 +113,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices>> => [
     { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
     { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
-    ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready }))
+    ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready })),
+    { name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }
   ]
 
   const http = new Hono()
@@ -100,16 +122,22 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   http.use(limitBody(http, config.maxBodyBytes))
   http.notFound(unmatched(http))
   http.route("/", healthRoutes(runtime, checks))
-  http.get("/metrics", async (c) => {
-    const lag = await runtime.runPromise(
-      Effect.forEach(consumers, (consumer) =>
-        Effect.flatMap(EventBusAdmin, (admin) => admin.groupLag(consumer.group, consumer.topics.map(rename))).pipe(
-          Effect.map((rows) => ({ group: consumer.group, lag: rows })),
-          Effect.orElseSucceed(() => ({ group: consumer.group, lag: [] }))
-        )
+  // Lag asks the broker's admin API about every group: once per LAG_MAX_AGE_MS at most, however often
+  // Prometheus scrapes, and a scrape never waits on the broker longer than LAG_WAIT_MS.
+  const lag = refreshedValue(
+    Effect.forEach(consumers, (consumer) =>
+      Effect.flatMap(EventBusAdmin, (admin) => admin.groupLag(consumer.group, consumer.topics.map(rename))).pipe(
+        Effect.map((rows) => ({ group: consumer.group, lag: rows })),
+        Effect.orElseSucceed(() => ({ group: consumer.group, lag: [] }))
       )
-    )
-    const text = await runtime.runPromise(prometheusText([consumerLagGauge(lag)]))
+    ),
+    [],
+    { maxAgeMs: LAG_MAX_AGE_MS, waitMs: LAG_WAIT_MS }
+  )
+  http.get("/metrics", async (c) => {
+    const rows = await runtime.runPromise(lag)
+    const outbox = await runtime.runPromise(outboxGauges(options.name, relayStatus))
+    const text = await runtime.runPromise(prometheusText([consumerLagGauge(rows), ...outbox]))
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
   })
   const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))
@@ -117,26 +145,37 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   for (const module of options.modules) if (module.routes !== undefined) http.route("/", module.routes(runtime))
 
   let stopped: Promise<void> | undefined
-  const stop = () =>
+  const stop = (deadline = Date.now() + config.shutdownTimeoutMs) =>
     (stopped ??= (async () => {
-      await runtime.runPromise(Scope.close(consumerScope, Exit.void))
-      if (relay !== undefined) {
-        await runtime.runPromise(Fiber.interrupt(relay))
-        await runtime.runPromise(Effect.ignore(Effect.repeat(relayOnce(), { while: (published) => published > 0 })))
-      }
-      await runtime.dispose()
+      const plan = shutdownPlan(deadline - Date.now())
+      const graceful = Effect.gen(function* () {
+        yield* Scope.close(consumerScope, Exit.void)
+        if (relay !== undefined) {
+          yield* Fiber.interrupt(relay)
+          yield* Effect.ignore(Effect.repeat(relayOnce(relayOptions), { while: (published) => published > 0 }))
+        }
+      })
+      const abort = Effect.forEach(subscriptions, (subscription) => subscription.abort, { concurrency: "unbounded", discard: true })
+      await runtime.runPromise(stopWithin(plan, { graceful, abort }))
+      await settlesWithin(runtime.dispose(), deadline - Date.now())
     })())
 
   return { config, http, runtime, subscriptions, stop }
 }
 
-/** Serves an app over HTTP until SIGTERM/SIGINT, then stops it gracefully. */
+/**
+ * Serves an app over HTTP until SIGTERM/SIGINT, then stops it: gracefully while SHUTDOWN_TIMEOUT_MS
+ * allows, forced after, and the process exits within that time whatever is still running.
+ */
 export const serveApp = async (options: AppOptions): Promise<void> => {
   let app: App
+  const env = options.env ?? process.env
+  const instanceId = defaultInstanceId(env, hostname())
   try {
-    app = await createApp(options)
+    app = await createApp({ ...options, env: instanceId === undefined ? env : { ...env, INSTANCE_ID: instanceId } })
   } catch (error) {
-    console.error(`${options.name}: cannot start: ${error instanceof Error ? error.message : String(error)}`)
+    // A driver's message may quote a connection string: never print its credentials.
+    console.error(`${options.name}: cannot start: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`)
     process.exit(1)
   }
   const server = Bun.serve({ port: app.config.port, fetch: app.http.fetch })
@@ -145,9 +184,17 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal }))
-    await server.stop()
-    await app.stop()
+    const timeoutMs = app.config.shutdownTimeoutMs
+    // The orderly stop ends a little before the backstop below, so it is the one that exits.
+    const deadline = Date.now() + timeoutMs - Math.min(250, timeoutMs / 10)
+    console.log(JSON.stringify({ level: "INFO", message: `${options.name} stopping`, signal, timeout_ms: timeoutMs }))
+    setTimeout(() => {
+      console.error(JSON.stringify({ level: "ERROR", message: `${options.name} did not stop within ${timeoutMs} ms; exiting` }))
+      process.exit(1)
+    }, timeoutMs)
+    // Requests in flight get the graceful share of the time; then their connections are cut.
+    if (!(await settlesWithin(server.stop(), shutdownPlan(timeoutMs).gracefulMs))) void server.stop(true)
+    await app.stop(deadline)
     process.exit(0)
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"))

@@ -1,12 +1,20 @@
 /**
  * API documentation: `/openapi.json` (OpenAPI 3.1, the paths each mounted context contributes) and
- * `/docs`, the Scalar UI over it. Contexts add their paths as they are mounted.
+ * `/docs`, the Scalar UI over it. The UI's script is Scalar's standalone bundle from the pinned
+ * `@scalar/api-reference` package, served by the app itself at `/assets/scalar.js` (and no web
+ * fonts), so the page works offline and shows the version the lock file names, not whatever a CDN
+ * serves today. Contexts add their paths as they are mounted.
  */
+import { fileURLToPath } from "node:url"
 import { Scalar } from "@scalar/hono-api-reference"
 import { Hono } from "hono"
-import { withEdgeResponses } from "./openapi-edges.ts"
 
 export type OpenApiPaths = Readonly<Record<string, unknown>>
+
+export const SCALAR_ASSET_PATH = "/assets/scalar.js"
+
+/** The package's own file: it exports only its ESM entry, so the bundle is found beside it. */
+const scalarBundle = (): string => fileURLToPath(new URL("./browser/standalone.js", import.meta.resolve("@scalar/api-reference")))
 
 export const openApiDocument = (title: string, paths: OpenApiPaths, schemas: Readonly<Record<string, unknown>> = {}) => ({
   openapi: "3.1.0",
@@ -15,7 +23,10 @@ export const openApiDocument = (title: string, paths: OpenApiPaths, schemas: Rea
   components: { schemas }
 })
 
-export const docsRoutes = (title: string, paths: () => OpenApiPaths) =>
-  new Hono()
-    .get("/openapi.json", (c) => c.json(openApiDocument(title, withEdgeResponses(paths()))))
-    .get("/docs", Scalar({ url: "/openapi.json", pageTitle: title }))
+export const docsRoutes = (title: string, paths: () => OpenApiPaths) => {
+  const bundle = scalarBundle()
+  return new Hono()
+    .get("/openapi.json", (c) => c.json(openApiDocument(title, paths())))
+    .get("/docs", Scalar({ url: "/openapi.json", pageTitle: title, cdn: SCALAR_ASSET_PATH, withDefaultFonts: false }))
+    .get(SCALAR_ASSET_PATH, () => new Response(Bun.file(bundle), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" } }))
+}

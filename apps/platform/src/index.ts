@@ -1,6 +1,7 @@
 /** @kasa/app-platform: what every Kasa app shares. */
 export * from "./app-module.ts"
 export * from "./app-runtime.ts"
+export * from "./data-file.ts"
 export * from "./docs.ts"
 export * from "./health.ts"
 export * from "./infra-config.ts"
@@ -13,4 +14,3 @@ export * from "./http-problems.ts"
 export * from "./http-edges.ts"
 export * from "./session.ts"
 export * from "./openapi-parts.ts"
-export * from "./openapi-edges.ts"

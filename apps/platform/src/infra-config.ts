@@ -3,7 +3,7 @@
  * and how topics are provisioned. Without KAFKA_BROKERS and REDIS_URL an app runs embedded; with
  * one but not the other it refuses to start, naming the missing variable, rather than half-distribute.
  */
-import { ConfigError, loadConfig, type ConfigOf } from "@kasa/shared"
+import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
@@ -16,10 +16,38 @@ export const infraSpec = {
   otlpEndpoint: optional(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),
+  /** Kafka `retention.ms` of every topic; consumers' processed markers live a day longer (one hour to ten years). */
+  topicRetentionMs: withDefault(integer("TOPIC_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_TOPIC_RETENTION_MS),
+  /** Kafka `retention.ms` of the `.dlq` topics: dead letters wait for a person. */
+  dlqRetentionMs: withDefault(integer("DLQ_RETENTION_MS", 3_600_000, 315_360_000_000), DEFAULT_DLQ_RETENTION_MS),
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
-  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa")
+  /** Readiness fails while the oldest unpublished outbox entry is older than this. */
+  outboxMaxAgeMs: withDefault(integer("OUTBOX_MAX_AGE_MS", 1, 86_400_000), 30_000),
+  /** Most bytes the relay puts in one publish: under the broker's max.request.size / message.max.bytes. */
+  outboxPublishMaxBytes: withDefault(integer("OUTBOX_PUBLISH_MAX_BYTES", 1_024, 104_857_600), 786_432),
+  /** The outbox lease's time to live: a dead relay's instance is replaced within about this long. */
+  outboxLeaseTtlMs: withDefault(integer("OUTBOX_LEASE_TTL_MS", 300, 600_000), 5_000),
+  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
+  /** SIGTERM ends the process within this long, aborting what a graceful stop has not finished (SPEC §5). */
+  shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000),
+  /** This instance's stable id in its consumer groups (static membership); served apps default it to host-PORT. */
+  instanceId: optional(string("INSTANCE_ID")),
+  /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */
+  kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000)
+}
+
+/**
+ * The instance id a served app uses when INSTANCE_ID is not set: the host and the port, stable across
+ * restarts and unique on one host (two processes cannot listen on one port). None on an ephemeral
+ * port (PORT=0): a new port each start is no identity, so such an app keeps dynamic membership.
+ */
+export const defaultInstanceId = (env: Readonly<Record<string, string | undefined>>, hostname: string): string | undefined => {
+  const explicit = env.INSTANCE_ID?.trim()
+  if (explicit) return explicit
+  const port = env.PORT?.trim() || "3000"
+  return port === "0" ? undefined : `${hostname}-${port}`
 }
 
 export type InfraConfig = ConfigOf<typeof infraSpec> & {

@@ -22,7 +22,7 @@ export interface InfraOptions {
 
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
-    const memory = options.state ?? new MemoryStateData()
+    const memory = options.state ?? new MemoryStateData({ topicRetentionMs: config.topicRetentionMs })
     return Layer.mergeAll(
       layerEventBus(options.broker ?? new MemoryBroker()),
       layerStateStore(memory),
@@ -31,8 +31,13 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   }
   const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
   return Layer.mergeAll(
-    layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
-    layerStateStoreAndOutbox({ outboxName: options.appName }),
+    layerKafka({
+      brokers: config.kafkaBrokers,
+      clientId: `kasa-${options.appName}`,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId })
+    }),
+    layerStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
     Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
   ).pipe(Layer.provide(redis))
 }

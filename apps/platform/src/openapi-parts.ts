@@ -1,7 +1,8 @@
 /**
  * The pieces every context's OpenAPI document repeats: JSON Schema from an Effect Schema, the
- * problem+json body, the session header and parameters, and response/request shapes. One copy, so
- * the documents of all apps describe errors and sessions the same way.
+ * problem+json body, the session header and parameters, response/request shapes, and what the
+ * platform does to every request (Idempotency-Key on POST, the body limit's 413). One copy, so the
+ * documents of all apps describe errors, sessions and those edges the same way.
  */
 import { Schema } from "effect"
 import { SESSION_HEADER, USER_HEADER } from "./session.ts"
@@ -48,3 +49,61 @@ export const problemResponseSpec = (description: string, extra: Record<string, u
 })
 
 export const jsonBody = (schema: Schema.Top) => ({ required: true, content: { "application/json": { schema: jsonSchema(schema) } } })
+
+/** The header SPEC §2 gives every POST: the platform's idempotency middleware reads it on each one. */
+export const idempotencyKeyParameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  schema: { type: "string", minLength: 1, maxLength: 255 },
+  description: "A retry with the same key (and the same X-Session-Id and body) gets the first answer again and applies nothing twice; the same key with another body is a 422; a key without a session is a 400"
+}
+
+/** What every request with a body may get: the platform's one body limit is checked before anything reads it. */
+export const bodyTooLargeResponse = problemResponseSpec("The body is larger than the limit (MAX_BODY_BYTES, 64 KiB by default); nothing was read or applied")
+
+type Operation = {
+  readonly parameters?: ReadonlyArray<{ readonly name?: string }>
+  readonly requestBody?: unknown
+  readonly responses?: Readonly<Record<string, { readonly description?: string }>>
+}
+
+/** `status` answered as `description` too, after what the context already says about it. */
+const alsoAnswers = (responses: Operation["responses"] & {}, status: string, description: string) => {
+  const own = responses[status]
+  return own === undefined ? problemResponseSpec(description) : { ...own, description: `${own.description ?? ""}; or ${description}` }
+}
+
+const withEdges = (method: string, operation: Operation): Operation => {
+  const hasKey = (operation.parameters ?? []).some((parameter) => parameter.name?.toLowerCase() === "idempotency-key")
+  let responses = { ...operation.responses }
+  if (operation.requestBody !== undefined) {
+    responses = { ...responses, "413": bodyTooLargeResponse, "415": alsoAnswers(responses, "415", "The body is not sent as application/json (unsupported_media_type)") }
+  }
+  if (method === "post") {
+    responses = {
+      ...responses,
+      "409": alsoAnswers(responses, "409", "the first request with this Idempotency-Key is still running or ended without a clear outcome; it is never run twice (request_in_progress)"),
+      "422": alsoAnswers(responses, "422", "this Idempotency-Key was used with another body (idempotency_key_reused)")
+    }
+  }
+  return {
+    ...operation,
+    ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}),
+    ...(operation.requestBody === undefined && method !== "post" ? {} : { responses })
+  }
+}
+
+/**
+ * A module's paths with what the platform does to every request written into each operation: the
+ * Idempotency-Key header with its 409 and 422 on every POST, and the 413 and 415 on every operation
+ * with a body. Each app's
+ * openapi.ts passes its paths through here, so no operation can leave them out.
+ */
+export const withPlatformEdges = <P extends Readonly<Record<string, Readonly<Record<string, unknown>>>>>(paths: P): P =>
+  Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, typeof operation === "object" && operation !== null ? withEdges(method, operation as Operation) : operation]))
+    ])
+  ) as P

@@ -1,6 +1,9 @@
 // Configuration from the environment: defaults, modes, and clear start-up errors naming the variable.
 import { describe, expect, test } from "bun:test"
-import { loadInfraConfig } from "../src/infra-config.ts"
+import { spawnApp } from "../../../test/process.ts"
+import { defaultInstanceId, loadInfraConfig } from "../src/infra-config.ts"
+
+const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 
 const problems = (env: Record<string, string>) => {
   const result = loadInfraConfig(env)
@@ -19,6 +22,15 @@ describe("infrastructure configuration", () => {
     expect(result.config.topicReplicationFactor).toBe(1)
   })
 
+  test("topic retention: 7 days, DLQs 30 days, unless TOPIC_RETENTION_MS / DLQ_RETENTION_MS say otherwise", () => {
+    const day = 24 * 60 * 60 * 1000
+    const defaults = loadInfraConfig({})
+    expect(defaults.ok && [defaults.config.topicRetentionMs, defaults.config.dlqRetentionMs]).toEqual([7 * day, 30 * day])
+    const set = loadInfraConfig({ TOPIC_RETENTION_MS: String(2 * day), DLQ_RETENTION_MS: String(60 * day) })
+    expect(set.ok && [set.config.topicRetentionMs, set.config.dlqRetentionMs]).toEqual([2 * day, 60 * day])
+    expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
+  })
+
   test("KAFKA_BROKERS and REDIS_URL: distributed", () => {
     const result = loadInfraConfig({ KAFKA_BROKERS: "a:9092, b:9092", REDIS_URL: "redis://127.0.0.1:6379" })
     expect(result.ok && result.config.mode).toBe("distributed")
@@ -28,14 +40,44 @@ describe("infrastructure configuration", () => {
   test.each([
     [{ KAFKA_BROKERS: "a:9092" }, "REDIS_URL is required when KAFKA_BROKERS is set"],
     [{ REDIS_URL: "redis://x:6379" }, "KAFKA_BROKERS is required when REDIS_URL is set"],
-    [{ PORT: "eighty" }, 'PORT must be an integer from 0 to 65535, got "eighty"'],
+    [{ PORT: "eighty" }, "PORT must be an integer from 0 to 65535"],
     [{ TOPIC_PARTITIONS: "0" }, "TOPIC_PARTITIONS must be an integer from 1 to 1000"],
     [{ REDIS_URL: "not a url", KAFKA_BROKERS: "a:1" }, "REDIS_URL must be a URL"]
   ])("%o fails naming the variable", (env, message) => {
     expect(problems(env).join("; ")).toContain(message)
   })
 
+  // SPEC §5: secrets never logged, not even in a configuration error.
+  test.each([
+    ["REDIS_URL", { REDIS_URL: "redis://kasa:hunter2@redis:notaport", KAFKA_BROKERS: "a:1" }],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "hunter2 is not a url" }],
+    ["PORT", { PORT: "hunter2" }],
+    ["OUTBOX_RELAY", { OUTBOX_RELAY: "hunter2" }]
+  ])("a malformed %s is named but its value is never echoed", (name, env) => {
+    const message = problems(env).join("; ")
+    expect(message).toContain(`${name} must be`)
+    expect(message).not.toContain("hunter2")
+  })
+
+  test("as a process: an app with a malformed REDIS_URL exits 1 naming it, without printing the password", async () => {
+    const child = spawnApp(cartMain, { PORT: "0", KAFKA_BROKERS: "127.0.0.1:1", REDIS_URL: "redis://kasa:hunter2@redis:notaport" })
+    const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()])
+    expect(code).toBe(1)
+    expect(out + err).toContain("REDIS_URL must be a URL")
+    expect(out + err).not.toContain("hunter2")
+  })
+
   test("every problem is reported at once", () => {
     expect(problems({ PORT: "x", TOPIC_PARTITIONS: "y" })).toHaveLength(2)
+  })
+
+  test.each([
+    [{}, "web-1-3000"],
+    [{ PORT: "3002" }, "web-1-3002"],
+    [{ PORT: "0" }, undefined],
+    [{ PORT: "0", INSTANCE_ID: "cart-a" }, "cart-a"],
+    [{ INSTANCE_ID: " " }, "web-1-3000"]
+  ])("served app's instance id for %o: %p", (env, expected) => {
+    expect(defaultInstanceId(env, "web-1")).toBe(expected)
   })
 })

@@ -4,7 +4,7 @@
  * contributes paths only, not shared components.
  */
 import { AppliedView, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView } from "@kasa/promotion"
-import { jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionHeader, sessionParameters as parameters } from "@kasa/app-platform"
+import { jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 import { ApplyCodeBody, ApplyPromotionBody } from "./routes.ts"
 
 const common = {
@@ -12,7 +12,7 @@ const common = {
   "503": problemResponse("The promotion store is not answering")
 }
 
-export const promotionOpenApiPaths = {
+export const promotionOpenApiPaths = withPlatformEdges({
   "/promotions/available": {
     get: {
       tags: ["promotion"],
@@ -68,4 +68,4 @@ export const promotionOpenApiPaths = {
       responses: { "200": ok("What stays applied", AppliedView), "404": problemResponse("Not applied to this session"), ...common }
     }
   }
-}
+})

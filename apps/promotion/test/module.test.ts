@@ -2,20 +2,14 @@
 // names (YAML or JSON), refusing to start on a missing or invalid file (naming it and the problem),
 // and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
-import { createApp } from "@kasa/app-platform"
 import { specRulesInput } from "@kasa/promotion/testing"
 import { newSessionId } from "@kasa/shared"
+import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { promotionModule } from "../src/module.ts"
 import { call, cartIs, startPromotionApp, writeRulesFile } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
-
-const startError = async (options: Parameters<typeof promotionModule>[0]) =>
-  (await createApp({ name: "promotion", modules: [promotionModule(options)], env: {}, log: () => {} }).then(
-    (app) => app.stop().then(() => undefined),
-    (e: unknown) => e
-  )) as Error | undefined
 
 describe("promotion module start", () => {
   test("by default it serves the shipped rules: SPEC §9's promotions and codes", async () => {
@@ -51,19 +45,14 @@ describe("promotion module start", () => {
     ["not a rules file", { items: [] }, "expected {currency, promotions: [...], codes: [...]}"],
     ["a code with a fractional amount", { ...specRulesInput, codes: [{ ...specRulesInput.codes[1], amount: 49.99 }] }, "codes[0] (MINUS50).amount"]
   ])("a rules file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const rules = await writeRulesFile(content)
-    try {
-      const error = await startError({ env: { PROMOTION_RULES_FILE: rules.file } })
-      expect(error?.message).toContain(rules.file)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await rules.remove()
-    }
+    const { file, message } = await startFailureOnFile("promotion", "promotions.yaml", content, (file) => [promotionModule({ env: { PROMOTION_RULES_FILE: file } })])
+    expect(message).toContain(file)
+    expect(message).toContain(problem)
   })
 
   test("a rules file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/promotions.yaml"
-    expect((await startError({ rulesFile: missing }))?.message).toContain(`invalid promotion rules ${missing}: cannot read the file`)
+    expect(await startFailure("promotion", [promotionModule({ rulesFile: missing })])).toContain(`invalid promotion rules ${missing}: cannot read the file`)
   })
 })
 

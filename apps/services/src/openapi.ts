@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { OfferedServiceSchema } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { SESSION_HEADER, okResponse as ok, problemResponseSpec as problemResponse, sessionHeader, sessionParameters } from "@kasa/app-platform"
+import { SESSION_HEADER, okResponse as ok, problemResponseSpec as problemResponse, sessionHeader, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
 import { CART_ID_PARAM } from "./routes.ts"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
@@ -26,7 +26,7 @@ const cartId = {
 
 const unavailable = { "503": problemResponse("The services store is not answering") }
 
-export const servicesOpenApiPaths = {
+export const servicesOpenApiPaths = withPlatformEdges({
   "/services/available": {
     get: {
       tags: ["services"],
@@ -60,4 +60,4 @@ export const servicesOpenApiPaths = {
       responses: { "200": ok("Standalone services with their price", ServiceListBody), ...unavailable }
     }
   }
-}
+})

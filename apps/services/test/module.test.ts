@@ -2,29 +2,15 @@
 // file SERVICES_RULES_FILE names; refusing to start on a missing or invalid file (naming it and the
 // problem); and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { createApp } from "@kasa/app-platform"
 import { ServicesKeys } from "@kasa/services"
+import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { servicesModule } from "../src/module.ts"
 import { get, startServicesApp } from "./fixtures.ts"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
-const writeRules = async (content: string) => {
-  const dir = await mkdtemp(join(tmpdir(), "kasa-services-rules-"))
-  const file = join(dir, "services_rules.yaml")
-  await writeFile(file, content)
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) }
-}
-
-const startError = async (options: Parameters<typeof servicesModule>[0]) =>
-  (await createApp({ name: "services", modules: [servicesModule(options)], env: {}, log: () => {} }).then(
-    (app) => app.stop().then(() => undefined),
-    (e: unknown) => e
-  )) as Error | undefined
+const writeRules = (content: string) => writeTempFile("services_rules.yaml", content)
 
 describe("services module start", () => {
   test("by default it serves the shipped rules and records them under services:rules", async () => {
@@ -60,19 +46,14 @@ describe("services module start", () => {
     ["a standalone service with categories", "currency: PLN\nservices:\n  - {service_id: gift_wrap, name: Gift wrap, kind: service_standalone, price: 1500, categories: [tv]}\n", "services[0] (gift_wrap).categories"],
     ["a service listed twice", "currency: PLN\nservices:\n  - {service_id: gift_wrap, name: A, kind: service_standalone, price: 1}\n  - {service_id: gift_wrap, name: B, kind: service_standalone, price: 2}\n", "duplicate of services[0]"]
   ])("a rules file %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const rules = await writeRules(content)
-    try {
-      const error = await startError({ rulesFile: rules.file })
-      expect(error?.message).toContain(`invalid services rules ${rules.file}`)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await rules.remove()
-    }
+    const { file, message } = await startFailureOnFile("services", "services_rules.yaml", content, (file) => [servicesModule({ rulesFile: file })])
+    expect(message).toContain(`invalid services rules ${file}`)
+    expect(message).toContain(problem)
   })
 
   test("a rules file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/services_rules.yaml"
-    expect((await startError({ env: { SERVICES_RULES_FILE: missing } }))?.message).toContain(`invalid services rules ${missing}: cannot read the file`)
+    expect(await startFailure("services", [servicesModule({ env: { SERVICES_RULES_FILE: missing } })])).toContain(`invalid services rules ${missing}: cannot read the file`)
   })
 })
 

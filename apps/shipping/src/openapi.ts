@@ -5,7 +5,7 @@
  */
 import { AddonsView, AvailableMethodsView, CalendarView, DeliveryDateView, SelectedMethodView } from "@kasa/shipping"
 import { Address } from "@kasa/shipping"
-import { jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters } from "@kasa/app-platform"
+import { jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 import { AddonsBody, AddressBody, SelectBody, SetDateBody } from "./routes.ts"
 
 const common = {
@@ -13,7 +13,7 @@ const common = {
   "503": problemResponse("The shipping store is not answering")
 }
 
-export const shippingOpenApiPaths = {
+export const shippingOpenApiPaths = withPlatformEdges({
   "/shipping/available": {
     get: {
       tags: ["shipping"],
@@ -95,4 +95,4 @@ export const shippingOpenApiPaths = {
       }
     }
   }
-}
+})

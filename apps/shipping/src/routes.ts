@@ -15,6 +15,7 @@ import {
   selectShippingAddons,
   selectShippingMethod,
   setShippingDate,
+  type CurrentShippingRules,
   type DeliveryCalendar,
   type ParcelSpecs,
   type ShippingStore
@@ -22,7 +23,7 @@ import {
 import { identify, idempotency, type ModuleRuntime, responder, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
 import { shippingProblem } from "./errors-to-http.ts"
 
-export type ShippingServices = ShippingStore | ParcelSpecs | DeliveryCalendar
+export type ShippingServices = ShippingStore | ParcelSpecs | DeliveryCalendar | CurrentShippingRules
 
 const Id = Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(64))
 const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))

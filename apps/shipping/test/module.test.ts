@@ -2,8 +2,8 @@
 // courier and parcel locker), refusing to start on a missing or invalid data file (naming it and the
 // problem), and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
-import { createApp } from "@kasa/app-platform"
 import { newSessionId } from "@kasa/shared"
+import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
 import { startApp } from "../../../test/process.ts"
 import { shippingModule } from "../src/module.ts"
 import { call, cartLine, cartOf, startShippingApp, writeCatalogFile } from "./fixtures.ts"
@@ -44,26 +44,14 @@ describe("shipping module start", () => {
     ["not JSON", "{ products: ", "not JSON"],
     ["not a product list", { items: [] }, 'expected {"products": [...]}']
   ])("a data file that is %s stops the start, naming the file and the problem", async (_, content, problem) => {
-    const catalog = await writeCatalogFile(content)
-    try {
-      const error = (await createApp({ name: "shipping", modules: [shippingModule({ env: { CATALOG_DATA_FILE: catalog.file } })], env: {}, log: () => {} }).then(
-        (app) => app.stop().then(() => undefined),
-        (e: unknown) => e
-      )) as Error | undefined
-      expect(error?.message).toContain(catalog.file)
-      expect(error?.message).toContain(problem)
-    } finally {
-      await catalog.remove()
-    }
+    const { file, message } = await startFailureOnFile("shipping", "products.json", content, (file) => [shippingModule({ env: { CATALOG_DATA_FILE: file } })])
+    expect(message).toContain(file)
+    expect(message).toContain(problem)
   })
 
   test("a data file that does not exist stops the start, naming it", async () => {
     const missing = "/nonexistent/kasa/products.json"
-    const error = (await createApp({ name: "shipping", modules: [shippingModule({ catalogFile: missing, env: {} })], env: {}, log: () => {} }).then(
-      (app) => app.stop().then(() => undefined),
-      (e: unknown) => e
-    )) as Error | undefined
-    expect(error?.message).toContain(`invalid catalog ${missing}: cannot read the file`)
+    expect(await startFailure("shipping", [shippingModule({ catalogFile: missing, env: {} })])).toContain(`invalid catalog ${missing}: cannot read the file`)
   })
 })
 

@@ -1,6 +1,7 @@
 /**
  * The contexts mounted in the one-process shop. Each context's app exports its module; the shop lists
- * them here, so embedded mode runs exactly the code each stand-alone app runs.
+ * them here, so embedded mode runs exactly the code each stand-alone app runs; the index page at `/`
+ * reads the rules those modules loaded.
  */
 import type { AnyAppModule } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
@@ -8,5 +9,6 @@ import { catalogModule } from "@kasa/app-catalog"
 import { promotionModule } from "@kasa/app-promotion"
 import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
+import { indexPageModule } from "./index-page.ts"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule(), indexPageModule()]

@@ -17,7 +17,7 @@ describe("shop, distributed", () => {
     try {
       const ready = await fetch(`${app.url}/health/ready`)
       const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
-      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["consumer cart-consumer", true], ["consumer services-consumer", true], ["consumer promotion-consumer", true], ["consumer shipping-consumer", true]])
+      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["consumer cart-consumer", true], ["consumer services-consumer", true], ["consumer promotion-consumer", true], ["consumer shipping-consumer", true], ["outbox", true]])
       expect(ready.status).toBe(200)
       expect(app.output()).toContain('"mode":"distributed"')
       const topics = await Effect.runPromise(

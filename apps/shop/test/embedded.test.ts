@@ -21,7 +21,7 @@ describe("shop, embedded, in process", async () => {
     expect(ready.status).toBe(200)
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
     expect(body.status).toBe("ready")
-    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer", "consumer services-consumer", "consumer promotion-consumer", "consumer shipping-consumer"])
+    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer", "consumer services-consumer", "consumer promotion-consumer", "consumer shipping-consumer", "outbox"])
   })
 
   test("/metrics is Prometheus text with HTTP latency", async () => {
@@ -87,7 +87,7 @@ describe("shop, as a process", () => {
 
   test.each([
     [{ KAFKA_BROKERS: "127.0.0.1:9092" }, "REDIS_URL is required when KAFKA_BROKERS is set"],
-    [{ PORT: "http" }, 'PORT must be an integer from 0 to 65535, got "http"']
+    [{ PORT: "http" }, "PORT must be an integer from 0 to 65535"]
   ])("a bad configuration %o stops it at start naming the variable", async (env, message) => {
     const child = spawnApp(entry, env)
     expect(await child.exited).toBe(1)

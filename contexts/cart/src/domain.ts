@@ -10,6 +10,7 @@ import { Result, Schema } from "effect"
 import { DEFAULT_CURRENCY, MinorUnits } from "@kasa/shared/money"
 import {
   type AddLineError,
+  AlreadyAttached,
   CurrencyMismatch,
   InvalidQuantity,
   LineNotFound,
@@ -19,6 +20,7 @@ import {
   ParentLineNotFound,
   ParentNotAllowed,
   ParentRequired,
+  QuantityNotAdjustable,
   TooManyLines
 } from "./errors.ts"
 
@@ -190,11 +192,24 @@ const single = (change: CartChange): Decision => ({ cart: change.cart, changes: 
 export const serviceQuantity = (parent: Line | undefined): number => parent?.quantity ?? 1
 
 /**
+ * Lines whose quantity is not the shopper's (SPEC §4.2): a warranty or an item-bound service covers
+ * each unit of its parent, and a standalone service is one per cart.
+ */
+const isBoundLine = (line: Pick<Line, "type">): boolean => line.type === "warranty" || line.type === "service"
+
+/** Removes `line` from `cart` as one change (a warranty being replaced by another). */
+const without = (cart: Cart, line: Line): CartChange => {
+  const after = advance(cart, cart.lines.filter((other) => other !== line))
+  return { _tag: "ItemRemoved", line, cart: after }
+}
+
+/**
  * Adds `request` priced as `item`. The same offer with the same type and parent merges into its line
  * (the merged quantity must stay within 1..99); otherwise a new line is appended (at most 50).
- * A service line takes `serviceQuantity` whatever quantity was asked, and adding a service the line
- * (or the cart) already has changes nothing. An empty cart takes the item's currency; a non-empty
- * one refuses another currency.
+ * A warranty or service line takes its parent's quantity (`serviceQuantity`) whatever quantity was
+ * asked; a parent carries one of each service and one warranty: the same one again is
+ * AlreadyAttached, another warranty replaces the first (two changes: the old one out, the new one in).
+ * An empty cart takes the item's currency; a non-empty one refuses another currency.
  */
 export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Result.Result<Decision, AddLineError> => {
   if (!validQuantity(request.quantity)) return Result.fail(invalidQuantity(request.quantity))
@@ -210,8 +225,11 @@ export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Res
   const index = cart.lines.findIndex(
     (line) => line.offer_id === request.offer_id && line.type === request.type && line.parent_item_id === request.parent_item_id
   )
-  const isService = request.type === "service"
-  if (index >= 0 && isService) return Result.succeed({ cart, changes: [] })
+  const bound = isBoundLine(request)
+  if (index >= 0 && bound) {
+    const existing = cart.lines[index]!
+    return Result.fail(new AlreadyAttached({ offer_id: request.offer_id, item_id: existing.item_id, parent_item_id: request.parent_item_id }))
+  }
   if (index >= 0) {
     const existing = cart.lines[index]!
     const quantity = existing.quantity + request.quantity
@@ -221,10 +239,14 @@ export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Res
     const after = advance(cart, cart.lines.with(index, line), currency)
     return Result.succeed(single({ _tag: "ItemAdded", line, quantity: request.quantity, cart: after }))
   }
-  if (cart.lines.length >= MAX_LINES) return Result.fail(new TooManyLines({ max: MAX_LINES }))
-  const quantity = isService ? serviceQuantity(parent.success) : request.quantity
+  const replaced =
+    request.type === "warranty" ? cart.lines.find((line) => line.type === "warranty" && line.parent_item_id === request.parent_item_id) : undefined
+  if (replaced === undefined && cart.lines.length >= MAX_LINES) return Result.fail(new TooManyLines({ max: MAX_LINES }))
+  const changes: Array<CartChange> = replaced === undefined ? [] : [without(cart, replaced)]
+  const before = changes.length === 0 ? cart : changes[0]!.cart
+  const quantity = bound ? serviceQuantity(parent.success) : request.quantity
   const line: Line = {
-    item_id: lineIdFor(cart.version + 1),
+    item_id: lineIdFor(before.version + 1),
     offer_id: request.offer_id,
     type: request.type,
     name: item.name,
@@ -233,24 +255,31 @@ export const addLine = (cart: Cart, request: LineRequest, item: PricedItem): Res
     unit_price: item.unit_price,
     parent_item_id: request.parent_item_id
   }
-  const after = advance(cart, [...cart.lines, line], currency)
-  return Result.succeed(single({ _tag: "ItemAdded", line, quantity, cart: after }))
+  const after = advance(before, [...before.lines, line], currency)
+  changes.push({ _tag: "ItemAdded", line, quantity, cart: after })
+  return Result.succeed({ cart: after, changes })
 }
 
 /**
- * Sets a line's quantity; setting the quantity it already has changes nothing. The service lines
- * attached to it follow (one change each, after the line's own), so a service priced per unit of its
- * line stays priced for every unit. A service line's own quantity is not the shopper's to set: only
- * the quantity it must have (`serviceQuantity`) is accepted.
+ * Sets a line's quantity; setting the quantity it already has changes nothing. The warranty and
+ * service lines attached to it follow (one change each, after the line's own), so they keep covering
+ * every unit. A warranty or service line's own quantity is not the shopper's to set (QuantityNotAdjustable).
  */
-export const changeQuantity = (cart: Cart, item_id: string, quantity: number): Result.Result<Decision, InvalidQuantity | LineNotFound> => {
+export const changeQuantity = (
+  cart: Cart,
+  item_id: string,
+  quantity: number
+): Result.Result<Decision, InvalidQuantity | LineNotFound | QuantityNotAdjustable> => {
   if (!validQuantity(quantity)) return Result.fail(invalidQuantity(quantity))
   const index = cart.lines.findIndex((line) => line.item_id === item_id)
   if (index < 0) return Result.fail(new LineNotFound({ item_id }))
   const existing = cart.lines[index]!
-  if (existing.type === "service") {
-    const fixed = serviceQuantity(existing.parent_item_id === null ? undefined : findLine(cart, existing.parent_item_id))
-    if (quantity !== fixed) return Result.fail(new InvalidQuantity({ quantity, min: fixed, max: fixed }))
+  if (isBoundLine(existing)) {
+    const reason =
+      existing.parent_item_id === null
+        ? `a standalone service is one per cart; its quantity is always 1`
+        : `a ${existing.type} covers each unit of line ${existing.parent_item_id}: its quantity follows that line's; change the parent's quantity instead`
+    return Result.fail(new QuantityNotAdjustable({ item_id, reason }))
   }
   if (existing.quantity === quantity) return Result.succeed({ cart, changes: [] })
   const changes: Array<CartChange> = []
@@ -262,7 +291,7 @@ export const changeQuantity = (cart: Cart, item_id: string, quantity: number): R
   }
   set(index, existing)
   cart.lines.forEach((child, at) => {
-    if (child.type === "service" && child.parent_item_id === item_id && child.quantity !== quantity) set(at, child)
+    if (isBoundLine(child) && child.parent_item_id === item_id && child.quantity !== quantity) set(at, child)
   })
   return Result.succeed({ cart: current, changes })
 }

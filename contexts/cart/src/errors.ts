@@ -75,6 +75,19 @@ export class ServiceNotAvailable extends Schema.TaggedError<ServiceNotAvailable>
   reason: Schema.String
 }) {}
 
+/** The line already carries this warranty or service: a parent has one of each (SPEC §4.2). */
+export class AlreadyAttached extends Schema.TaggedError<AlreadyAttached>()("AlreadyAttached", {
+  offer_id: Schema.String,
+  item_id: Schema.String,
+  parent_item_id: Schema.NullOr(Schema.String)
+}) {}
+
+/** A warranty or service line's quantity is not the shopper's to set: it follows its parent (or is 1 per cart). */
+export class QuantityNotAdjustable extends Schema.TaggedError<QuantityNotAdjustable>()("QuantityNotAdjustable", {
+  item_id: Schema.String,
+  reason: Schema.String
+}) {}
+
 /** Other writers kept changing this cart while the change was retried; nothing was applied. */
 export class CartChangedConcurrently extends Schema.TaggedError<CartChangedConcurrently>()("CartChangedConcurrently", {
   attempts: Schema.Number
@@ -97,6 +110,7 @@ export type AddLineError =
   | NotAttachable
   | OfferTypeMismatch
   | CurrencyMismatch
+  | AlreadyAttached
 
 /** Every error a cart use case can fail with. */
-export type CartError = AddLineError | OfferNotFound | LineNotFound | ServiceNotAvailable | CartChangedConcurrently | CartUnavailable
+export type CartError = AddLineError | OfferNotFound | LineNotFound | QuantityNotAdjustable | ServiceNotAvailable | CartChangedConcurrently | CartUnavailable

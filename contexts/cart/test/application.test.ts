@@ -128,21 +128,24 @@ describe("changeItemQuantity, removeItem, clearCart", () => {
     const afterRemove = await run(removeItem(who, "item_1"))
     expect(afterRemove.items.map((item) => item.offer_id)).toEqual(["sofa-3"])
     const cleared = await run(clearCart(who))
-    expect(cleared).toMatchObject({ items: [], cart_total: 0, item_count: 0, cart_version: 7 })
+    expect(cleared).toMatchObject({ items: [], cart_total: 0, item_count: 0, cart_version: 8 })
     const events = published(who.session_id)
     expect(events.map((e) => [e.event_name, e.payload.cart_version])).toEqual([
       ["cart.item_added", 1],
       ["cart.item_added", 2],
       ["cart.item_quantity_changed", 3],
-      ["cart.item_added", 4],
-      ["cart.item_removed", 5],
+      ["cart.item_quantity_changed", 4],
+      ["cart.item_added", 5],
       ["cart.item_removed", 6],
-      ["cart.cleared", 7]
+      ["cart.item_removed", 7],
+      ["cart.cleared", 8]
     ])
     for (const envelope of events) decodePayload(envelope)
     expect(events[2]!.payload).toMatchObject({ item_id: "item_1", old_quantity: 1, new_quantity: 3, cart_total: 3 * 499_900 + 29_900 })
-    expect(events[4]!.payload).toMatchObject({ item_id: "item_2", cart_total: 3 * 499_900 + 189_900 })
-    expect(events[5]!.payload).toMatchObject({ item_id: "item_1", cart_total: 189_900 })
+    // The warranty covers every unit of its TV, so it follows the TV's quantity.
+    expect(events[3]!.payload).toMatchObject({ item_id: "item_2", old_quantity: 1, new_quantity: 3, cart_total: 3 * 499_900 + 3 * 29_900 })
+    expect(events[5]!.payload).toMatchObject({ item_id: "item_2", cart_total: 3 * 499_900 + 189_900 })
+    expect(events[6]!.payload).toMatchObject({ item_id: "item_1", cart_total: 189_900 })
   })
 
   test("a change that changes nothing writes and publishes nothing", async () => {

@@ -96,7 +96,7 @@ describe("cart-consumer", () => {
   test("a checkout.completed without a valid session_id goes to the DLQ at once", async () => {
     const broken = checkoutEvent("checkout.completed", { order_id: "ord_3", session_id: "not-a-session" }, "not-a-session")
     await publish(broken)
-    const dlq = () => broker.topics.get(dlqTopic(Topics.checkout))!.flatMap((partition) => partition.log)
+    const dlq = () => data.pendingMessages(dlqTopic(Topics.checkout))
     await Effect.runPromise(waitUntil(() => dlq().length === 1, { describe: () => `${dlq().length} dead letters`, timeoutMs: 5_000 }))
     expect(dlq()[0]!.headers["dlq.error"]).toStartWith("PermanentFailure: checkout.completed payload does not fit")
   })

@@ -99,7 +99,6 @@ describe("addLine accepts and prices server side", () => {
       lineRequest("hdmi-cable", { type: "accessory" }),
       [["item_1", 1, null], ["item_2", 1, "item_1"], ["item_3", 1, null]]
     ],
-    ["the same warranty on the same line merges", tvWithWarranty, lineRequest("warranty-2y-tv", { type: "warranty", parent_item_id: "item_1" }), [["item_1", 1, null], ["item_2", 2, "item_1"]]],
     ["a TV warranty on a TV", tv, lineRequest("warranty-2y-tv", { type: "warranty", parent_item_id: "item_1" }), [["item_1", 1, null], ["item_2", 1, "item_1"]]],
     ["an accessory on its own", tv, lineRequest("hdmi-cable", { type: "accessory" }), [["item_1", 1, null], ["item_2", 1, null]]],
     ["an accessory on a product line", tv, lineRequest("hdmi-cable", { type: "accessory", parent_item_id: "item_1" }), [["item_1", 1, null], ["item_2", 1, "item_1"]]],
@@ -142,10 +141,43 @@ describe("addLine accepts and prices server side", () => {
 
   test.each<[string, LineRequest]>([
     ["an item-bound service the line already has", lineRequest("carry_in", { type: "service", parent_item_id: "item_1" })],
-    ["a standalone service the cart already has", lineRequest("gift_wrap", { type: "service" })]
-  ])("adding %s again changes nothing", (_, request) => {
-    const once = Result.getOrThrow(add(cartWith(["tv-55-oled", { quantity: 2 }]), request, carryIn)).cart
-    expect(Result.getOrThrow(add(frozen(once), request, carryIn))).toEqual({ cart: once, changes: [] })
+    ["a standalone service the cart already has", lineRequest("gift_wrap", { type: "service" })],
+    ["the warranty the line already has", lineRequest("warranty-2y-tv", { type: "warranty", parent_item_id: "item_1" })]
+  ])("adding %s again → AlreadyAttached naming the line that has it", (_, request) => {
+    const item = request.type === "warranty" ? undefined : carryIn
+    const once = Result.getOrThrow(add(cartWith(["tv-55-oled", { quantity: 2 }]), request, item)).cart
+    const again = add(frozen(once), request, item)
+    const failure = Result.isFailure(again) ? again.failure : undefined
+    expect(failure?._tag === "AlreadyAttached" ? [failure.offer_id, failure.item_id] : failure?._tag ?? "accepted").toEqual([request.offer_id, "item_2"])
+  })
+
+  test("a warranty has its parent's quantity, whatever was asked", () => {
+    const decision = Result.getOrThrow(add(cartWith(["tv-55-oled", { quantity: 3 }]), lineRequest("warranty-2y-tv", { type: "warranty", parent_item_id: "item_1", quantity: 99 })))
+    expect(decision.cart.lines[1]).toMatchObject({ offer_id: "warranty-2y-tv", quantity: 3, parent_item_id: "item_1" })
+  })
+
+  test("another warranty on the same line replaces the first: the old one out, the new one in, one change and version each", () => {
+    const decision = Result.getOrThrow(add(tvWithWarranty, lineRequest("warranty-3y-tv", { type: "warranty", parent_item_id: "item_1" })))
+    expect(decision.cart.lines.map((l) => [l.item_id, l.offer_id, l.quantity, l.parent_item_id])).toEqual([
+      ["item_1", "tv-55-oled", 1, null],
+      ["item_4", "warranty-3y-tv", 1, "item_1"]
+    ])
+    expect(decision.changes.map((c) => [c._tag, c._tag === "Cleared" ? "" : c.line.item_id, c.cart.version])).toEqual([
+      ["ItemRemoved", "item_2", tvWithWarranty.version + 1],
+      ["ItemAdded", "item_4", tvWithWarranty.version + 2]
+    ])
+    expect(decision.cart.version).toBe(tvWithWarranty.version + 2)
+  })
+
+  test("a replacing warranty is accepted in a full cart (the line count does not grow)", () => {
+    const full = Array.from({ length: MAX_LINES - 2 }, (_, i) => `offer-${i}`).reduce(
+      (cart, id) => Result.getOrThrow(addLine(cart, lineRequest(id), { name: id, category: "tv", unit_price: 100, currency: "PLN" })).cart,
+      tvWithWarranty
+    )
+    expect(full.lines).toHaveLength(MAX_LINES)
+    const decision = Result.getOrThrow(add(frozen(full), lineRequest("warranty-3y-tv", { type: "warranty", parent_item_id: "item_1" })))
+    expect(decision.cart.lines).toHaveLength(MAX_LINES)
+    expect(decision.cart.lines.filter((l) => l.type === "warranty").map((l) => l.offer_id)).toEqual(["warranty-3y-tv"])
   })
 
   test("an empty cart takes the currency of its first line", () => {
@@ -196,27 +228,28 @@ describe("changeQuantity", () => {
     )
     const quantities = (cart: Cart) => cart.lines.map((l) => [l.item_id, l.quantity])
 
-    test("a line's service follows its quantity, one change each, the line's first; its warranty and other lines do not", () => {
+    test("a line's warranty and service follow its quantity, one change each, the line's first; other lines do not", () => {
       const decision = Result.getOrThrow(changeQuantity(withServices, "item_1", 5))
-      expect(quantities(decision.cart)).toEqual([["item_1", 5], ["item_2", 1], ["item_3", 5], ["item_4", 1], ["item_5", 1], ["item_6", 1]])
+      expect(quantities(decision.cart)).toEqual([["item_1", 5], ["item_2", 5], ["item_3", 5], ["item_4", 1], ["item_5", 1], ["item_6", 1]])
       expect(decision.changes.map((c) => (c._tag === "QuantityChanged" ? [c.line.item_id, c.old_quantity, c.line.quantity, c.cart.version] : c._tag))).toEqual([
         ["item_1", 2, 5, withServices.version + 1],
-        ["item_3", 2, 5, withServices.version + 2]
+        ["item_2", 2, 5, withServices.version + 2],
+        ["item_3", 2, 5, withServices.version + 3]
       ])
       expect(totals(decision.cart).services_total).toBe(5 * 4_900 + 9_900 + 1_500)
     })
 
-    test.each<[string, string, number, number]>([
-      ["an item-bound service to another quantity than its line's", "item_3", 1, 2],
-      ["a standalone service past one per cart", "item_6", 2, 1]
-    ])("setting %s → InvalidQuantity naming the one it must have", (_, itemId, asked, fixed) => {
+    test.each<[string, string, number]>([
+      ["a warranty, to another quantity than its line's", "item_2", 1],
+      ["a warranty, even to the quantity it has", "item_2", 2],
+      ["an item-bound service, to another quantity than its line's", "item_3", 1],
+      ["an item-bound service, even to the quantity it has", "item_3", 2],
+      ["a standalone service past one per cart", "item_6", 2]
+    ])("setting %s → QuantityNotAdjustable saying why", (_, itemId, asked) => {
       const result = changeQuantity(withServices, itemId, asked)
       const failure = Result.isFailure(result) ? result.failure : undefined
-      expect(failure?._tag === "InvalidQuantity" ? [failure.quantity, failure.min, failure.max] : failure?._tag ?? "accepted").toEqual([asked, fixed, fixed])
-    })
-
-    test("setting a service to the quantity it must have changes nothing", () => {
-      expect(Result.getOrThrow(changeQuantity(withServices, "item_3", 2))).toEqual({ cart: withServices, changes: [] })
+      expect(failure?._tag ?? "accepted").toBe("QuantityNotAdjustable")
+      expect(failure?._tag === "QuantityNotAdjustable" ? failure.reason : "").toMatch(itemId === "item_6" ? /one per cart/ : /follows that line's/)
     })
   })
 })

@@ -217,7 +217,7 @@ describe("promotion-consumer", () => {
     ["a cart event with a malformed snapshot", Topics.cart, makeEnvelope({ eventName: "cart.item_added", aggregateId: "sess_x", correlationId: "c", producer: "cart", payload: { session_id: "sess_x", lines: "none" } })],
     ["checkout.completed without a session", Topics.checkout, checkoutEvent("checkout.completed", { order_id: "ord_x", session_id: "not-a-session" }, "not-a-session")]
   ])("%s goes to the DLQ at once", async (_, topic, envelope) => {
-    const dlq = () => broker.topics.get(dlqTopic(topic))!.flatMap((partition) => partition.log)
+    const dlq = () => data.pendingMessages(dlqTopic(topic))
     const before = dlq().length
     await publish(topic, envelope)
     await Effect.runPromise(waitUntil(() => dlq().length === before + 1, { describe: () => `${dlq().length} dead letters`, timeoutMs: 5_000 }))

@@ -42,9 +42,9 @@ const caughtUp = () =>
 
 const settle = () => Effect.runPromise(waitUntil(caughtUp, { describe: () => `committed ${JSON.stringify([...(broker.groups.get(SERVICES_CONSUMER_GROUP)?.committed ?? [])])}`, timeoutMs: 5_000 }))
 
-const published = (sessionId: string) => data.outbox.filter((entry) => entry.event.key === sessionId)
+const published = (sessionId: string) => data.outbox.filter((entry) => entry.event.topic === Topics.services && entry.event.key === sessionId)
 const projection = (sessionId: string) => runtime.runPromise(Effect.flatMap(ServicesStore, (store) => store.loadCart(sessionId)))
-const dead = () => (broker.topics.get(dlqTopic(Topics.cart)) ?? []).flatMap((partition) => partition.log)
+const dead = () => data.pendingMessages(dlqTopic(Topics.cart))
 
 const tv = (session: string, version: number, quantity = 1) => snapshot(session, version, [productLine("item_1", "tv", { quantity })])
 const tvWithCarryIn = (session: string, version: number) => snapshot(session, version, [productLine("item_1", "tv"), serviceLine("item_2", "carry_in", 4_900, "item_1")])

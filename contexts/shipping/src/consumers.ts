@@ -17,6 +17,7 @@ import { applyCart } from "./domain.ts"
 import type { ShippingUnavailable } from "./errors.ts"
 import { shippingEnvelopes } from "./events.ts"
 import { type ParcelSpecs, ShippingStore } from "./ports.ts"
+import type { CurrentShippingRules } from "./rules.ts"
 import type { CartProjection } from "./shipment.ts"
 
 export const SHIPPING_CONSUMER_GROUP = "shipping-consumer"
@@ -56,7 +57,7 @@ export const makeCartEventsHandler = () => {
 }
 
 /** Options for the kernel's `runConsumer`: group, topics and handler. */
-export const shippingConsumer = (): ConsumerOptions<PermanentFailure | ShippingUnavailable, ShippingStore | ParcelSpecs> => ({
+export const shippingConsumer = (): ConsumerOptions<PermanentFailure | ShippingUnavailable, ShippingStore | ParcelSpecs | CurrentShippingRules> => ({
   group: SHIPPING_CONSUMER_GROUP,
   topics: SHIPPING_CONSUMER_TOPICS,
   handler: makeCartEventsHandler()

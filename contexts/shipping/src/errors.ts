@@ -76,6 +76,16 @@ export class CalendarUnavailable extends Schema.TaggedError<CalendarUnavailable>
   message: Schema.String
 }) {}
 
+/** The shipping rules file breaks a rule (SPEC §9's shape): the app does not start; each problem names its field. */
+export class InvalidShippingRules extends Schema.TaggedError<InvalidShippingRules>()("InvalidShippingRules", {
+  source: Schema.String,
+  problems: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `invalid shipping rules ${this.source}: ${this.problems.join("; ")}`
+  }
+}
+
 /** Every error a shipping use case can fail with. */
 export type ShippingError =
   | MethodNotFound

@@ -3,9 +3,10 @@
  * names, the free-courier threshold, the express fee, the parcel locker's weight limit, the addons
  * and which methods take them, and the default calendar's length and time zone. The conditions
  * themselves (which cart allows which method) are code in eligibility.ts, parameterized by these
- * numbers; a shop that changes a price or a limit changes this record, not the rules' code.
+ * numbers; a shop that changes a price or a limit changes the rules file (rules-file.ts reads it),
+ * not the rules' code.
  */
-import { Context, Schema } from "effect"
+import { Context, Layer, Schema } from "effect"
 
 export const MethodId = Schema.Literals(["courier", "parcel_locker", "store_pickup", "pallet"])
 export type MethodId = typeof MethodId.Type
@@ -46,22 +47,6 @@ export interface ShippingRules {
 
 export const SUNDAY_DELIVERY: AddonId = "sunday_delivery"
 
-export const defaultShippingRules: ShippingRules = {
-  currency: "PLN",
-  methods: [
-    { method_id: "courier", name: "Courier", price_amount: 1_999, supports_express: true },
-    { method_id: "parcel_locker", name: "Parcel locker", price_amount: 1_299, supports_express: false },
-    { method_id: "store_pickup", name: "Store pickup", price_amount: 0, supports_express: false },
-    { method_id: "pallet", name: "Pallet delivery (two-person)", price_amount: 14_900, supports_express: false }
-  ],
-  freeCourierFrom: 30_000,
-  expressFee: 2_500,
-  parcelLockerMaxWeightG: 25_000,
-  addons: [{ addon_id: "sunday_delivery", name: "Sunday delivery", price_amount: 2_999, methods: ["courier", "pallet"] }],
-  calendarDays: 14,
-  timeZone: "Europe/Warsaw"
-}
-
 export const methodRule = (rules: ShippingRules, methodId: string): MethodRule | undefined => rules.methods.find((m) => m.method_id === methodId)
 
 export const addonRule = (rules: ShippingRules, addonId: string): AddonRule | undefined => rules.addons.find((a) => a.addon_id === addonId)
@@ -70,5 +55,10 @@ export const addonRule = (rules: ShippingRules, addonId: string): AddonRule | un
 export const addonsFor = (rules: ShippingRules, methodId: string): ReadonlyArray<AddonRule> =>
   rules.addons.filter((addon) => addon.methods.some((m) => m === methodId))
 
-/** The rules in force: the shipped defaults unless a process provides others (tests, a shop's own). */
-export const CurrentShippingRules = Context.Reference<ShippingRules>("@kasa/shipping/CurrentShippingRules", { defaultValue: () => defaultShippingRules })
+/**
+ * The rules in force. No default in code: the app loads them from the rules file (SPEC §9,
+ * `data/shipping_rules.yaml`, checked by `parseShippingRules`), tests provide their fixture.
+ */
+export class CurrentShippingRules extends Context.Service<CurrentShippingRules, ShippingRules>()("@kasa/shipping/CurrentShippingRules") {}
+
+export const layerShippingRules = (rules: ShippingRules): Layer.Layer<CurrentShippingRules> => Layer.succeed(CurrentShippingRules, rules)

@@ -27,7 +27,7 @@ import {
   ShippingKeys,
   toAtomicWrite
 } from "@kasa/shipping"
-import { cartEvent, cartLine, cartSnapshot, fixedClock, fixtureParcelSpecs, layerCalendarAnswering } from "@kasa/shipping/testing"
+import { cartEvent, cartLine, cartSnapshot, fixedClock, fixtureParcelSpecs, layerCalendarAnswering, layerFixtureShippingRules } from "@kasa/shipping/testing"
 
 const NOW = Date.parse("2026-02-11T10:00:00.000Z")
 const data = new MemoryStateData()
@@ -45,6 +45,7 @@ const calendarQueries: Array<CalendarQuery> = []
 const ports = Layer.mergeAll(
   layerShippingStore,
   layerParcelSpecs(fixtureParcelSpecs),
+  layerFixtureShippingRules,
   layerCalendarAnswering((query) => {
     calendarQueries.push(query)
     return calendarAnswer(query)

@@ -20,12 +20,12 @@ import {
   ShippingKeys,
   ShippingStore
 } from "@kasa/shipping"
-import { cartEvent, cartLine, cartSnapshot, fixtureParcelSpecs } from "@kasa/shipping/testing"
+import { cartEvent, cartLine, cartSnapshot, fixtureParcelSpecs, layerFixtureShippingRules } from "@kasa/shipping/testing"
 
 const broker = new MemoryBroker()
 for (const topic of [Topics.cart, dlqTopic(Topics.cart), Topics.shipping]) broker.createTopic(topic, 3)
 const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerCalendarNotConfigured)
+const ports = Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerFixtureShippingRules, layerCalendarNotConfigured)
 const logged: Array<string> = []
 const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
 const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
@@ -123,7 +123,7 @@ describe("shipping-consumer", () => {
     const session = newSessionId()
     const broken = makeEnvelope({ eventName: "cart.item_added", aggregateId: session, correlationId: "corr_broken", producer: "cart", payload: { session_id: session, cart_version: "two", lines: [] } })
     await deliver(broken, cartEvent(small(session, 3)))
-    const dead = (broker.topics.get(dlqTopic(Topics.cart)) ?? []).flatMap((p) => p.log).filter((m) => m.key === session)
+    const dead = data.pendingMessages(dlqTopic(Topics.cart)).filter((m) => m.key === session)
     expect(dead).toHaveLength(1)
     expect(dead[0]!.headers["dlq.group"]).toBe(SHIPPING_CONSUMER_GROUP)
     expect((await projected(session))?.cart_version).toBe(3)

@@ -9,7 +9,6 @@ import {
   type Address,
   applyCart,
   assessMethods,
-  defaultShippingRules,
   emptySession,
   provideAddress,
   selectAddons,
@@ -18,10 +17,10 @@ import {
   shipmentOf,
   type ShippingSession
 } from "@kasa/shipping"
-import { cartLine, cartSnapshot, fixtureParcelSpecs } from "@kasa/shipping/testing"
+import { cartLine, cartSnapshot, fixtureParcelSpecs, fixtureShippingRules } from "@kasa/shipping/testing"
 
 const SESSION = "sess_domainTest0000000000"
-const rules = defaultShippingRules
+const rules = fixtureShippingRules
 const specs = new Map(fixtureParcelSpecs)
 
 const projection = (version: number, lines: ReadonlyArray<CartSnapshotLine>) => ({ cart_version: version, currency: "PLN", lines })

@@ -3,8 +3,8 @@
 // 29999 / 30000 free-courier boundary), quantity, currency, and unknown offers. No runtime, no store.
 import { describe, expect, test } from "bun:test"
 import type { CartSnapshotLine } from "@kasa/shared"
-import { assessMethods, type CartProjection, defaultShippingRules, shipmentOf, totalWeightG } from "@kasa/shipping"
-import { cartLine, fixtureParcelSpecs } from "@kasa/shipping/testing"
+import { assessMethods, type CartProjection, shipmentOf, totalWeightG } from "@kasa/shipping"
+import { cartLine, fixtureParcelSpecs, fixtureShippingRules } from "@kasa/shipping/testing"
 
 const specs = new Map(fixtureParcelSpecs)
 
@@ -12,7 +12,7 @@ const cart = (lines: ReadonlyArray<CartSnapshotLine>, currency = "PLN"): CartPro
 
 /** Each method's price when available, else the reason it is not. */
 const outcome = (projection: CartProjection): Record<string, number | string> =>
-  Object.fromEntries(assessMethods(shipmentOf(projection, specs), defaultShippingRules).map((a) => [a.method_id, a.available ? a.price_amount : a.reason]))
+  Object.fromEntries(assessMethods(shipmentOf(projection, specs), fixtureShippingRules).map((a) => [a.method_id, a.available ? a.price_amount : a.reason]))
 
 type Row = readonly [string, ReadonlyArray<CartSnapshotLine>, Record<string, number | string>, string?]
 
@@ -88,7 +88,7 @@ describe("assessMethods", () => {
   })
 
   test("lists methods in the rules' order with name, currency, express support and addons", () => {
-    const assessed = assessMethods(shipmentOf(cart([cartLine("washer")]), specs), defaultShippingRules)
+    const assessed = assessMethods(shipmentOf(cart([cartLine("washer")]), specs), fixtureShippingRules)
     expect(assessed.map((a) => a.method_id)).toEqual(["courier", "parcel_locker", "store_pickup", "pallet"])
     const available = assessed.filter((a) => a.available)
     expect(available.map((a) => [a.method_id, a.name, a.price_currency, a.supports_express, a.addons.map((addon) => [addon.addon_id, addon.price_amount])])).toEqual([

@@ -1,14 +1,18 @@
 /**
  * The EventBus contract: one suite every bus adapter must pass unchanged (memory and Kafka), with
  * the consumer runtime on top where the property is the runtime's (duplicates, dead letters,
- * exactly-once effect across membership changes). Framework-free: a test file registers each case.
+ * exactly-once effect across membership changes and races). Dead letters go through the outbox, so
+ * the cases that expect them run a relay. Framework-free: a test file registers each case.
  */
 import { Effect } from "effect"
 import type { Scope } from "effect"
 import { makeEnvelope, Headers, type Envelope } from "../envelope.ts"
 import { EventBus, type BusMessage, type DeliveredMessage, type Subscription } from "../event-bus.ts"
 import { DlqHeaders, runConsumer } from "../consumer-runtime.ts"
-import { toBusMessage } from "../outbox.ts"
+import { OutboxReader, toBusMessage } from "../outbox.ts"
+import type { OutboxBacklog } from "../outbox-backlog.ts"
+import type { OutboxLease } from "../outbox-lease.ts"
+import { runRelay } from "../outbox-relay.ts"
 import { StateStore } from "../state-store.ts"
 import { dlqTopic } from "../topics.ts"
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "./eventually.ts"
@@ -18,7 +22,7 @@ export interface EventBusHarness {
   readonly topic: (base: string, partitions?: number) => Promise<string>
   /** A group name no other case uses. */
   readonly group: (base: string) => string
-  readonly run: <A, E>(effect: Effect.Effect<A, E, EventBus | StateStore | Scope.Scope>) => Promise<A>
+  readonly run: <A, E>(effect: Effect.Effect<A, E, EventBus | StateStore | OutboxReader | OutboxLease | OutboxBacklog | Scope.Scope>) => Promise<A>
   /** Deadline for conditions; a broker needs longer than memory (rebalances, session timeouts). */
   readonly timeoutMs: number
 }
@@ -70,14 +74,26 @@ const collect = (group: string, topics: ReadonlyArray<string>, onMessage?: (mess
     return { seen, subscription }
   })
 
+interface CountingOptions {
+  /** Fails (typed) on these. */
+  readonly failWhen?: (e: Envelope) => boolean
+  /** Throws on these: a bug in the handler, not a typed failure. */
+  readonly throwWhen?: (e: Envelope) => boolean
+  /** Never finishes these (until the subscription is interrupted). */
+  readonly blockWhen?: (e: Envelope) => boolean
+  readonly attempts?: number
+}
+
 /** Counts effects in the StateStore so "applied once" is checked where the effect lives. */
-const countingConsumer = (group: string, topic: string, prefix: string, options: { failWhen?: (e: Envelope) => boolean; attempts?: number } = {}) =>
+const countingConsumer = (group: string, topic: string, prefix: string, options: CountingOptions = {}) =>
   runConsumer({
     group,
     topics: [topic],
     retry: { attempts: options.attempts ?? 3, baseDelayMs: 5, maxDelayMs: 20 },
-    handler: (event) =>
-      options.failWhen?.(event.envelope) === true
+    handler: (event) => {
+      if (options.throwWhen?.(event.envelope) === true) throw new TypeError("cannot read the odd payload")
+      if (options.blockWhen?.(event.envelope) === true) return Effect.never
+      return options.failWhen?.(event.envelope) === true
         ? Effect.fail({ _tag: "Boom", message: "handler exploded" })
         : Effect.succeed({
             ops: [
@@ -85,7 +101,17 @@ const countingConsumer = (group: string, topic: string, prefix: string, options:
               { op: "incrementBy" as const, key: `${prefix}:total`, by: 1 }
             ]
           })
+    }
   })
+
+/** Publishes what the outbox holds (dead letters among it) for as long as the case runs. */
+const relay = Effect.forkScoped(runRelay({ idleWaitMs: 100 }))
+
+/** Resolves once the outbox is empty: everything written so far is on the bus. */
+const outboxDrained = (timeoutMs: number) =>
+  Effect.flatMap(OutboxReader, (reader) =>
+    waitUntilEffect(Effect.map(reader.pending(1), (pending) => pending.length === 0), { timeoutMs, describe: () => "the outbox still holds entries" })
+  )
 
 const storeNumber = (key: string) =>
   Effect.gen(function* () {
@@ -259,6 +285,7 @@ export const eventBusContract: ReadonlyArray<ContractCase<EventBusHarness>> = [
       await h.run(
         Effect.gen(function* () {
           const bus = yield* EventBus
+          yield* relay
           const consumer = yield* countingConsumer(group, topic, prefix, { failWhen: (e) => e.payload.poison === true, attempts: 3 })
           yield* consumer.ready
           const dlq = yield* collect(h.group("poison-dlq"), [dlqTopic(topic)])
@@ -286,6 +313,126 @@ export const eventBusContract: ReadonlyArray<ContractCase<EventBusHarness>> = [
     }
   },
   {
+    name: "dead-letters a message whose handler throws (a defect), with the error headers, and handles the later ones",
+    run: async (h) => {
+      const topic = await h.topic("defect", 1)
+      const group = h.group("defect")
+      const prefix = `contract:${group}`
+      await h.run(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          yield* relay
+          const consumer = yield* countingConsumer(group, topic, prefix, { throwWhen: (e) => e.payload.odd === true, attempts: 3 })
+          yield* consumer.ready
+          const dlq = yield* collect(h.group("defect-dlq"), [dlqTopic(topic)])
+          const odd = envelope("s1", { odd: true })
+          const later = envelope("s1", { odd: false })
+          yield* bus.publish([asMessage(topic, odd), asMessage(topic, later)])
+          yield* waitUntilEffect(Effect.map(storeNumber(`${prefix}:count:${later.event_id}`), (n) => n === 1), {
+            timeoutMs: h.timeoutMs,
+            describe: () => "the message after the one whose handler throws was not handled"
+          })
+          yield* waitUntil(() => dlq.seen.length >= 1, { timeoutMs: h.timeoutMs, describe: () => `dlq has ${dlq.seen.length}` })
+          const letter = dlq.seen[0]!
+          assertEqual(JSON.parse(read.decode(letter.value)).event_id, odd.event_id, "dead letter is the message whose handler throws")
+          assertEqual(letter.key, "s1", "dead letter keeps the original key")
+          const error = letter.headers[DlqHeaders.error] ?? ""
+          assert(error.startsWith("HandlerDefect") && error.includes("TypeError: cannot read the odd payload"), `error header: ${error}`)
+          assertEqual(letter.headers[DlqHeaders.group], group, "group header")
+          assertEqual(letter.headers[DlqHeaders.topic], topic, "topic header")
+          assertEqual(letter.headers[DlqHeaders.offset], "0", "offset header")
+          assertEqual(letter.headers[DlqHeaders.attempts], "3", "retried like any failure")
+          assertEqual(yield* storeNumber(`${prefix}:total`), 1, "only the later message had an effect")
+        })
+      )
+    }
+  },
+  {
+    name: "dead-letters a message once when its member crashes right after and the batch is redelivered",
+    run: async (h) => {
+      const topic = await h.topic("dlq-once", 1)
+      const group = h.group("dlq-once")
+      const prefix = `contract:${group}`
+      await h.run(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          yield* relay
+          const dlq = yield* collect(h.group("dlq-once-dlq"), [dlqTopic(topic)])
+          const poison = envelope("s1", { poison: true })
+          const stuck = envelope("s1", { stuck: true })
+          const isPoison = (e: Envelope) => e.payload.poison === true
+          // The first member dead-letters the poison message, then hangs on the next one: its batch is
+          // never committed, as when a process dies right after dead-lettering.
+          const first = yield* countingConsumer(group, topic, prefix, { failWhen: isPoison, blockWhen: (e) => e.payload.stuck === true, attempts: 2 })
+          yield* first.ready
+          yield* bus.publish([asMessage(topic, poison), asMessage(topic, stuck)])
+          yield* waitUntil(() => dlq.seen.length >= 1, { timeoutMs: h.timeoutMs, describe: () => "the poison message was not dead-lettered" })
+          yield* first.abort
+          const second = yield* countingConsumer(group, topic, prefix, { failWhen: isPoison, attempts: 2 })
+          yield* second.ready
+          yield* waitUntilEffect(Effect.map(storeNumber(`${prefix}:count:${stuck.event_id}`), (n) => n === 1), {
+            timeoutMs: h.timeoutMs * 2,
+            describe: () => "the redelivered batch was not handled"
+          })
+          // Any second letter was written before the later message was handled; once the outbox is
+          // empty it is on the DLQ, ahead of this sentinel (same key, same partition).
+          yield* outboxDrained(h.timeoutMs)
+          yield* bus.publish([raw(dlqTopic(topic), "s1", { sentinel: true })])
+          yield* waitUntil(() => dlq.seen.some((m) => bodyOf(m).sentinel === true), { timeoutMs: h.timeoutMs, describe: () => "no sentinel on the DLQ" })
+          const letters = dlq.seen.filter((m) => bodyOf(m).sentinel !== true)
+          assertEqual(letters.map((m) => bodyOf(m).event_id), [poison.event_id], "dead letters")
+          assertEqual(yield* storeNumber(`${prefix}:total`), 1, "effects in total")
+        })
+      )
+    }
+  },
+  {
+    name: "applies an event once when two handlers race on it (both passed the processed check)",
+    run: async (h) => {
+      const left = await h.topic("race-left", 1)
+      const right = await h.topic("race-right", 1)
+      const group = h.group("race")
+      const prefix = `contract:${group}`
+      const out = await h.topic("race-out", 1)
+      await h.run(
+        Effect.gen(function* () {
+          const bus = yield* EventBus
+          const reader = yield* OutboxReader
+          let started = 0
+          // One event reaches the group twice at once (as when two members briefly hold the same
+          // offsets); each handler waits for the other, so both have read "not processed" before
+          // either writes.
+          const consumer = yield* runConsumer({
+            group,
+            topics: [left, right],
+            handler: (event) =>
+              Effect.gen(function* () {
+                started++
+                yield* Effect.ignore(waitUntil(() => started >= 2, { timeoutMs: h.timeoutMs, describe: () => "the rival handler did not start" }))
+                return {
+                  ops: [{ op: "incrementBy" as const, key: `${prefix}:total`, by: 1 }],
+                  events: [{ topic: out, key: event.envelope.aggregate_id, envelope: envelope(event.envelope.aggregate_id, { caused: event.envelope.event_id }) }]
+                }
+              })
+          })
+          yield* consumer.ready
+          const e = envelope("s1", { n: 1 })
+          yield* bus.publish([asMessage(left, e), asMessage(right, e)])
+          yield* waitUntilEffect(Effect.map(storeNumber(`${prefix}:total`), (n) => n >= 1), {
+            timeoutMs: h.timeoutMs,
+            describe: () => "the event was not handled"
+          })
+          yield* waitUntil(() => started >= 2, { timeoutMs: h.timeoutMs, describe: () => `${started} handler(s) started` })
+          // The loser's commit answers "duplicate" at once; wait until both deliveries were settled.
+          yield* consumer.stop
+          assertEqual(yield* storeNumber(`${prefix}:total`), 1, "state effect applied once")
+          const emitted = (yield* reader.pending(10_000)).filter((p) => p.event.topic === out)
+          assertEqual(emitted.length, 1, "outgoing events written once")
+        })
+      )
+    }
+  },
+  {
     name: "sends undecodable bytes to the DLQ at once",
     run: async (h) => {
       const topic = await h.topic("garbage", 1)
@@ -294,6 +441,7 @@ export const eventBusContract: ReadonlyArray<ContractCase<EventBusHarness>> = [
       await h.run(
         Effect.gen(function* () {
           const bus = yield* EventBus
+          yield* relay
           const consumer = yield* countingConsumer(group, topic, prefix)
           yield* consumer.ready
           const dlq = yield* collect(h.group("garbage-dlq"), [dlqTopic(topic)])

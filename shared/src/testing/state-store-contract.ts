@@ -7,7 +7,7 @@
 import { Effect, Fiber } from "effect"
 import type { Scope } from "effect"
 import { makeEnvelope, type Envelope } from "../envelope.ts"
-import { type OutboxEvent, OutboxReader, type PendingEvent } from "../outbox.ts"
+import { type OutboxEvent, OutboxReader, type PendingEvent, toBusMessage } from "../outbox.ts"
 import { StateStore } from "../state-store.ts"
 import { assert, assertEqual, AssertionFailed, waitUntilEffect } from "./eventually.ts"
 
@@ -427,6 +427,89 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
             assertEqual(sorted(yield* store.processed(g3, ["a", "b", "c", "d"])), [], "group 3")
             assertEqual(sorted(yield* store.processed(g1, [])), [], "no ids")
             assertEqual(sorted(yield* store.processed(g1, ["b", "b", "x"])), ["b"], "repeated ids")
+          })
+        )
+      )
+  },
+  {
+    name: "a commit whose processed marker is already set applies nothing of itself and reports a duplicate",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const outbox = yield* OutboxReader
+            const k = h.name("dup")
+            const group = h.name("group")
+            const write = (n: number, markers: ReadonlyArray<string>, expect?: string) => ({
+              ...(expect === undefined ? {} : { expect: [{ key: `${k}:guard`, value: expect }] }),
+              ops: [{ op: "incrementBy" as const, key: `${k}:count`, by: 1 }, { op: "set" as const, key: `${k}:last`, value: String(n) }],
+              events: [event("cart.events", "cart-1", n)],
+              processed: markers.map((eventId) => ({ group, eventId }))
+            })
+            assertEqual(yield* store.commit({ ops: [{ op: "set", key: `${k}:plain`, value: "v" }] }), "committed", "a write without markers")
+            assertEqual(yield* store.commit(write(1, ["evt-1"])), "committed", "first write of evt-1")
+            assertEqual(yield* store.commit(write(2, ["evt-1"])), "duplicate", "second write of evt-1")
+            assertEqual(yield* store.commit(write(3, ["evt-2", "evt-1"])), "duplicate", "a write with one marker already set")
+            assertEqual(yield* store.commit(write(4, ["evt-1"], "no such value")), "duplicate", "a duplicate is reported before a failing precondition")
+            assertEqual([...(yield* store.getMany([`${k}:count`, `${k}:last`]))], ["1", "1"], "only the first write's state")
+            assertEqual([...(yield* store.processed(group, ["evt-1", "evt-2"]))], ["evt-1"], "the refused write set no marker")
+            assertEqual(pendingNumbers(yield* outbox.pending(10)), [1], "only the first write's events")
+            const other = h.name("other-group")
+            assertEqual(yield* store.commit({ ...write(5, []), processed: [{ group: other, eventId: "evt-1" }] }), "committed", "same event, another group")
+          })
+        )
+      )
+  },
+  {
+    name: "two stores racing to commit the same processed marker apply the write once",
+    run: async (h) => {
+      const outbox = h.name("outbox")
+      const k = h.name("race")
+      const group = h.name("group")
+      const a = await h.open(outbox)
+      const b = await h.open(outbox)
+      try {
+        const attempt = (store: OpenStore, n: number) =>
+          store.run(
+            Effect.flatMap(StateStore, (state) =>
+              state.commit({ ops: [{ op: "incrementBy", key: `${k}:count`, by: 1 }], events: [event("cart.events", "cart-1", n)], processed: [{ group, eventId: "evt-raced" }] })
+            )
+          )
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(i % 2 === 0 ? a : b, i)))
+        assertEqual(results.filter((r) => r === "committed").length, 1, "commits that applied")
+        await a.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const reader = yield* OutboxReader
+            assertEqual(yield* store.get(`${k}:count`), "1", "state applied once")
+            assertEqual((yield* reader.pending(100)).length, 1, "events written once")
+          })
+        )
+      } finally {
+        await a.close()
+        await b.close()
+      }
+    }
+  },
+  {
+    name: "an outbox entry in raw form comes back byte for byte, with exactly its headers",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const outbox = yield* OutboxReader
+            const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x7b])
+            const headers = { "dlq.error": "not JSON", "x-original": "kept" }
+            const letter: OutboxEvent = { ...event("cart.events.dlq", "cart-1", 1), raw: bytes, headers }
+            yield* store.commit({ events: [letter, event("cart.events", "cart-2", 2)] })
+            const pending = yield* outbox.pending(10)
+            const [raw, plain] = pending.map((p) => toBusMessage(p.event))
+            assertEqual([...raw!.value], [...bytes], "raw bytes")
+            assertEqual(raw!.headers, headers, "exactly its headers")
+            assertEqual([raw!.topic, raw!.key], ["cart.events.dlq", "cart-1"], "topic and key")
+            assertEqual(JSON.parse(new TextDecoder().decode(plain!.value)).payload, { n: 2 }, "the envelope form beside it")
           })
         )
       )

@@ -98,14 +98,21 @@ const waitForPing = async (port: number, child: ChildProcess, output: () => stri
   throw new Error(`redis-server did not answer PING on port ${port} in ${deadlineMs} ms: ${output()}`)
 }
 
-/** Starts the `redis-server` binary on a free loopback port; undefined when there is no binary. */
-export const startRedisBinary = async (binary = Bun.which("redis-server")): Promise<RunningRedis | undefined> => {
+/**
+ * Starts the `redis-server` binary on a free loopback port, in a folder of its own, with no
+ * persistence unless `persistence` says otherwise (the durability bench starts one per AOF setting);
+ * undefined when there is no binary.
+ */
+export const startRedisBinary = async (
+  binary = Bun.which("redis-server"),
+  persistence: ReadonlyArray<string> = ["--save", "", "--appendonly", "no"]
+): Promise<RunningRedis | undefined> => {
   if (binary === null || binary === undefined) return undefined
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
     const dir = mkdtempSync(join(tmpdir(), "kasa-redis-"))
-    const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], {
+    const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, ...persistence], {
       stdio: ["ignore", "pipe", "pipe"]
     })
     let output = ""

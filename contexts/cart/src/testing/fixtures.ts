@@ -15,6 +15,7 @@ export const fixtureOffers: ReadonlyArray<Offer> = [
   { offer_id: "sofa-3", name: "Three-seat sofa", category: "furniture", price: 189_900, currency: "PLN" },
   { offer_id: "hdmi-cable", name: "HDMI cable 2 m", category: "accessory", price: 4_900, currency: "PLN" },
   { offer_id: "warranty-2y-tv", name: "+2 years warranty (TV)", category: "warranty", price: 29_900, currency: "PLN", warranty_for: ["tv"] },
+  { offer_id: "warranty-3y-tv", name: "+3 years warranty (TV)", category: "warranty", price: 39_900, currency: "PLN", warranty_for: ["tv"] },
   { offer_id: "warranty-2y-appliance", name: "+2 years warranty (appliance)", category: "warranty", price: 19_900, currency: "PLN", warranty_for: ["appliance"] },
   { offer_id: "lamp-eur", name: "Lamp (EUR)", category: "furniture", price: 3_000, currency: "EUR" }
 ]

@@ -1,14 +1,37 @@
 /**
- * Test data builders: a table of parcel facts covering every size class and the weight boundary,
- * cart snapshot lines and cart events as the cart publishes them (the published language of
+ * Test data builders: shipping rules with SPEC §9's numbers, a table of parcel facts covering every
+ * size class and the weight boundary, cart snapshot lines and cart events as the cart publishes them (the published language of
  * `@kasa/shared/cart-snapshot`), DeliveryCalendar stand-ins that answer from a function, and a
  * clock stopped at one instant (for "today"; it still sleeps in real time, so retries work).
  */
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect, Layer, Result } from "effect"
 import { type CartSnapshot, type CartSnapshotLine, type Envelope, makeEnvelope, snapshotGoodsTotal } from "@kasa/shared"
 import { CalendarUnavailable } from "../errors.ts"
 import { type CalendarQuery, DeliveryCalendar } from "../ports.ts"
+import { layerShippingRules, type ShippingRules } from "../rules.ts"
+import { parseShippingRules, type ShippingRulesFile } from "../rules-file.ts"
 import type { ParcelSpec } from "../shipment.ts"
+
+/** A shipping rules file with SPEC §9's numbers, as the app would read it (tests vary it field by field). */
+export const fixtureShippingRulesFile: ShippingRulesFile = {
+  currency: "PLN",
+  methods: [
+    { method_id: "courier", name: "Courier", price_amount: 1_999, supports_express: true },
+    { method_id: "parcel_locker", name: "Parcel locker", price_amount: 1_299, supports_express: false },
+    { method_id: "store_pickup", name: "Store pickup", price_amount: 0, supports_express: false },
+    { method_id: "pallet", name: "Pallet delivery (two-person)", price_amount: 14_900, supports_express: false }
+  ],
+  free_courier_from: 30_000,
+  express_fee: 2_500,
+  parcel_locker_max_weight_g: 25_000,
+  addons: [{ addon_id: "sunday_delivery", name: "Sunday delivery", price_amount: 2_999, methods: ["courier", "pallet"] }],
+  default_calendar: { days: 14, time_zone: "Europe/Warsaw" }
+}
+
+/** The rules of that file, for tests of the rules' code; the app loads data/shipping_rules.yaml. */
+export const fixtureShippingRules: ShippingRules = Result.getOrThrow(parseShippingRules(fixtureShippingRulesFile, "fixtureShippingRulesFile"))
+
+export const layerFixtureShippingRules = layerShippingRules(fixtureShippingRules)
 
 /** Offers with their parcel facts: [offer_id, size_class, weight_g, unit price]. */
 export const fixtureParcels: ReadonlyArray<readonly [string, ParcelSpec["size_class"], number, number]> = [

@@ -1,0 +1,101 @@
+// Readiness and /metrics see the outbox (SPEC §5, §6), embedded and over Kafka + Redis: a relay whose
+// publish keeps failing makes /health/ready 503 and it comes back by itself once the bus takes the
+// events; an outbox entry older than OUTBOX_MAX_AGE_MS makes it 503 too (here no relay runs); the
+// backlog and the oldest entry's age are on /metrics.
+import { afterAll, describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { type App, createApp } from "@kasa/app-platform"
+import { EventBusAdmin, makeEnvelope, StateStore } from "@kasa/shared"
+import { waitUntil } from "@kasa/shared/testing/eventually"
+import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+
+const deadlineMs = 20_000
+let n = 0
+const unique = (base: string) => `${base}-${runId}-${++n}`
+
+const modes = {
+  embedded: async (env: Record<string, string>) =>
+    createApp({ name: unique("ready"), modules: [], env, broker: new MemoryBroker(), state: new MemoryStateData(), log: () => {} }),
+  distributed: async (env: Record<string, string>) => {
+    const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
+    return createApp({
+      name: unique("ready"),
+      modules: [],
+      env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, ...env },
+      keyPrefix: `${runPrefix}ready:`,
+      log: () => {}
+    })
+  }
+}
+
+const apps: Array<App> = []
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.stop()))
+})
+
+const ready = async (app: App) => {
+  const response = await app.http.request("/health/ready")
+  const body = (await response.json()) as { checks: Array<{ name: string; ok: boolean; error?: string }> }
+  return { status: response.status, outbox: body.checks.find((check) => check.name === "outbox") }
+}
+
+const commitTo = (app: App, topic: string) =>
+  app.runtime.runPromise(
+    Effect.flatMap(StateStore, (store) =>
+      store.commit({
+        events: [{ topic, key: "k", envelope: makeEnvelope({ eventName: "test.happened", aggregateId: "k", correlationId: "corr_ready", producer: "test", payload: {} }) }]
+      })
+    )
+  )
+
+/** Polls an async probe until it answers what `until` wants. */
+const poll = async <A>(probe: () => Promise<A>, until: (a: A) => boolean, what: string): Promise<A> => {
+  let last: A | undefined
+  await Effect.runPromise(
+    waitUntil(() => last !== undefined && until(last), { timeoutMs: deadlineMs, intervalMs: 50, describe: () => `${what}: ${JSON.stringify(last)}` }).pipe(
+      Effect.raceFirst(Effect.forever(Effect.promise(async () => (last = await probe())).pipe(Effect.andThen(Effect.sleep(50)))))
+    )
+  )
+  return last!
+}
+
+for (const [mode, start] of Object.entries(modes)) {
+  describe(`outbox readiness: ${mode}`, () => {
+    test(
+      "a relay whose publish keeps failing makes /health/ready 503; it recovers once the bus takes the events",
+      async () => {
+        const app = await start({})
+        apps.push(app)
+        expect((await ready(app)).status).toBe(200)
+        const topic = unique("ready-missing")
+        await commitTo(app, topic)
+        const down = await poll(() => ready(app), (r) => r.status === 503, "never not ready")
+        expect(down.outbox?.ok).toBe(false)
+        expect(down.outbox?.error).toContain("outbox relay failing")
+        await app.runtime.runPromise(Effect.flatMap(EventBusAdmin, (admin) => admin.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }])))
+        await poll(() => ready(app), (r) => r.status === 200, "never ready again")
+        const published = await app.runtime.runPromise(Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(topic)))
+        expect(published.length).toBe(1)
+      },
+      60_000
+    )
+
+    test(
+      "an outbox entry older than OUTBOX_MAX_AGE_MS makes it 503; /metrics shows the backlog and its age",
+      async () => {
+        const app = await start({ OUTBOX_RELAY: "off", OUTBOX_MAX_AGE_MS: "300" })
+        apps.push(app)
+        expect((await ready(app)).status).toBe(200)
+        await commitTo(app, unique("ready-stale"))
+        const stale = await poll(() => ready(app), (r) => r.status === 503, "never not ready")
+        expect(stale.outbox?.error).toContain("oldest outbox entry")
+        const metrics = await (await app.http.request("/metrics")).text()
+        expect(metrics).toContain(`kasa_outbox_pending{outbox="${app.config.serviceName}"} 1`)
+        const age = Number(/kasa_outbox_oldest_age_seconds\{[^}]*\} (\S+)/.exec(metrics)?.[1])
+        expect(age).toBeGreaterThan(0.3)
+      },
+      60_000
+    )
+  })
+}
