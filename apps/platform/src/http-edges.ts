@@ -1,14 +1,13 @@
 /**
  * The edges of every app's HTTP surface (SPEC §4.2, §5), answered in problem+json like any other
- * error: one request body limit, checked before anything reads the body (the Content-Length up front,
- * a chunked body counted while it is read; on a session endpoint the 413 carries X-Session-Id too), and a route that does not exist (404) or does not take
- * the request's method (405 with `Allow`), found from the app's own route table.
+ * error: one request body limit, checked before anything reads the body (the Content-Length up
+ * front, a chunked body counted while it is read), and a route that does not exist (404) or does not
+ * take the request's method (405 with `Allow`), found from the app's own route table.
  */
 import type { Context, Hono, MiddlewareHandler, NotFoundHandler } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import { problem } from "./problem.ts"
 import { problemResponse } from "./http-problems.ts"
-import { identify } from "./session.ts"
 
 interface RouteRow {
   readonly method: string
@@ -17,23 +16,33 @@ interface RouteRow {
 }
 
 /**
- * `response` as a session endpoint of `http` answers it: through `identify` when the app runs it at
- * this path, so an answer given before the routes (a 413) carries X-Session-Id like any other.
+ * `response` answered through the middleware the app runs at this path (a context's `identify`,
+ * registered for its prefix), not its handlers: an answer given before the routes (a 413) then
+ * carries X-Session-Id on a session endpoint like any other response there. The app-wide middleware
+ * (registered for every path, this limit among them) is left out.
  */
-const asSessionEndpoint = async (http: { readonly routes: ReadonlyArray<RouteRow> }, c: Context, response: Response): Promise<Response> => {
+const throughPathMiddleware = async (http: { readonly routes: ReadonlyArray<RouteRow> }, c: Context, response: Response): Promise<Response> => {
   const path = c.req.path
-  if (!http.routes.some((route) => route.handler === identify && pathPattern(route.path).test(path))) return response
-  const refused = await (identify as unknown as MiddlewareHandler)(c, async () => {
-    c.res = response
-  })
-  return refused ?? c.res
+  const middleware = http.routes
+    .filter((route) => route.method === "ALL" && route.path !== "*" && route.path !== "/*" && pathPattern(route.path).test(path))
+    .map((route) => route.handler as MiddlewareHandler)
+  const dispatch = async (i: number): Promise<void> => {
+    if (i === middleware.length) {
+      c.res = response
+      return
+    }
+    const answered = await middleware[i]!(c, () => dispatch(i + 1))
+    if (answered !== undefined) c.res = answered
+  }
+  await dispatch(0)
+  return c.res
 }
 
 /** 413 for any body over `maxBytes`, read by nothing before. */
 export const limitBody = (http: Hono, maxBytes: number): MiddlewareHandler =>
   bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => asSessionEndpoint(http, c, problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${maxBytes} bytes` })))
+    onError: (c) => throughPathMiddleware(http, c, problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${maxBytes} bytes` })))
   })
 
 const patternCache = new Map<string, RegExp>()
