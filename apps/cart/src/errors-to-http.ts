@@ -5,7 +5,7 @@
  * does not answer 503. Each answer is problem+json with a stable code and, where a field is at
  * fault, `errors` naming it, so a client can point at what to fix.
  */
-import { type FieldProblem, type Problem, problem } from "@kasa/shared"
+import { type FieldProblem, type Problem, problem } from "@kasa/app-platform"
 import type { CartError } from "@kasa/cart"
 
 type Row<E> = (error: E) => Problem

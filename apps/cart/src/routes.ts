@@ -5,15 +5,11 @@
  * cart body or the problem from the one error table. Every mutating endpoint answers with the same
  * cart body as `GET /cart`.
  */
-import { Effect, Schema } from "effect"
-import { Hono, type Context } from "hono"
-import { bodyLimit } from "hono/body-limit"
-import { problem } from "@kasa/shared"
-import { addItem, changeItemQuantity, clearCart, type CartError, type CartStore, type CartView, getCart, LineType, type OfferLookup, Quantity, removeItem, type ServicePricing } from "@kasa/cart"
-import { type ModuleRuntime, problemResponse, readJson } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { Schema } from "effect"
+import { Hono } from "hono"
+import { addItem, changeItemQuantity, clearCart, type CartStore, getCart, LineType, type OfferLookup, Quantity, removeItem, type ServicePricing } from "@kasa/cart"
+import { identify, idempotency, type ModuleRuntime, readJson, requester, responder, type SessionEnv } from "@kasa/app-platform"
 import { cartProblem } from "./errors-to-http.ts"
-import { identify, requester, type SessionEnv } from "@kasa/app-platform"
 
 export type CartServices = CartStore | OfferLookup | ServicePricing
 
@@ -30,47 +26,32 @@ export const ChangeQuantityBody = Schema.Struct({
   quantity: Quantity.annotate({ description: "The line's new quantity, 1..99" })
 })
 
-/** Bodies are a few dozen bytes; anything near this is not a cart request. */
-export const MAX_BODY_BYTES = 16 * 1024
-
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
-})
-
 export const cartRoutes = (runtime: ModuleRuntime<CartServices>): Hono => {
-  const respond = (c: Context<SessionEnv>, status: 200 | 201, effect: Effect.Effect<CartView, CartError, CartServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(cartProblem(error)),
-          onSuccess: (view) => c.json(view, status)
-        })
-      )
-    )
+  const respond = responder(runtime, cartProblem)
+  const once = idempotency(runtime)
 
   const app = new Hono<SessionEnv>()
   // `/cart/*` matches `/cart` itself too: one pass of `identify` per request.
   app.use("/cart/*", identify(runtime))
 
-  app.get("/cart", (c) => respond(c, 200, getCart(c.get("sessionId"))))
+  app.get("/cart", (c) => respond(c, getCart(c.get("sessionId"))))
 
-  app.post("/cart/items", limitBody, async (c) => {
+  app.post("/cart/items", once, async (c) => {
     const body = await readJson(c, AddItemBody)
     if (!body.ok) return body.response
     const { offer_id, quantity, type, parent_item_id } = body.value
-    return respond(c, 201, addItem(requester(c), { offer_id, quantity, type, parent_item_id: parent_item_id ?? null }))
+    return respond(c, addItem(requester(c), { offer_id, quantity, type, parent_item_id: parent_item_id ?? null }), 201)
   })
 
-  app.patch("/cart/items/:item_id", limitBody, async (c) => {
+  app.patch("/cart/items/:item_id", async (c) => {
     const body = await readJson(c, ChangeQuantityBody)
     if (!body.ok) return body.response
-    return respond(c, 200, changeItemQuantity(requester(c), c.req.param("item_id"), body.value.quantity))
+    return respond(c, changeItemQuantity(requester(c), c.req.param("item_id"), body.value.quantity))
   })
 
-  app.delete("/cart/items/:item_id", (c) => respond(c, 200, removeItem(requester(c), c.req.param("item_id"))))
+  app.delete("/cart/items/:item_id", (c) => respond(c, removeItem(requester(c), c.req.param("item_id"))))
 
-  app.delete("/cart", (c) => respond(c, 200, clearCart(requester(c))))
+  app.delete("/cart", (c) => respond(c, clearCart(requester(c))))
 
   // Mounted into an untyped Hono (routes are copied, not nested) so any app can mount it.
   return new Hono().route("/", app)

@@ -263,7 +263,7 @@ describe("bad input is refused, and nothing is written or published", () => {
   test("a body over the size limit → 413, nothing written", async () => {
     const session = await sessionWithTv()
     const before = footprint(t, session)
-    const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "sofa-3", quantity: 1, type: "offer", padding: "x".repeat(20_000) } })
+    const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "sofa-3", quantity: 1, type: "offer", padding: "x".repeat(70_000) } })
     expect(response.status).toBe(413)
     expect(footprint(t, session)).toEqual(before)
   })

@@ -3,7 +3,8 @@
  * conflicts 409, a store that does not answer 503; each answer is problem+json with a stable code
  * and the fields a client needs (the short lines, the failing query parameter).
  */
-import { type Problem, problem, type StoreUnavailable } from "@kasa/shared"
+import { type StoreUnavailable } from "@kasa/shared"
+import { type Problem, problem } from "@kasa/app-platform"
 import type {
   InsufficientStock,
   InvalidCatalog,

@@ -8,14 +8,14 @@
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
 import { hostname } from "node:os"
-import { defaultRelayMaxFailures, EventBusAdmin, makeRelayStatus, OutboxLease, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
+import { defaultRelayMaxFailures, EventBusAdmin, layerAnsweringStore, makeRelayStatus, OutboxLease, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { healthRoutes, type ReadinessCheck } from "./health.ts"
-import { idempotency } from "./idempotency.ts"
+import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
 import { infraLayer } from "./infra-layer.ts"
@@ -40,6 +40,8 @@ export interface AppOptions {
   readonly topicName?: (name: string) => string
   /** Distributed only: prefix of every Redis key (tests isolate runs with it). */
   readonly keyPrefix?: string
+  /** Tests: interpose on the StateStore the modules use (e.g. a commit that applies, then fails). */
+  readonly wrapStateStore?: (store: StateStore["Service"]) => StateStore["Service"]
 }
 
 export interface App {
@@ -57,12 +59,15 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   if (!loaded.ok) throw loaded.error
   const config = loaded.config
 
-  const infra = infraLayer(config, {
+  const rawInfra = infraLayer(config, {
     appName: options.name,
     ...(options.broker === undefined ? {} : { broker: options.broker }),
     ...(options.state === undefined ? {} : { state: options.state }),
     keyPrefix: options.keyPrefix ?? config.redisKeyPrefix
   })
+  // Commands commit an Idempotency-Key request's answer with their state (idempotent-answer.ts).
+  const wrapped = options.wrapStateStore === undefined ? rawInfra : Layer.provideMerge(Layer.effect(StateStore, Effect.map(StateStore, options.wrapStateStore)), rawInfra)
+  const infra = Layer.provideMerge(layerAnsweringStore, wrapped)
   const telemetry = Layer.mergeAll(
     layerTracing({
       serviceName: config.serviceName,
@@ -114,7 +119,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
 
   const http = new Hono()
   http.use(httpTelemetry({ runtime }))
-  http.use(idempotency(runtime))
+  http.use(limitBody(http, config.maxBodyBytes))
+  http.notFound(unmatched(http))
   http.route("/", healthRoutes(runtime, checks))
   // Lag asks the broker's admin API about every group: once per LAG_MAX_AGE_MS at most, however often
   // Prometheus scrapes, and a scrape never waits on the broker longer than LAG_WAIT_MS.

@@ -1,11 +1,11 @@
 /**
  * problem+json at the HTTP edge: one way to answer an error, and one way to read a JSON body against
- * a Schema so that malformed JSON is a 400 and a body of the wrong shape is a 400 listing the failing
- * fields. Contexts' tagged errors are mapped to statuses by each app's own table.
+ * a Schema so that a body not sent as JSON is a 415, malformed JSON is a 400 and a body of the wrong
+ * shape is a 400 listing the failing fields. Contexts' tagged errors are mapped to statuses by each app's own table.
  */
 import { Schema } from "effect"
 import type { Context } from "hono"
-import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "@kasa/shared"
+import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "./problem.ts"
 
 export const problemResponse = (p: Problem): Response =>
   new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": PROBLEM_CONTENT_TYPE } })
@@ -40,11 +40,25 @@ export const validate = <S extends Schema.ConstraintDecoder<unknown>>(
     : { ok: false, errors: fieldProblems(result.issues) }
 }
 
-/** The request's JSON body decoded by `schema`, or the problem response to send instead. */
+/** `application/json` or a `+json` type, any parameters (charset) aside. */
+const isJson = (contentType: string | undefined): boolean => {
+  const media = contentType?.split(";")[0]?.trim().toLowerCase()
+  return media !== undefined && (media === "application/json" || (media.startsWith("application/") && media.endsWith("+json")))
+}
+
+/** The request's JSON body (415 unless sent as JSON) decoded by `schema`, or the problem response to send instead. */
 export const readJson = async <S extends Schema.ConstraintDecoder<unknown>>(
   c: Context,
   schema: S
 ): Promise<{ readonly ok: true; readonly value: S["Type"] } | { readonly ok: false; readonly response: Response }> => {
+  if (!isJson(c.req.header("content-type"))) {
+    return {
+      ok: false,
+      response: problemResponse(
+        problem(415, "unsupported_media_type", "The request body must be JSON", { detail: "send the body as application/json", errors: [{ field: "Content-Type", message: "must be application/json" }] })
+      )
+    }
+  }
   let body: unknown
   try {
     body = await c.req.json()

@@ -1,81 +1,140 @@
 /**
- * `Idempotency-Key` on POST (SPEC §2): the first request with a key claims it, runs, and stores its
- * response; a retry with the same key gets that stored response and does no work; a concurrent one
- * gets 409 while the first is still running; the same key with a different body is a 422. Keys are
- * scoped by session and route, kept 24 hours, and live in the app's StateStore (Redis when distributed).
+ * `Idempotency-Key` on POST (SPEC §2): the first request with a key claims it and runs; its answer is
+ * written in the same atomic commit as its work (the responder provides `IdempotentAnswer`, the
+ * context's command commits it with its state), so a retry after an unclear outcome (a timeout once
+ * the commit reached the store) gets that answer replayed and the work is never done twice. A key
+ * whose first attempt is still running, or ended unclear, answers 409 `request_in_progress`; the same
+ * key with a different body is a 422. An answer decided without writing anything (a refusal, a
+ * command that changed nothing) is stored after the fact. Keys are scoped by the verified session
+ * and the route, so the middleware runs after `identify` and only on the routes that declare it.
  */
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
-import { PROBLEM_CONTENT_TYPE, problem, StateStore } from "@kasa/shared"
+import { type AnswerCommitOutcome, IdempotentAnswer, StateStore } from "@kasa/shared"
+import { problem } from "./problem.ts"
 import type { AppRuntime } from "./app-module.ts"
-import { SessionTokens } from "./session-token.ts"
+import { problemResponse } from "./http-problems.ts"
+import type { SessionEnv } from "./session.ts"
 
 export const IDEMPOTENCY_HEADER = "idempotency-key"
-const RETENTION_SECONDS = 24 * 60 * 60
-/** A claim outlives a crashed request only this long, then the key may be used again. */
-const CLAIM_SECONDS = 60
+export const REPLAYED_HEADER = "idempotent-replayed"
+/** How long a key is remembered, its claim included: a claim never lapses into a second run. */
+export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60
 
-interface Stored {
-  readonly fingerprint: string
+/** A response as stored and replayed: X-Session-Id and X-Correlation-Id are the edge's, added on every response. */
+export interface StoredAnswer {
   readonly status: number
-  readonly headers: Record<string, string>
+  readonly headers: Readonly<Record<string, string>>
   readonly body: string
 }
 
-const digest = (text: string): string => new Bun.CryptoHasher("sha256").update(text).digest("hex")
+interface StoredRecord extends StoredAnswer {
+  readonly fingerprint: string
+}
 
-const problemResponse = (status: number, code: string, title: string, detail: string) =>
-  new Response(JSON.stringify(problem(status, code, title, { detail })), { status, headers: { "content-type": PROBLEM_CONTENT_TYPE } })
+/** The claim a request holds on its key while it runs, for the responder to turn into an `IdempotentAnswer`. */
+export interface IdempotencyClaim {
+  readonly key: string
+  readonly claim: string
+  readonly fingerprint: string
+  readonly report: (outcome: AnswerCommitOutcome) => void
+}
 
-export const idempotency = (runtime: AppRuntime): MiddlewareHandler => async (c, next) => {
-  const key = c.req.header(IDEMPOTENCY_HEADER)
-  if (c.req.method !== "POST" || key === undefined) return next()
-  if (key.length === 0 || key.length > 255) {
-    return problemResponse(400, "invalid_idempotency_key", "Invalid Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
+declare module "hono" {
+  interface ContextVariableMap {
+    idempotencyClaim: IdempotencyClaim
   }
-  // Keys are scoped by session; without a session there is nothing safe to scope by (a shared scope
-  // would replay one client's response, and its session, to another), so the request just runs.
-  const token = c.req.header("x-session-id")
-  const scope = token === undefined ? undefined : runtime.runSync(SessionTokens).verify(token)
-  if (scope === undefined) return next()
-  const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
-  const fingerprint = digest(await c.req.raw.clone().text())
+}
 
-  const claimed = await runtime.runPromise(
+const CLAIM_PREFIX = "claim:"
+const digest = (text: string): string => new Bun.CryptoHasher("sha256").update(text).digest("hex")
+const recordJson = (fingerprint: string, answer: StoredAnswer): string => JSON.stringify({ fingerprint, ...answer } satisfies StoredRecord)
+
+export const answerResponse = (answer: StoredAnswer): Response => new Response(answer.body, { status: answer.status, headers: answer.headers })
+
+/** The service a use case runs with so its command commits `render(result)` as the key's answer. */
+export const idempotentAnswer = <A>(claim: IdempotencyClaim, render: (result: A) => StoredAnswer): IdempotentAnswer["Service"] =>
+  IdempotentAnswer.of({
+    key: claim.key,
+    claim: claim.claim,
+    ttlSeconds: IDEMPOTENCY_RETENTION_SECONDS,
+    record: (result) => recordJson(claim.fingerprint, render(result as A)),
+    report: claim.report
+  })
+
+const inProgress = () =>
+  problemResponse(
+    problem(409, "request_in_progress", "Request in progress", {
+      detail: "a request with this Idempotency-Key is still running, or ended without a clear outcome; it is never run twice"
+    })
+  )
+const reused = () =>
+  problemResponse(problem(422, "idempotency_key_reused", "Idempotency-Key reused", { detail: "this Idempotency-Key was used with a different request body" }))
+
+/** Takes the key for this request, or says what the key already holds (a claim or a stored record). */
+const claimKey = (runtime: AppRuntime, key: string, claim: string) =>
+  runtime.runPromise(
     Effect.flatMap(StateStore, (store) =>
-      store.commit({ expect: [{ key: storeKey, value: undefined }], ops: [{ op: "set", key: storeKey, value: `claim:${fingerprint}`, ttlSeconds: CLAIM_SECONDS }] }).pipe(
+      store.commit({ expect: [{ key, value: undefined }], ops: [{ op: "set", key, value: claim, ttlSeconds: IDEMPOTENCY_RETENTION_SECONDS }] }).pipe(
         Effect.as<string | undefined>(undefined),
-        Effect.catchTag("WriteConflict", () => Effect.map(store.get(storeKey), (value) => value ?? "claim:"))
+        Effect.catchTag("WriteConflict", () => Effect.map(store.get(key), (value) => value ?? CLAIM_PREFIX))
       )
     )
   )
-  if (claimed !== undefined) {
-    if (claimed.startsWith("claim:")) {
-      return claimed === `claim:${fingerprint}`
-        ? problemResponse(409, "idempotency_in_progress", "Request in progress", "a request with this Idempotency-Key is still being processed")
-        : problemResponse(422, "idempotency_key_reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body")
-    }
-    const stored = JSON.parse(claimed) as Stored
-    if (stored.fingerprint !== fingerprint) {
-      return problemResponse(422, "idempotency_key_reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body")
-    }
-    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, "x-session-id": token!, "idempotent-replayed": "true" } })
+
+/** Replaces the claim (if still ours) by the record, or by nothing; a failure leaves the claim, which is the safe side. */
+const settle = (runtime: AppRuntime, key: string, claim: string, record: string | undefined) =>
+  runtime.runPromise(
+    Effect.flatMap(StateStore, (store) =>
+      store.commit({
+        expect: [{ key, value: claim }],
+        ops: [record === undefined ? { op: "delete", key } : { op: "set", key, value: record, ttlSeconds: IDEMPOTENCY_RETENTION_SECONDS }]
+      })
+    ).pipe(Effect.ignore)
+  )
+
+export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> => async (c, next) => {
+  const key = c.req.header(IDEMPOTENCY_HEADER)
+  if (c.req.method !== "POST" || key === undefined) return next()
+  if (key.length === 0 || key.length > 255) {
+    return problemResponse(problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key", { detail: "Idempotency-Key must be 1 to 255 characters" }))
+  }
+  // Scoped by the session `identify` verified; without one there is nothing safe to scope by.
+  const scope: string | undefined = c.get("sessionId")
+  if (scope === undefined) return next()
+  const storeKey = `idempotency:${digest(`${scope}\u0000${c.req.method}\u0000${c.req.path}\u0000${key}`)}`
+  // Hono caches the text, so the route's JSON read does not buffer the body again.
+  const fingerprint = digest(await c.req.text())
+  const claim = `${CLAIM_PREFIX}${fingerprint}:${crypto.randomUUID()}`
+
+  let held: string | undefined
+  try {
+    held = await claimKey(runtime, storeKey, claim)
+  } catch {
+    // Nothing was claimed and nothing done: the client may retry with the same key.
+    return problemResponse(problem(503, "store_unavailable", "The store is not answering; try again shortly"))
+  }
+  if (held !== undefined) {
+    if (held.startsWith(CLAIM_PREFIX)) return held.startsWith(`${CLAIM_PREFIX}${fingerprint}:`) ? inProgress() : reused()
+    const stored = JSON.parse(held) as StoredRecord
+    if (stored.fingerprint !== fingerprint) return reused()
+    return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, [REPLAYED_HEADER]: "true" } })
   }
 
+  const outcomes = new Set<AnswerCommitOutcome>()
+  c.set("idempotencyClaim", { key: storeKey, claim, fingerprint, report: (reported) => outcomes.add(reported) })
   await next()
+  // Written with the work: nothing left to do. Unclear: the work may have applied, so the claim stays.
+  if (outcomes.has("answer-written") || outcomes.has("unclear")) return
   const response = c.res
-  // Only answers that are final for this body are kept; a 5xx may be retried with the same key.
-  const keep = response.status < 500
-  const body = keep ? await response.clone().text() : ""
+  if (response.status >= 500) {
+    // A 5xx after some state was written keeps the claim (never run twice); one that wrote nothing frees the key.
+    return outcomes.has("state-written") ? undefined : settle(runtime, storeKey, claim, undefined)
+  }
+  // Any other answer is final for this body: kept, so a retry replays it.
   const headers: Record<string, string> = {}
-  // Not the session token: it is a credential and stays out of the store (the replay puts it back).
   response.headers.forEach((value, name) => {
     if (name !== "x-correlation-id" && name !== "x-session-id") headers[name] = value
   })
-  const record: Stored = { fingerprint, status: response.status, headers, body }
-  await runtime.runPromise(
-    Effect.flatMap(StateStore, (store) =>
-      store.commit({ ops: keep ? [{ op: "set", key: storeKey, value: JSON.stringify(record), ttlSeconds: RETENTION_SECONDS }] : [{ op: "delete", key: storeKey }] })
-    ).pipe(Effect.ignore)
-  )
+  await settle(runtime, storeKey, claim, recordJson(fingerprint, { status: response.status, headers, body: await response.clone().text() }))
 }

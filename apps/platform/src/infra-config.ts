@@ -11,6 +11,8 @@ import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/
 
 export const infraSpec = {
   port: withDefault(integer("PORT", 0, 65_535), 3000),
+  /** The largest request body read (SPEC §5), checked before anything reads it. */
+  maxBodyBytes: withDefault(integer("MAX_BODY_BYTES", 1, 16 * 1024 * 1024), 64 * 1024),
   kafkaBrokers: optional(list("KAFKA_BROKERS")),
   redisUrl: optional(url("REDIS_URL")),
   redisKeyPrefix: withDefault(string("REDIS_KEY_PREFIX"), ""),

@@ -77,20 +77,42 @@ export const idempotencyKeyParameter = {
 /** What every request with a body may get: the platform's one body limit is checked before anything reads it. */
 export const bodyTooLargeResponse = problemResponseSpec("The body is larger than the limit (MAX_BODY_BYTES, 64 KiB by default); nothing was read or applied")
 
-type Operation = { readonly parameters?: ReadonlyArray<{ readonly name?: string }>; readonly requestBody?: unknown; readonly responses?: Readonly<Record<string, unknown>> }
+type Operation = {
+  readonly parameters?: ReadonlyArray<{ readonly name?: string }>
+  readonly requestBody?: unknown
+  readonly responses?: Readonly<Record<string, { readonly description?: string }>>
+}
+
+/** `status` answered as `description` too, after what the context already says about it. */
+const alsoAnswers = (responses: Operation["responses"] & {}, status: string, description: string) => {
+  const own = responses[status]
+  return own === undefined ? problemResponseSpec(description) : { ...own, description: `${own.description ?? ""}; or ${description}` }
+}
 
 const withEdges = (method: string, operation: Operation): Operation => {
   const hasKey = (operation.parameters ?? []).some((parameter) => parameter.name?.toLowerCase() === "idempotency-key")
+  let responses = { ...operation.responses }
+  if (operation.requestBody !== undefined) {
+    responses = { ...responses, "413": bodyTooLargeResponse, "415": alsoAnswers(responses, "415", "The body is not sent as application/json (unsupported_media_type)") }
+  }
+  if (method === "post") {
+    responses = {
+      ...responses,
+      "409": alsoAnswers(responses, "409", "the first request with this Idempotency-Key is still running or ended without a clear outcome; it is never run twice (request_in_progress)"),
+      "422": alsoAnswers(responses, "422", "this Idempotency-Key was used with another body (idempotency_key_reused)")
+    }
+  }
   return {
     ...operation,
     ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}),
-    ...(operation.requestBody === undefined ? {} : { responses: { ...operation.responses, "413": bodyTooLargeResponse } })
+    ...(operation.requestBody === undefined && method !== "post" ? {} : { responses })
   }
 }
 
 /**
  * A module's paths with what the platform does to every request written into each operation: the
- * Idempotency-Key header on every POST and the 413 on every operation with a body. Each app's
+ * Idempotency-Key header with its 409 and 422 on every POST, and the 413 and 415 on every operation
+ * with a body. Each app's
  * openapi.ts passes its paths through here, so no operation can leave them out.
  */
 export const withPlatformEdges = <P extends Readonly<Record<string, Readonly<Record<string, unknown>>>>>(paths: P): P =>

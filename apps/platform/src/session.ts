@@ -13,7 +13,8 @@
  */
 import type { Effect } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
-import { type FieldProblem, isSessionId, newCorrelationId, problem } from "@kasa/shared"
+import { isSessionId, newCorrelationId } from "@kasa/shared"
+import { type FieldProblem, problem } from "./problem.ts"
 import { problemResponse, validationProblem } from "./http-problems.ts"
 import { IDEMPOTENCY_HEADER } from "./idempotency.ts"
 import { SessionTokens } from "./session-token.ts"

@@ -5,7 +5,7 @@
  * session that kept changing under the request 409, a store that does not answer 503. Each answer is
  * problem+json with a stable code and, where a field is at fault, `errors` naming it.
  */
-import { type FieldProblem, type Problem, problem } from "@kasa/shared"
+import { type FieldProblem, type Problem, problem } from "@kasa/app-platform"
 import type { PromotionError } from "@kasa/promotion"
 
 type Row<E> = (error: E) => Problem

@@ -5,23 +5,19 @@
  * the problem from the one error table. `/promotions/available` reads the caller's cart; `cart_id`
  * may name it, and must then be the caller's own session_id (the platform's `callersCart`).
  */
-import { Effect, Schema } from "effect"
-import { Hono, type Context } from "hono"
-import { bodyLimit } from "hono/body-limit"
-import { problem } from "@kasa/shared"
+import { Schema } from "effect"
+import { Hono } from "hono"
 import {
   appliedFor,
   applyCode,
   applyPromotion,
   availableFor,
   type CodeUsage,
-  type PromotionError,
   type PromotionRules,
   type PromotionStore,
   removePromotion
 } from "@kasa/promotion"
-import { callersCart, identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { callersCart, identify, idempotency, type ModuleRuntime, responder, readJson, requester, type SessionEnv } from "@kasa/app-platform"
 import { promotionProblem } from "./errors-to-http.ts"
 
 export type PromotionServices = PromotionStore | PromotionRules | CodeUsage
@@ -38,24 +34,9 @@ export const ApplyCodeBody = Schema.Struct({
   ).annotate({ description: "The promo code as typed, e.g. WELCOME10 (case does not matter)" })
 })
 
-/** Bodies are a few dozen bytes; anything near this is not a promotion request. */
-export const MAX_BODY_BYTES = 16 * 1024
-
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
-})
-
 export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono => {
-  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, PromotionError, PromotionServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(promotionProblem(error)),
-          onSuccess: (body) => c.json(body as object, 200)
-        })
-      )
-    )
+  const respond = responder(runtime, promotionProblem)
+  const once = idempotency(runtime)
 
   const app = new Hono<SessionEnv>()
   app.use("/promotions/*", identify(runtime))
@@ -67,13 +48,13 @@ export const promotionRoutes = (runtime: ModuleRuntime<PromotionServices>): Hono
 
   app.get("/promotions/applied", (c) => respond(c, appliedFor(c.get("sessionId"))))
 
-  app.post("/promotions/apply", limitBody, async (c) => {
+  app.post("/promotions/apply", once, async (c) => {
     const body = await readJson(c, ApplyPromotionBody)
     if (!body.ok) return body.response
     return respond(c, applyPromotion(requester(c), body.value.promotion_id))
   })
 
-  app.post("/promotions/apply-code", limitBody, async (c) => {
+  app.post("/promotions/apply-code", once, async (c) => {
     const body = await readJson(c, ApplyCodeBody)
     if (!body.ok) return body.response
     return respond(c, applyCode(requester(c), body.value.code))

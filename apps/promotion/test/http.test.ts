@@ -221,7 +221,7 @@ describe("POST /promotions/apply-code", () => {
   })
 
   test("a body past the limit → 413", async () => {
-    const response = await call(t, "POST", "/promotions/apply-code", { session: newSession(), body: { code: "x".repeat(20_000) } })
+    const response = await call(t, "POST", "/promotions/apply-code", { session: newSession(), body: { code: "x".repeat(70_000) } })
     expect(response.status).toBe(413)
   })
 })

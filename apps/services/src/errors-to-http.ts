@@ -3,7 +3,7 @@
  * context last saw it) does not have is 404, a store that does not answer 503. Each answer is
  * problem+json with a stable code.
  */
-import { type Problem, problem } from "@kasa/shared"
+import { type Problem, problem } from "@kasa/app-platform"
 import type { ServicesError } from "@kasa/services"
 
 type Row<E> = (error: E) => Problem

@@ -7,25 +7,15 @@
  * must then be the caller's session_id (the platform's `callersCart`: a session reads only its own
  * cart, SPEC §5).
  */
-import { Effect } from "effect"
-import { Hono, type Context } from "hono"
-import { availableForCart, listStandaloneServices, type ServiceRulebook, type ServicesError, servicesForItem, type ServicesStore } from "@kasa/services"
-import { callersCart, identify, type ModuleRuntime, problemResponse, type SessionEnv } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { Hono } from "hono"
+import { availableForCart, listStandaloneServices, type ServiceRulebook, servicesForItem, type ServicesStore } from "@kasa/services"
+import { callersCart, identify, type ModuleRuntime, responder, type SessionEnv } from "@kasa/app-platform"
 import { servicesProblem } from "./errors-to-http.ts"
 
 export type ServicesAppServices = ServicesStore | ServiceRulebook
 
 export const servicesRoutes = (runtime: ModuleRuntime<ServicesAppServices>): Hono => {
-  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, ServicesError, ServicesAppServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(servicesProblem(error)),
-          onSuccess: (body) => c.json(body as object, 200)
-        })
-      )
-    )
+  const respond = responder(runtime, servicesProblem)
 
   const app = new Hono<SessionEnv>()
   app.use("/services/*", identify(runtime))

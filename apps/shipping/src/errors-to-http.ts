@@ -9,7 +9,7 @@
  * store that does not answer 503. Each answer is problem+json with a stable code, the field at fault
  * in `errors`, and the facts (`reason`, `method_id`, ...) as extension members.
  */
-import { type FieldProblem, type Problem, problem } from "@kasa/shared"
+import { type FieldProblem, type Problem, problem } from "@kasa/app-platform"
 import type { ShippingError } from "@kasa/shipping"
 
 type Row<E> = (error: E) => Problem

@@ -5,10 +5,8 @@
  * or the problem from the one error table. A refused request changes no session state and
  * publishes nothing (the use cases decide before they write).
  */
-import { Effect, Schema } from "effect"
-import { Hono, type Context } from "hono"
-import { bodyLimit } from "hono/body-limit"
-import { problem } from "@kasa/shared"
+import { Schema } from "effect"
+import { Hono } from "hono"
 import {
   getAvailableMethods,
   getCalendar,
@@ -20,11 +18,9 @@ import {
   type CurrentShippingRules,
   type DeliveryCalendar,
   type ParcelSpecs,
-  type ShippingError,
   type ShippingStore
 } from "@kasa/shipping"
-import { identify, type ModuleRuntime, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
-import { inRequest } from "@kasa/adapter-telemetry"
+import { identify, idempotency, type ModuleRuntime, responder, problemResponse, readJson, requester, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
 import { shippingProblem } from "./errors-to-http.ts"
 
 export type ShippingServices = ShippingStore | ParcelSpecs | DeliveryCalendar | CurrentShippingRules
@@ -63,37 +59,22 @@ export const AddonsBody = Schema.Struct({
     .annotate({ description: "The addons to book with the chosen method (replaces what was booked; [] books none), e.g. sunday_delivery" })
 })
 
-/** Bodies are a few dozen bytes; anything near this is not a shipping request. */
-export const MAX_BODY_BYTES = 16 * 1024
-
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${MAX_BODY_BYTES} bytes` }))
-})
-
 export const shippingRoutes = (runtime: ModuleRuntime<ShippingServices>): Hono => {
-  const respond = <A>(c: Context<SessionEnv>, effect: Effect.Effect<A, ShippingError, ShippingServices>): Promise<Response> =>
-    runtime.runPromise(
-      inRequest(c, effect).pipe(
-        Effect.match({
-          onFailure: (error) => problemResponse(shippingProblem(error)),
-          onSuccess: (body) => c.json(body as object, 200)
-        })
-      )
-    )
+  const respond = responder(runtime, shippingProblem)
+  const once = idempotency(runtime)
 
   const app = new Hono<SessionEnv>()
   app.use("/shipping/*", identify(runtime))
 
   app.get("/shipping/available", (c) => respond(c, getAvailableMethods(c.get("sessionId"))))
 
-  app.post("/shipping/select", limitBody, async (c) => {
+  app.post("/shipping/select", once, async (c) => {
     const body = await readJson(c, SelectBody)
     if (!body.ok) return body.response
     return respond(c, selectShippingMethod(requester(c), body.value.method_id))
   })
 
-  app.post("/shipping/address", limitBody, async (c) => {
+  app.post("/shipping/address", once, async (c) => {
     const body = await readJson(c, AddressBody)
     if (!body.ok) return body.response
     const { street, city, postal_code, country } = body.value
@@ -106,13 +87,13 @@ export const shippingRoutes = (runtime: ModuleRuntime<ShippingServices>): Hono =
     return respond(c, getCalendar(c.get("sessionId"), query.value.method_id))
   })
 
-  app.post("/shipping/set-date", limitBody, async (c) => {
+  app.post("/shipping/set-date", once, async (c) => {
     const body = await readJson(c, SetDateBody)
     if (!body.ok) return body.response
     return respond(c, setShippingDate(requester(c), { delivery_date: body.value.delivery_date, is_express: body.value.is_express ?? false }))
   })
 
-  app.post("/shipping/addons", limitBody, async (c) => {
+  app.post("/shipping/addons", once, async (c) => {
     const body = await readJson(c, AddonsBody)
     if (!body.ok) return body.response
     return respond(c, selectShippingAddons(requester(c), body.value.addons))

@@ -5,40 +5,33 @@
  * again on the fresh cart, a few times, then gives up with CartChangedConcurrently; an update is
  * never lost and never applied twice. A command that changes nothing writes and publishes nothing.
  */
-import { Clock, Effect, Schedule } from "effect"
+import { Clock, Effect } from "effect"
+import { answering, type CommandContext, retryOnConflict } from "@kasa/shared"
 import { addLine, changeQuantity, clear, type Cart, type Decision, type LineRequest, type PricedItem, removeLine, resolveParent, SERVICE_CATEGORY } from "./domain.ts"
 import { CartChangedConcurrently, OfferNotFound } from "./errors.ts"
 import { cartEnvelopes } from "./events.ts"
 import { CartStore, OfferLookup, ServicePricing } from "./ports.ts"
 import { toView } from "./view.ts"
 
-/** Who is asking: the session whose cart it is, the optional user, the request's correlation id. */
-export interface CommandContext {
-  readonly session_id: string
-  readonly user_id?: string | undefined
-  readonly correlation_id: string
-}
+export type { CommandContext } from "@kasa/shared"
 
 /** How many times a command runs before a write conflict becomes CartChangedConcurrently. */
 export const MAX_ATTEMPTS = 5
-
-const conflictRetry = Schedule.exponential("2 millis").pipe(Schedule.jittered)
 
 const transact = <E extends { readonly _tag: string }, R>(context: CommandContext, decide: (cart: Cart) => Effect.Effect<Decision, E, R>) =>
   Effect.gen(function* () {
     const store = yield* CartStore
     const loaded = yield* store.load(context.session_id)
     const decision = yield* decide(loaded.cart)
+    const view = toView(decision.cart)
     if (decision.changes.length > 0) {
       const occurred_at = new Date(yield* Clock.currentTimeMillis)
       const events = cartEnvelopes(decision.changes, { correlation_id: context.correlation_id, user_id: context.user_id, occurred_at })
-      yield* store.save({ loaded, cart: decision.cart, events })
+      // An Idempotency-Key request's answer is committed with the cart (SPEC §2).
+      yield* store.save({ loaded, cart: decision.cart, events }).pipe(answering(view))
     }
-    return toView(decision.cart)
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new CartChangedConcurrently({ attempts: MAX_ATTEMPTS })))
-  )
+    return view
+  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new CartChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 
 // Pricing is a lookup inside the use case's span: untraced, so a request pays for one span, not three.
 const priceOffer = Effect.fnUntraced(function* (request: LineRequest) {

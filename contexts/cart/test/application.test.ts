@@ -20,14 +20,15 @@ import {
   type ServicePricing
 } from "@kasa/cart"
 import { fixtureOffers, fixtureServiceRules, layerServicePricingTable, lineRequest, withLine } from "@kasa/cart/testing"
-import { type Envelope, newSessionId, Topics } from "@kasa/shared"
+import { type Envelope, layerAnsweringStore, newSessionId, type StateStore, Topics } from "@kasa/shared"
+import { runAnswered } from "@kasa/shared/testing/answered"
 
 const data = new MemoryStateData()
 const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules))
-const runtime = ManagedRuntime.make(Layer.provideMerge(ports, layerStateStore(data)))
+const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerStateStore(data))))
 afterAll(() => runtime.dispose())
 
-type Services = CartStore | OfferLookup | ServicePricing
+type Services = CartStore | OfferLookup | ServicePricing | StateStore
 
 const run = <A, E>(effect: Effect.Effect<A, E, Services>) => runtime.runPromise(effect)
 const failure = <A, E>(effect: Effect.Effect<A, E, Services>) =>
@@ -236,5 +237,17 @@ describe("write conflicts", () => {
     const view = await run(getCart(who.session_id))
     expect(view.items[0]?.quantity).toBe(succeeded)
     expect(published(who.session_id)).toHaveLength(succeeded)
+  })
+})
+
+describe("an Idempotency-Key request", () => {
+  test("every command commits the answer it returns in the same write as its state", async () => {
+    const who = session()
+    const commands: ReadonlyArray<Effect.Effect<unknown, unknown, Services>> = [addItem(who, lineRequest("tv-55-oled")), changeItemQuantity(who, "item_1", 2), removeItem(who, "item_1"), addItem(who, lineRequest("sofa-3")), clearCart(who)]
+    for (const command of commands) {
+      const { result, outcomes, record } = await run(runAnswered(command))
+      expect(outcomes).toEqual(["answer-written"])
+      expect(record).toBe(JSON.stringify(result))
+    }
   })
 })

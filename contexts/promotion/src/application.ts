@@ -7,8 +7,8 @@
  * changes nothing writes and publishes nothing; a rejected code writes no state but publishes
  * `promotion.code_invalid` (SPEC §3.4 asks for it), and nothing else does.
  */
-import { Clock, Effect, Schedule } from "effect"
-import { cartHash } from "@kasa/shared"
+import { Clock, Effect } from "effect"
+import { answering, cartHash, type CommandContext, retryOnConflict } from "@kasa/shared"
 import { hasUsesLeft } from "./code-usage.ts"
 import { addCode, addPromotion, type Decision, removeApplied } from "./domain.ts"
 import { evaluateCode } from "./evaluation.ts"
@@ -18,17 +18,10 @@ import { CodeUsage, type LoadedSession, PromotionRules, PromotionStore } from ".
 import { normalizeCode, type Rules } from "./rules.ts"
 import { type AvailableView, availablePromotions, type CodeAppliedView, type PromotionAppliedView, toAppliedView } from "./view.ts"
 
-/** Who is asking: the session whose promotions they are, the optional user, the request's correlation id. */
-export interface CommandContext {
-  readonly session_id: string
-  readonly user_id?: string | undefined
-  readonly correlation_id: string
-}
+export type { CommandContext } from "@kasa/shared"
 
 /** How many times a command runs before a write conflict becomes PromotionsChangedConcurrently. */
 export const MAX_ATTEMPTS = 5
-
-const conflictRetry = Schedule.exponential("2 millis").pipe(Schedule.jittered)
 
 const eventContext = (context: CommandContext, nowMs: number): EventContext => ({
   session_id: context.session_id,
@@ -37,9 +30,11 @@ const eventContext = (context: CommandContext, nowMs: number): EventContext => (
   occurred_at: new Date(nowMs)
 })
 
-const transact = <E extends { readonly _tag: string }, R>(
+/** `present` turns the decision into the command's answer, which an Idempotency-Key request commits with it. */
+const transact = <A, E extends { readonly _tag: string }, R>(
   context: CommandContext,
-  decide: (loaded: LoadedSession, rules: Rules, nowMs: number) => Effect.Effect<Decision, E, R>
+  decide: (loaded: LoadedSession, rules: Rules, nowMs: number) => Effect.Effect<Decision, E, R>,
+  present: (decision: Decision) => A
 ) =>
   Effect.gen(function* () {
     const store = yield* PromotionStore
@@ -47,15 +42,13 @@ const transact = <E extends { readonly _tag: string }, R>(
     const loaded = yield* store.load(context.session_id)
     const nowMs = yield* Clock.currentTimeMillis
     const decision = yield* decide(loaded, rules, nowMs)
+    const answer = present(decision)
     if (decision.changes.length > 0) {
       const events = promotionEnvelopes(decision.changes, decision.applied, eventContext(context, nowMs))
-      yield* store.save({ loaded, applied: decision.applied, events })
+      yield* store.save({ loaded, applied: decision.applied, events }).pipe(answering(answer))
     }
-    return decision
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new PromotionsChangedConcurrently({ attempts: MAX_ATTEMPTS })))
-  )
+    return answer
+  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new PromotionsChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 
 /** The promotions the session's cart qualifies for now, from the cache of its content when the current rules filled it. */
 export const availableFor = Effect.fn("Promotion.availableFor")(function* (sessionId: string) {
@@ -75,22 +68,28 @@ export const appliedFor = Effect.fn("Promotion.appliedFor")(function* (sessionId
 
 /** Applies a promotion of the rules file; the same promotion again changes nothing. */
 export const applyPromotion = Effect.fn("Promotion.applyPromotion")(function* (context: CommandContext, promotionId: string) {
-  const decision = yield* transact(context, (loaded, rules, nowMs) => Effect.fromResult(addPromotion(rules, loaded.cart, loaded.applied, promotionId, nowMs)))
-  // The decision holds the promotion whenever it succeeds (addPromotion refuses otherwise).
-  const applied = decision.applied.promotions.find((p) => p.promotion_id === promotionId)!
-  return { ...applied, discount_currency: decision.applied.currency } satisfies PromotionAppliedView
+  return yield* transact(
+    context,
+    (loaded, rules, nowMs) => Effect.fromResult(addPromotion(rules, loaded.cart, loaded.applied, promotionId, nowMs)),
+    // The decision holds the promotion whenever it succeeds (addPromotion refuses otherwise).
+    (decision): PromotionAppliedView => ({ ...decision.applied.promotions.find((p) => p.promotion_id === promotionId)!, discount_currency: decision.applied.currency })
+  )
 })
 
 /** Applies a code (any case); a refusal publishes `promotion.code_invalid` with its reason and changes nothing else. */
 export const applyCode = Effect.fn("Promotion.applyCode")(function* (context: CommandContext, typed: string) {
   const usage = yield* CodeUsage
-  const decision = yield* transact(context, (loaded, rules, nowMs) =>
-    Effect.gen(function* () {
-      const rule = rules.codeByCode.get(normalizeCode(typed))
-      // Only a limited code needs its count; an unknown or unlimited one never touches the counters.
-      const used = rule === undefined || rule.usage_limit === null ? 0 : yield* usage.used(rule.code)
-      return yield* Effect.fromResult(addCode(rules, loaded.cart, loaded.applied, typed, nowMs, used))
-    })
+  return yield* transact(
+    context,
+    (loaded, rules, nowMs) =>
+      Effect.gen(function* () {
+        const rule = rules.codeByCode.get(normalizeCode(typed))
+        // Only a limited code needs its count; an unknown or unlimited one never touches the counters.
+        const used = rule === undefined || rule.usage_limit === null ? 0 : yield* usage.used(rule.code)
+        return yield* Effect.fromResult(addCode(rules, loaded.cart, loaded.applied, typed, nowMs, used))
+      }),
+    // The decision holds the code whenever it succeeds (addCode refuses otherwise).
+    (decision): CodeAppliedView => ({ code: decision.applied.code!.code, discount_amount: decision.applied.code!.discount_amount, discount_currency: decision.applied.currency })
   ).pipe(
     Effect.tapError((error) =>
       error._tag === "CodeRejected"
@@ -100,15 +99,11 @@ export const applyCode = Effect.fn("Promotion.applyCode")(function* (context: Co
         : Effect.void
     )
   )
-  // The decision holds the code whenever it succeeds (addCode refuses otherwise).
-  const code = decision.applied.code!
-  return { code: code.code, discount_amount: code.discount_amount, discount_currency: decision.applied.currency } satisfies CodeAppliedView
 })
 
 /** Removes an applied promotion (by id) or code (any case); answers what stays applied. */
 export const removePromotion = Effect.fn("Promotion.removePromotion")(function* (context: CommandContext, id: string) {
-  const decision = yield* transact(context, (loaded, rules, nowMs) => Effect.fromResult(removeApplied(rules, loaded.cart, loaded.applied, id, nowMs)))
-  return toAppliedView(decision.applied)
+  return yield* transact(context, (loaded, rules, nowMs) => Effect.fromResult(removeApplied(rules, loaded.cart, loaded.applied, id, nowMs)), (decision) => toAppliedView(decision.applied))
 })
 
 /** What the checkout's finalize learns about the session's code: none, usable (with its amount), or why not. */

@@ -25,14 +25,15 @@ import {
   removePromotion
 } from "@kasa/promotion"
 import { accessories, extendedRules, type Row, snapshot, specRules } from "@kasa/promotion/testing"
-import { cartHash, type Envelope, newSessionId, Topics } from "@kasa/shared"
+import { cartHash, type Envelope, layerAnsweringStore, newSessionId, StateStore, Topics } from "@kasa/shared"
+import { runAnswered } from "@kasa/shared/testing/answered"
 
 const data = new MemoryStateData()
 const ports = Layer.mergeAll(layerPromotionStore, layerPromotionRules(extendedRules), layerMemoryCodeUsage(data))
-const runtime = ManagedRuntime.make(Layer.provideMerge(ports, layerStateStore(data)))
+const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerStateStore(data))))
 afterAll(() => runtime.dispose())
 
-type Services = PromotionStore | PromotionRules | CodeUsage
+type Services = PromotionStore | PromotionRules | CodeUsage | StateStore
 
 const run = <A, E>(effect: Effect.Effect<A, E, Services>) => runtime.runPromise(effect)
 const failure = <A, E>(effect: Effect.Effect<A, E, Services>) => runtime.runPromise(Effect.flip(effect)) as Promise<{ readonly _tag: string; readonly reason?: string }>
@@ -275,6 +276,19 @@ describe("write conflicts", () => {
       expect((await run(appliedFor(who.session_id))).code).toBeNull()
     } finally {
       await racing.dispose()
+    }
+  })
+})
+
+describe("an Idempotency-Key request", () => {
+  test("every command commits the answer it returns in the same write as its state", async () => {
+    const who = session()
+    await project(who.session_id, 4, tv, accessories(4_999, 4))
+    const commands: ReadonlyArray<Effect.Effect<unknown, unknown, Services>> = [applyPromotion(who, "second-item-half-price"), applyCode(who, "welcome10"), removePromotion(who, "second-item-half-price")]
+    for (const command of commands) {
+      const { result, outcomes, record } = await run(runAnswered(command))
+      expect(outcomes).toEqual(["answer-written"])
+      expect(record).toBe(JSON.stringify(result))
     }
   })
 })

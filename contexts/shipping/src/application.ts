@@ -8,8 +8,8 @@
  * cart hash for `GET /shipping/available`; commands assess the cart afresh (it is a map lookup and
  * a pure function), so a refusal never leaves even a cache entry behind.
  */
-import { Clock, Effect, Schedule } from "effect"
-import { cartHash } from "@kasa/shared"
+import { Clock, Effect } from "effect"
+import { answering, cartHash, type CommandContext, retryOnConflict } from "@kasa/shared"
 import { type Address, parseAddress } from "./address.ts"
 import { assessCart, deliveryDays } from "./assessment.ts"
 import { addonsTotal, chooseMethod, type DateRequest, type Decision, provideAddress, selectAddons, selectMethod, setDeliveryDate, type ShippingSession } from "./domain.ts"
@@ -20,33 +20,29 @@ import { ShippingStore } from "./ports.ts"
 import { CurrentShippingRules } from "./rules.ts"
 import { type AddonsView, type AvailableMethodsView, type CalendarView, methodView } from "./view.ts"
 
-/** Who is asking: the session, and the request's correlation id. */
-export interface CommandContext {
-  readonly session_id: string
-  readonly user_id?: string | undefined
-  readonly correlation_id: string
-}
+export type { CommandContext } from "@kasa/shared"
 
 /** How many times a command runs before a write conflict becomes ShippingChangedConcurrently. */
 export const MAX_ATTEMPTS = 5
 
-const conflictRetry = Schedule.exponential("2 millis").pipe(Schedule.jittered)
-
-const transact = <E extends { readonly _tag: string }, R>(context: CommandContext, decide: (session: ShippingSession) => Effect.Effect<Decision, E, R>) =>
+/** `present` turns the new session into the command's answer, which an Idempotency-Key request commits with it. */
+const transact = <A, E extends { readonly _tag: string }, R>(
+  context: CommandContext,
+  decide: (session: ShippingSession) => Effect.Effect<Decision, E, R>,
+  present: (session: ShippingSession) => A
+) =>
   Effect.gen(function* () {
     const store = yield* ShippingStore
     const loaded = yield* store.load(context.session_id)
     const decision = yield* decide(loaded.session)
+    const answer = present(decision.session)
     if (decision.changes.length > 0) {
       const occurred_at = new Date(yield* Clock.currentTimeMillis)
       const events = shippingEnvelopes(context.session_id, decision.changes, { correlation_id: context.correlation_id, occurred_at })
-      yield* store.save({ loaded, session: decision.session, events })
+      yield* store.save({ loaded, session: decision.session, events }).pipe(answering(answer))
     }
-    return decision.session
-  }).pipe(
-    Effect.retry({ while: (error) => error._tag === "WriteConflict", times: MAX_ATTEMPTS - 1, schedule: conflictRetry }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new ShippingChangedConcurrently({ attempts: MAX_ATTEMPTS })))
-  )
+    return answer
+  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new ShippingChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 
 /** The methods the session's cart allows, with prices, and the one chosen (cached per cart hash). */
 export const getAvailableMethods = Effect.fn("Shipping.getAvailableMethods")(function* (sessionId: string) {
@@ -66,17 +62,17 @@ export const getAvailableMethods = Effect.fn("Shipping.getAvailableMethods")(fun
 })
 
 export const selectShippingMethod = Effect.fn("Shipping.selectMethod")(function* (context: CommandContext, methodId: string) {
-  const session = yield* transact(context, (current) =>
-    Effect.flatMap(assessCart(current.cart), (assessments) => Effect.fromResult(selectMethod(current, methodId, assessments)))
-  )
   // A successful selection always leaves a method chosen.
-  return session.method!
+  return yield* transact(
+    context,
+    (current) => Effect.flatMap(assessCart(current.cart), (assessments) => Effect.fromResult(selectMethod(current, methodId, assessments))),
+    (session) => session.method!
+  )
 })
 
 export const provideShippingAddress = Effect.fn("Shipping.provideAddress")(function* (context: CommandContext, input: Address) {
   const address = yield* Effect.fromResult(parseAddress(input))
-  const session = yield* transact(context, (current) => Effect.succeed(provideAddress(current, address)))
-  return session.address!
+  return yield* transact(context, (current) => Effect.succeed(provideAddress(current, address)), (session) => session.address!)
 })
 
 /** The delivery days for a method the session's cart allows. */
@@ -90,17 +86,22 @@ export const getCalendar = Effect.fn("Shipping.getCalendar")(function* (sessionI
 
 export const setShippingDate = Effect.fn("Shipping.setDeliveryDate")(function* (context: CommandContext, request: DateRequest) {
   const rules = yield* CurrentShippingRules
-  const session = yield* transact(context, (current) =>
-    Effect.gen(function* () {
-      const days = current.method === undefined ? [] : (yield* deliveryDays(current, current.method.method_id)).days
-      return yield* Effect.fromResult(setDeliveryDate(current, request, days, rules))
-    })
+  return yield* transact(
+    context,
+    (current) =>
+      Effect.gen(function* () {
+        const days = current.method === undefined ? [] : (yield* deliveryDays(current, current.method.method_id)).days
+        return yield* Effect.fromResult(setDeliveryDate(current, request, days, rules))
+      }),
+    (session) => session.delivery!
   )
-  return session.delivery!
 })
 
 export const selectShippingAddons = Effect.fn("Shipping.selectAddons")(function* (context: CommandContext, addonIds: ReadonlyArray<string>) {
   const rules = yield* CurrentShippingRules
-  const session = yield* transact(context, (current) => Effect.fromResult(selectAddons(current, addonIds, rules)))
-  return { addons: session.addons, addons_total: addonsTotal(session.addons) } satisfies AddonsView
+  return yield* transact(
+    context,
+    (current) => Effect.fromResult(selectAddons(current, addonIds, rules)),
+    (session): AddonsView => ({ addons: session.addons, addons_total: addonsTotal(session.addons) })
+  )
 })

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { Clock, Effect, Layer, Logger, ManagedRuntime, Schema } from "effect"
 import { makeMemoryOutboxReader, makeMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
-import { type CartSnapshot, cartHash, type Envelope, newSessionId, OutboxReader, StateStore, Topics } from "@kasa/shared"
+import { type CartSnapshot, cartHash, type Envelope, layerAnsweringStore, newSessionId, OutboxReader, StateStore, Topics } from "@kasa/shared"
+import { runAnswered } from "@kasa/shared/testing/answered"
 import {
   type CalendarQuery,
   type CalendarUnavailable,
@@ -51,7 +52,7 @@ const ports = Layer.mergeAll(
   })
 )
 // The calendar fallback logs a warning per degraded answer; these tests cause many on purpose.
-const runtime = ManagedRuntime.make(Layer.mergeAll(Layer.provideMerge(ports, interferingStore), Logger.layer([])))
+const runtime = ManagedRuntime.make(Layer.mergeAll(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, interferingStore)), Logger.layer([])))
 afterAll(() => runtime.dispose())
 
 const run = <A, E>(effect: Effect.Effect<A, E, Layer.Success<typeof ports> | StateStore>) => runtime.runPromise(Effect.provideService(effect, Clock.Clock, fixedClock(NOW)))
@@ -249,6 +250,24 @@ describe("setShippingDate and selectShippingAddons", () => {
     expect(stored(context.session_id)).toEqual(before)
     expect(published(context.session_id).map((e) => e.event_name)).toEqual(["shipping.method_selected", "shipping.addons_selected", "shipping.delivery_date_selected"])
     expect(decodePayload(published(context.session_id)[1]!)).toEqual({ session_id: context.session_id, addons: [{ addon_id: "sunday_delivery", name: "Sunday delivery", price_amount: 2_999 }], addons_total: 2_999 })
+  })
+})
+
+describe("an Idempotency-Key request", () => {
+  test("every command commits the answer it returns in the same write as its state", async () => {
+    const context = await sessionWith(["hdmi-cable"])
+    calendarAnswer = () => "timeout"
+    const commands: ReadonlyArray<Effect.Effect<unknown, unknown, Layer.Success<typeof ports> | StateStore>> = [
+      selectShippingMethod(context, "courier"),
+      provideShippingAddress(context, address),
+      setShippingDate(context, { delivery_date: "2026-02-13", is_express: true }),
+      selectShippingAddons(context, ["sunday_delivery"])
+    ]
+    for (const command of commands) {
+      const { result, outcomes, record } = await run(runAnswered(command))
+      expect(outcomes).toEqual(["answer-written"])
+      expect(record).toBe(JSON.stringify(result))
+    }
   })
 })
 

@@ -1,6 +1,7 @@
 /**
  * problem+json (RFC 9457): the one shape every error response takes. Apps map tagged errors to
- * these; validation problems list the failing fields so a client can show them.
+ * these; validation problems list the failing fields so a client can show them. It is HTTP, so it
+ * lives with the platform: contexts fail with tagged errors and never see it.
  */
 export interface FieldProblem {
   readonly field: string

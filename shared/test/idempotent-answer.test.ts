@@ -1,0 +1,66 @@
+// The stored answer joins the command's commit: only inside `answering`, only with an IdempotentAnswer
+// in context, guarded by the claim; the outcome reported (written, or unclear when the store failed).
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer } from "effect"
+import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { answering, IdempotentAnswer, layerAnsweringStore, StateStore, StoreUnavailable, withAnswer } from "@kasa/shared"
+import { runAnswered } from "@kasa/shared/testing/answered"
+
+const setup = () => {
+  const data = new MemoryStateData()
+  const run = <A, E>(effect: Effect.Effect<A, E, StateStore>) => Effect.runPromise(Effect.provide(effect, Layer.provide(layerAnsweringStore, layerStateStore(data))))
+  return { data, run }
+}
+const command = (value: string) =>
+  Effect.flatMap(StateStore, (store) => store.commit({ ops: [{ op: "set", key: "thing", value }] }).pipe(answering({ value }), Effect.as({ value })))
+
+describe("answering", () => {
+  test("the answer is committed with the state, and reported written", async () => {
+    const { data, run } = setup()
+    const { result, outcomes, record } = await run(runAnswered(command("a")))
+    expect(record).toBe(JSON.stringify(result))
+    expect(outcomes).toEqual(["answer-written"])
+    expect(data.read("thing")).toBe("a")
+  })
+
+  test("without an IdempotentAnswer in context a commit is the store's own", async () => {
+    const { data, run } = setup()
+    await run(command("b"))
+    expect([...data.values.keys()]).toEqual(["thing"])
+  })
+
+  test("a commit outside `answering` carries no answer, and is reported as state written without it", async () => {
+    const { run } = setup()
+    const plain = Effect.flatMap(StateStore, (store) => store.commit({ ops: [{ op: "set", key: "other", value: "1" }] }))
+    const { record, outcomes } = await run(runAnswered(plain))
+    expect(record).toBeUndefined()
+    expect(outcomes).toEqual(["state-written"])
+  })
+
+  test("a key that no longer holds the request's claim fails the whole commit: no state, no answer", async () => {
+    const { data, run } = setup()
+    const stolen = Effect.flatMap(IdempotentAnswer, (answer) => Effect.flatMap(StateStore, (store) => store.commit({ ops: [{ op: "set", key: answer.key, value: "claim:someone-else" }] })))
+    const error = await run(Effect.flip(runAnswered(Effect.andThen(stolen, command("c")))))
+    expect(error._tag).toBe("WriteConflict")
+    expect(data.read("thing")).toBeUndefined()
+  })
+
+  test.each([["inside", command("d")], ["outside", Effect.flatMap(StateStore, (store) => store.commit({ ops: [] }))]])(
+    "a store that fails a commit %s `answering` reports the outcome unclear",
+    async (_where, effect) => {
+      const outcomes: Array<string> = []
+      const failing = Layer.succeed(StateStore, StateStore.of({ commit: () => Effect.fail(new StoreUnavailable({ operation: "commit", message: "timeout" })) } as unknown as StateStore["Service"]))
+      const answer = IdempotentAnswer.of({ key: "k", claim: "claim:x", ttlSeconds: 1, record: String, report: (o) => outcomes.push(o) })
+      await Effect.runPromise(Effect.provide(Effect.provideService(Effect.ignore(effect), IdempotentAnswer, answer), Layer.provide(layerAnsweringStore, failing)))
+      expect(outcomes).toEqual(["unclear"])
+    }
+  )
+
+  test("withAnswer adds the claim as a precondition and the record as a set with its retention", () => {
+    const answer = IdempotentAnswer.of({ key: "k", claim: "claim:x", ttlSeconds: 9, record: () => "rec", report: () => {} })
+    expect(withAnswer({ expect: [{ key: "a", value: "1" }], ops: [{ op: "delete", key: "b" }] }, answer, 1)).toEqual({
+      expect: [{ key: "a", value: "1" }, { key: "k", value: "claim:x" }],
+      ops: [{ op: "delete", key: "b" }, { op: "set", key: "k", value: "rec", ttlSeconds: 9 }]
+    })
+  })
+})
