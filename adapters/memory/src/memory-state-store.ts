@@ -1,9 +1,11 @@
 /**
  * StateStore and OutboxReader in process memory: the embedded mode's working state. A commit applies
  * its state operations, outbox entries and processed markers in one synchronous step, which is atomic
- * in a single-threaded runtime, exactly as MULTI is in Redis.
+ * in a single-threaded runtime, exactly as MULTI is in Redis. Keys written with a lifetime (values,
+ * streams and counters alike) are swept on a timer as well as hidden when read, so a process that
+ * serves many short sessions gives their memory back rather than only forgetting them when asked.
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schedule } from "effect"
 import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
 import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
 
@@ -12,9 +14,21 @@ interface Entry {
   expiresAt: number | undefined
 }
 
+interface StreamEntry {
+  readonly entries: Array<Readonly<Record<string, string>>>
+  expiresAt: number | undefined
+}
+
+const expiry = (ttlSeconds: number | undefined, now: number): number | undefined => (ttlSeconds === undefined ? undefined : now + ttlSeconds * 1000)
+
+const isLive = (entry: { readonly expiresAt: number | undefined }, now: number): boolean => entry.expiresAt === undefined || entry.expiresAt > now
+
+/** How often expired keys are swept out of memory. */
+export const SWEEP_INTERVAL_MS = 1_000
+
 export class MemoryStateData {
   readonly values = new Map<string, Entry>()
-  readonly streams = new Map<string, Array<Readonly<Record<string, string>>>>()
+  readonly streams = new Map<string, StreamEntry>()
   readonly processed = new Set<string>()
   readonly outbox: Array<PendingEvent> = []
   private outboxSeq = 0
@@ -30,26 +44,58 @@ export class MemoryStateData {
     return entry.value
   }
 
-  private apply(op: StateOp): void {
+  readStream(key: string): ReadonlyArray<Readonly<Record<string, string>>> {
+    const stream = this.streams.get(key)
+    if (stream === undefined) return []
+    if (!isLive(stream, Date.now())) {
+      this.streams.delete(key)
+      return []
+    }
+    return stream.entries
+  }
+
+  /** Drops every expired value and stream; returns how many keys went. */
+  sweep(now: number = Date.now()): number {
+    let removed = 0
+    for (const [key, entry] of this.values) {
+      if (!isLive(entry, now)) {
+        this.values.delete(key)
+        removed++
+      }
+    }
+    for (const [key, stream] of this.streams) {
+      if (!isLive(stream, now)) {
+        this.streams.delete(key)
+        removed++
+      }
+    }
+    return removed
+  }
+
+  private apply(op: StateOp, now: number): void {
     switch (op.op) {
       case "set":
-        this.values.set(op.key, { value: op.value, expiresAt: op.ttlSeconds === undefined ? undefined : Date.now() + op.ttlSeconds * 1000 })
+        this.values.set(op.key, { value: op.value, expiresAt: expiry(op.ttlSeconds, now) })
         return
       case "delete":
         this.values.delete(op.key)
         this.streams.delete(op.key)
         return
       case "append": {
-        const stream = this.streams.get(op.key) ?? []
-        stream.push({ ...op.fields })
-        if (op.maxLength !== undefined && stream.length > op.maxLength) stream.splice(0, stream.length - op.maxLength)
-        this.streams.set(op.key, stream)
+        let stream = this.streams.get(op.key)
+        if (stream === undefined || !isLive(stream, now)) {
+          stream = { entries: [], expiresAt: undefined }
+          this.streams.set(op.key, stream)
+        }
+        stream.entries.push({ ...op.fields })
+        if (op.maxLength !== undefined && stream.entries.length > op.maxLength) stream.entries.splice(0, stream.entries.length - op.maxLength)
+        if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
         return
       }
       case "incrementBy": {
         const current = Number(this.read(op.key) ?? "0")
         const entry = this.values.get(op.key)
-        this.values.set(op.key, { value: String(current + op.by), expiresAt: entry?.expiresAt })
+        this.values.set(op.key, { value: String(current + op.by), expiresAt: op.ttlSeconds === undefined ? entry?.expiresAt : expiry(op.ttlSeconds, now) })
         return
       }
     }
@@ -62,7 +108,8 @@ export class MemoryStateData {
   }
 
   commit(write: AtomicWrite): void {
-    for (const op of write.ops ?? []) this.apply(op)
+    const now = Date.now()
+    for (const op of write.ops ?? []) this.apply(op, now)
     for (const event of write.events ?? []) this.outbox.push({ id: String(++this.outboxSeq), event })
     for (const marker of write.processed ?? []) this.processed.add(`${marker.group}\u0000${marker.eventId}`)
     if ((write.events?.length ?? 0) > 0 && this.waiters.length > 0) {
@@ -88,7 +135,7 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
   StateStore.of({
     get: (key) => Effect.sync(() => data.read(key)),
     getMany: (keys) => Effect.sync(() => keys.map((key) => data.read(key))),
-    readStream: (key) => Effect.sync(() => data.streams.get(key) ?? []),
+    readStream: (key) => Effect.sync(() => data.readStream(key)),
     commit: (write) =>
       Effect.suspend(() => {
         const key = data.conflict(write)
@@ -99,6 +146,14 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.processed.has(`${group}\u0000${id}`))))
   })
 
-/** StateStore and OutboxReader over one fresh set of in-memory data. */
-export const layerStateStore = (data: MemoryStateData = new MemoryStateData()) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), Layer.succeed(OutboxReader, makeMemoryOutboxReader(data)))
+/** Sweeps `data` every `intervalMs` for as long as the layer's scope lives. */
+const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
+  Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep()), Schedule.spaced(intervalMs))))
+
+/** StateStore and OutboxReader over one fresh set of in-memory data, its expired keys swept while the layer lives. */
+export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
+  Layer.mergeAll(
+    Layer.succeed(StateStore, makeMemoryStateStore(data)),
+    Layer.succeed(OutboxReader, makeMemoryOutboxReader(data)),
+    layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
+  )

@@ -3,7 +3,7 @@
  * and how topics are provisioned. Without KAFKA_BROKERS and REDIS_URL an app runs embedded; with
  * one but not the other it refuses to start, naming the missing variable, rather than half-distribute.
  */
-import { ConfigError, loadConfig, type ConfigOf } from "@kasa/shared"
+import { ConfigError, DEFAULT_SESSION_TTL_SECONDS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
@@ -17,7 +17,9 @@ export const infraSpec = {
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
-  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa")
+  serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
+  /** How long session-scoped state lives without activity (SPEC §2). */
+  sessionTtlSeconds: withDefault(integer("SESSION_TTL_SECONDS", 1, 365 * 24 * 60 * 60), DEFAULT_SESSION_TTL_SECONDS)
 }
 
 export type InfraConfig = ConfigOf<typeof infraSpec> & {

@@ -4,6 +4,7 @@
  * own adapters.
  */
 import { Effect, Layer } from "effect"
+import { SessionTtl } from "@kasa/shared"
 import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisConnection, layerStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
@@ -21,9 +22,11 @@ export interface InfraOptions {
 }
 
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
+  const sessionTtl = Layer.succeed(SessionTtl, config.sessionTtlSeconds)
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
     const memory = options.state ?? new MemoryStateData()
     return Layer.mergeAll(
+      sessionTtl,
       layerEventBus(options.broker ?? new MemoryBroker()),
       layerStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
@@ -31,6 +34,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   }
   const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
   return Layer.mergeAll(
+    sessionTtl,
     layerKafka({ brokers: config.kafkaBrokers, clientId: `kasa-${options.appName}` }),
     layerStateStoreAndOutbox({ outboxName: options.appName }),
     Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
