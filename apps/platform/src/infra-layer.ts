@@ -27,7 +27,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
     const memory = options.state ?? new MemoryStateData()
     return Layer.mergeAll(
       sessionTtl,
-      layerEventBus(options.broker ?? new MemoryBroker()),
+      layerEventBus(options.broker ?? new MemoryBroker({ trim: true })),
       layerStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
     )
