@@ -23,6 +23,15 @@ export const CartKeys = {
 /** How many recent events `cart:events:{session_id}` keeps (a store may trim lazily, a little later). */
 export const EVENT_STREAM_CAP = 100
 
+/**
+ * A stream entry's envelope: the event as published minus its snapshot's `lines`, which the view holds
+ * (a ten-line cart's ten events would otherwise keep fifty-five copies of its lines per session).
+ */
+export const streamEnvelope = (envelope: CartWrite["events"][number]): string => {
+  const { lines: _lines, ...payload } = envelope.payload
+  return JSON.stringify({ ...envelope, payload })
+}
+
 const decodeView = Schema.decodeUnknownResult(CartView)
 
 const parseView = (raw: string): Result.Result<Cart, string> => {
@@ -52,7 +61,7 @@ export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.ca
         event_id: envelope.event_id,
         event_name: envelope.event_name,
         cart_version: String(envelope.payload.cart_version),
-        envelope: JSON.stringify(envelope)
+        envelope: streamEnvelope(envelope)
       },
       maxLength: EVENT_STREAM_CAP,
       ttlSeconds
