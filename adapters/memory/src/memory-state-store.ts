@@ -8,14 +8,16 @@
 import { Effect, Layer, Schedule } from "effect"
 import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
 import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
+import { pack, type Packed, unpack } from "./packed-text.ts"
 
 interface Entry {
-  value: string
+  value: Packed
   expiresAt: number | undefined
 }
 
 interface StreamEntry {
-  readonly entries: Array<Readonly<Record<string, string>>>
+  /** Each entry's fields as packed JSON. */
+  readonly entries: Array<Packed>
   expiresAt: number | undefined
 }
 
@@ -41,7 +43,7 @@ export class MemoryStateData {
       this.values.delete(key)
       return undefined
     }
-    return entry.value
+    return unpack(entry.value)
   }
 
   readStream(key: string): ReadonlyArray<Readonly<Record<string, string>>> {
@@ -51,7 +53,7 @@ export class MemoryStateData {
       this.streams.delete(key)
       return []
     }
-    return stream.entries
+    return stream.entries.map((entry) => JSON.parse(unpack(entry)) as Readonly<Record<string, string>>)
   }
 
   /** Drops every expired value and stream; returns how many keys went. */
@@ -75,7 +77,7 @@ export class MemoryStateData {
   private apply(op: StateOp, now: number): void {
     switch (op.op) {
       case "set":
-        this.values.set(op.key, { value: op.value, expiresAt: expiry(op.ttlSeconds, now) })
+        this.values.set(op.key, { value: pack(op.value), expiresAt: expiry(op.ttlSeconds, now) })
         return
       case "delete":
         this.values.delete(op.key)
@@ -87,7 +89,7 @@ export class MemoryStateData {
           stream = { entries: [], expiresAt: undefined }
           this.streams.set(op.key, stream)
         }
-        stream.entries.push({ ...op.fields })
+        stream.entries.push(pack(JSON.stringify(op.fields)))
         if (op.maxLength !== undefined && stream.entries.length > op.maxLength) stream.entries.splice(0, stream.entries.length - op.maxLength)
         if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
         return

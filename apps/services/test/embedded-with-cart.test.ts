@@ -11,7 +11,7 @@ import { readUntil } from "./fixtures.ts"
 
 let app: App
 beforeAll(async () => {
-  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {} }), servicesModule({ env: {} })], env: {}, log: () => {} })
+  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {}, versionFloor: () => 0 }) /* versions from 1: the cases name lines item_1 */, servicesModule({ env: {} })], env: {}, log: () => {} })
 })
 afterAll(async () => {
   await app.stop()

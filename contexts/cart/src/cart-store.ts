@@ -76,7 +76,7 @@ export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.ca
 }
 
 /** Views this process wrote lately: the next load of the same string skips parsing it (carts are immutable). */
-const WRITTEN_CACHE_SIZE = 4_096
+const WRITTEN_CACHE_SIZE = 512
 
 export const makeCartStore = Effect.gen(function* () {
   const store = yield* StateStore

@@ -10,7 +10,7 @@
  * session keys the session lifetime (SessionTtl) afresh, the unchanged one included.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshot, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
 import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
 import { PromotionsUnavailable } from "./errors.ts"
 import { toOutboxEvents } from "./events.ts"
@@ -53,7 +53,11 @@ export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_
   if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: JSON.stringify(write.applied), ttlSeconds })
   else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
   if (write.available !== undefined) {
-    ops.push({ op: "set", key: PromotionKeys.available(write.available.cartHash), value: JSON.stringify(write.available.value), ttlSeconds: AVAILABLE_TTL_SECONDS })
+    const key = PromotionKeys.available(write.available.cartHash)
+    ops.push({ op: "set", key, value: JSON.stringify(write.available.value), ttlSeconds: Math.min(AVAILABLE_TTL_SECONDS, ttlSeconds) })
+    // The cache of the content this cart just left goes: cart hashes include line ids, so another session rarely shares it.
+    const previous = write.loaded.revision.cart === undefined ? undefined : PromotionKeys.available(cartHash(write.loaded.cart))
+    if (previous !== undefined && previous !== key) ops.push({ op: "delete", key: previous })
   }
   if (write.order !== undefined) ops.push({ op: "set", key: PromotionKeys.order(write.order.order_id), value: JSON.stringify(write.order), ttlSeconds: ORDER_RECORD_TTL_SECONDS })
   return {

@@ -61,11 +61,15 @@ export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAU
   const key = ServicesKeys.cart(write.cart.session_id)
   const cart: ProjectedCart = write.cart
   const availability: StoredAvailability = write.availability
+  const previousHash = write.loaded.cart?.cart_hash
   return {
     expect: [{ key, value: write.loaded.revision }],
     ops: [
       { op: "set", key, value: JSON.stringify(cart), ttlSeconds },
-      { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: AVAILABILITY_TTL_SECONDS }
+      // A cache need not outlive the sessions it serves; the one of the content this cart just left
+      // goes (cart hashes include line ids, so another session rarely shares it, and a miss recomputes).
+      { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: Math.min(AVAILABILITY_TTL_SECONDS, ttlSeconds) },
+      ...(previousHash === undefined || previousHash === availability.cart_hash ? [] : [{ op: "delete" as const, key: ServicesKeys.available(previousHash) }])
     ],
     events: write.events.map((envelope) => ({ topic: Topics.services, key: write.cart.session_id, envelope }))
   }
