@@ -8,6 +8,7 @@
 import { Effect, Layer, Schedule } from "effect"
 import { type AtomicWrite, OutboxReader, type PendingEvent, StateStore, type StateOp, WriteConflict } from "@kasa/shared"
 import { makeMemoryOutboxReader } from "./memory-outbox-reader.ts"
+import { PackedStream } from "./packed-stream.ts"
 import { pack, type Packed, unpack } from "./packed-text.ts"
 
 interface Entry {
@@ -15,11 +16,6 @@ interface Entry {
   expiresAt: number | undefined
 }
 
-interface StreamEntry {
-  /** Each entry's fields as packed JSON. */
-  readonly entries: Array<Packed>
-  expiresAt: number | undefined
-}
 
 const expiry = (ttlSeconds: number | undefined, now: number): number | undefined => (ttlSeconds === undefined ? undefined : now + ttlSeconds * 1000)
 
@@ -30,7 +26,7 @@ export const SWEEP_INTERVAL_MS = 1_000
 
 export class MemoryStateData {
   readonly values = new Map<string, Entry>()
-  readonly streams = new Map<string, StreamEntry>()
+  readonly streams = new Map<string, PackedStream>()
   readonly processed = new Set<string>()
   readonly outbox: Array<PendingEvent> = []
   private outboxSeq = 0
@@ -53,7 +49,7 @@ export class MemoryStateData {
       this.streams.delete(key)
       return []
     }
-    return stream.entries.map((entry) => JSON.parse(unpack(entry)) as Readonly<Record<string, string>>)
+    return stream.entries()
   }
 
   /** Drops every expired value and stream; returns how many keys went. */
@@ -86,11 +82,10 @@ export class MemoryStateData {
       case "append": {
         let stream = this.streams.get(op.key)
         if (stream === undefined || !isLive(stream, now)) {
-          stream = { entries: [], expiresAt: undefined }
+          stream = new PackedStream(undefined)
           this.streams.set(op.key, stream)
         }
-        stream.entries.push(pack(JSON.stringify(op.fields)))
-        if (op.maxLength !== undefined && stream.entries.length > op.maxLength) stream.entries.splice(0, stream.entries.length - op.maxLength)
+        stream.append(op.fields, op.maxLength)
         if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
         return
       }
