@@ -21,8 +21,10 @@ const expiry = (ttlSeconds: number | undefined, now: number): number | undefined
 
 const isLive = (entry: { readonly expiresAt: number | undefined }, now: number): boolean => entry.expiresAt === undefined || entry.expiresAt > now
 
-/** How often expired keys are swept out of memory. */
-export const SWEEP_INTERVAL_MS = 1_000
+/** How often a slice of the keys is swept for expired ones. */
+export const SWEEP_INTERVAL_MS = 100
+/** How many keys one slice looks at: the event loop is never held for a whole pass over a large store. */
+export const SWEEP_BUDGET = 2_000
 
 export class MemoryStateData {
   readonly values = new Map<string, Entry>()
@@ -31,6 +33,9 @@ export class MemoryStateData {
   readonly outbox: Array<PendingEvent> = []
   private outboxSeq = 0
   private waiters: Array<() => void> = []
+  /** Where the sweep goes on from: a Map iterator survives deletions and sees later insertions. */
+  private sweepCursor: Iterator<[string, { readonly expiresAt: number | undefined }]> | undefined = undefined
+  private sweepingStreams = false
 
   read(key: string): string | undefined {
     const entry = this.values.get(key)
@@ -52,18 +57,31 @@ export class MemoryStateData {
     return stream.entries()
   }
 
-  /** Drops every expired value and stream; returns how many keys went. */
-  sweep(now: number = Date.now()): number {
+  /**
+   * Looks at the next `budget` keys (values, then streams, then round again) and drops the expired
+   * ones; returns how many went. Called in slices, as Redis's active expiry does, so a large store
+   * never holds the event loop for a whole pass.
+   */
+  sweep(now: number = Date.now(), budget: number = Number.POSITIVE_INFINITY): number {
     let removed = 0
-    for (const [key, entry] of this.values) {
-      if (!isLive(entry, now)) {
-        this.values.delete(key)
-        removed++
-      }
+    if (budget === Number.POSITIVE_INFINITY) {
+      this.sweepCursor = undefined
+      this.sweepingStreams = false
     }
-    for (const [key, stream] of this.streams) {
-      if (!isLive(stream, now)) {
-        this.streams.delete(key)
+    for (let looked = 0; looked < budget; looked++) {
+      this.sweepCursor ??= this.sweepingStreams ? this.streams.entries() : this.values.entries()
+      const next = this.sweepCursor.next()
+      if (next.done === true) {
+        this.sweepCursor = undefined
+        this.sweepingStreams = !this.sweepingStreams
+        // A whole pass over both maps ends an unbounded sweep.
+        if (!this.sweepingStreams && budget === Number.POSITIVE_INFINITY) return removed
+        continue
+      }
+      const [key, entry] = next.value
+      if (!isLive(entry, now)) {
+        if (this.sweepingStreams) this.streams.delete(key)
+        else this.values.delete(key)
         removed++
       }
     }
@@ -145,7 +163,7 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
 
 /** Sweeps `data` every `intervalMs` for as long as the layer's scope lives. */
 const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
-  Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep()), Schedule.spaced(intervalMs))))
+  Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep(Date.now(), SWEEP_BUDGET)), Schedule.spaced(intervalMs))))
 
 /** StateStore and OutboxReader over one fresh set of in-memory data, its expired keys swept while the layer lives. */
 export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>

@@ -34,3 +34,23 @@ test("expired values, streams and counters are swept out of memory without anyon
     await runtime.dispose()
   }
 })
+
+test("a sweep in slices covers every value and stream, round after round, whatever the slice size", () => {
+  const data = new MemoryStateData()
+  const now = Date.now()
+  data.commit({
+    ops: [
+      ...Array.from({ length: 25 }, (_, i) => ({ op: "set" as const, key: `v:${i}`, value: "x", ttlSeconds: i % 2 === 0 ? 0.001 : 3_600 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ op: "append" as const, key: `s:${i}`, fields: { n: "1" }, ttlSeconds: i % 2 === 0 ? 0.001 : 3_600 }))
+    ]
+  })
+  let removed = 0
+  for (let slice = 0; slice < 20; slice++) removed += data.sweep(now + 1_000, 3)
+  expect(removed).toBe(13 + 3)
+  expect(data.values.size).toBe(12)
+  expect(data.streams.size).toBe(3)
+  // A later round finds what expired since.
+  data.commit({ ops: [{ op: "set", key: "late", value: "x", ttlSeconds: 0.001 }] })
+  for (let slice = 0; slice < 20; slice++) data.sweep(now + 2_000, 3)
+  expect(data.values.has("late")).toBe(false)
+})
