@@ -7,12 +7,17 @@
 import { Context, Effect, Schema } from "effect"
 import type { OutboxEvent } from "./outbox.ts"
 
-/** State changes expressed as data, so every store (memory, Redis) applies them the same way. */
+/**
+ * State changes expressed as data, so every store (memory, Redis) applies them the same way.
+ * `ttlSeconds` gives the whole key (value, stream or counter) that lifetime from this write on, so
+ * session state written with it expires after that long without activity (SPEC §2); without it a
+ * `set` makes the key permanent while `append` and `incrementBy` leave its lifetime as it was.
+ */
 export type StateOp =
   | { readonly op: "set"; readonly key: string; readonly value: string; readonly ttlSeconds?: number }
   | { readonly op: "delete"; readonly key: string }
-  | { readonly op: "append"; readonly key: string; readonly fields: Readonly<Record<string, string>>; readonly maxLength?: number }
-  | { readonly op: "incrementBy"; readonly key: string; readonly by: number }
+  | { readonly op: "append"; readonly key: string; readonly fields: Readonly<Record<string, string>>; readonly maxLength?: number; readonly ttlSeconds?: number }
+  | { readonly op: "incrementBy"; readonly key: string; readonly by: number; readonly ttlSeconds?: number }
 
 /**
  * "This group has applied this message." An envelope's `event_id`, or for a message that has none (it

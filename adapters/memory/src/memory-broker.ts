@@ -4,6 +4,9 @@
  * committed offsets per partition and members that split the partitions; a partition moves to another
  * member only after its previous owner has finished (and committed) the batch in hand; a member that
  * aborts commits nothing, so its uncommitted messages are delivered again to whoever takes over.
+ * With `trim` on (the embedded app's broker), a partition forgets what every group reading its topic
+ * has committed, and a topic no group reads keeps only its newest messages, so a long-running process
+ * does not hold every event it ever carried; offsets stay absolute (a partition counts from its base).
  */
 import type { DeliveredMessage, PartitionLag, TopicInfo } from "@kasa/shared"
 
@@ -18,8 +21,27 @@ export const partitionFor = (key: string, partitions: number): number => {
 }
 
 export class MemoryPartition {
+  /** The messages from offset `base` on. */
   readonly log: Array<DeliveredMessage> = []
+  /** The offset of `log[0]`: how many messages were trimmed off the front. */
+  base = 0
   private waiters: Array<() => void> = []
+  /** The offset the next message gets. */
+  get end(): number {
+    return this.base + this.log.length
+  }
+  /** The messages from offset `from` (at least `base`), at most `max` of them. */
+  read(from: number, max: number): ReadonlyArray<DeliveredMessage> {
+    const start = Math.max(0, from - this.base)
+    return this.log.slice(start, start + max)
+  }
+  /** Forgets the messages below offset `below`. */
+  trimBelow(below: number): void {
+    const count = Math.min(below - this.base, this.log.length)
+    if (count <= 0) return
+    this.log.splice(0, count)
+    this.base += count
+  }
   append(message: DeliveredMessage): void {
     this.log.push(message)
     if (this.waiters.length > 0) {
@@ -53,10 +75,27 @@ export class MemoryGroup {
 
 export const tpKey = (topic: string, partition: number): string => `${topic}:${partition}`
 
+export interface MemoryBrokerOptions {
+  /** Forget what every group has committed, and all but the newest `keepUnread` messages of topics no group reads. Off: keep every message (tests read the logs). */
+  readonly trim?: boolean
+  /** Per partition of a topic that no group reads. */
+  readonly keepUnread?: number
+}
+
+/** A trim shifts the log, so it waits until this many messages can go at once. */
+const TRIM_BATCH = 256
+
 export class MemoryBroker {
   readonly topics = new Map<string, Array<MemoryPartition>>()
   readonly groups = new Map<string, MemoryGroup>()
   private memberSeq = 0
+  private readonly trimming: boolean
+  private readonly keepUnread: number
+
+  constructor(options: MemoryBrokerOptions = {}) {
+    this.trimming = options.trim ?? false
+    this.keepUnread = options.keepUnread ?? 1_000
+  }
 
   createTopic(name: string, partitions: number): void {
     if (this.topics.has(name)) return
@@ -84,11 +123,36 @@ export class MemoryBroker {
         value: message.value,
         headers: message.headers,
         partition,
-        offset: target.log.length,
+        offset: target.end,
         timestamp: now
       })
+      if (this.trimming && target.log.length >= this.keepUnread + TRIM_BATCH && !this.isRead(message.topic)) target.trimBelow(target.end - this.keepUnread)
     }
     return undefined
+  }
+
+  /** Whether some group reads `topic` (a member subscribes to it, or the group has committed on it). */
+  private isRead(topic: string): boolean {
+    for (const group of this.groups.values()) {
+      if (group.members.some((member) => member.topics.includes(topic))) return true
+      for (const key of group.committed.keys()) if (key.startsWith(`${topic}:`)) return true
+    }
+    return false
+  }
+
+  /** Records `group`'s commit and, with trimming on, forgets what every group reading the topic has committed. */
+  commit(groupName: string, topic: string, partition: number, offset: number): void {
+    const key = tpKey(topic, partition)
+    this.group(groupName).committed.set(key, offset)
+    if (!this.trimming) return
+    const target = this.topics.get(topic)?.[partition]
+    if (target === undefined) return
+    let lowest = offset
+    for (const group of this.groups.values()) {
+      const reads = group.committed.has(key) || group.members.some((member) => member.topics.includes(topic))
+      if (reads) lowest = Math.min(lowest, group.committed.get(key) ?? target.base)
+    }
+    if (lowest - target.base >= TRIM_BATCH || lowest === target.end) target.trimBelow(lowest)
   }
 
   group(name: string): MemoryGroup {
@@ -138,8 +202,8 @@ export class MemoryBroker {
     for (const topic of topics) {
       const partitions = this.topics.get(topic) ?? []
       partitions.forEach((p, partition) => {
-        const committed = group.committed.get(tpKey(topic, partition)) ?? 0
-        out.push({ topic, partition, committed, end: p.log.length, lag: p.log.length - committed })
+        const committed = group.committed.get(tpKey(topic, partition)) ?? p.base
+        out.push({ topic, partition, committed, end: p.end, lag: p.end - committed })
       })
     }
     return out

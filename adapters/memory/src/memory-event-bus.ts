@@ -42,8 +42,10 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
         const key = tpKey(topic, partition)
         let position = group.committed.get(key) ?? 0
         while (!loop.stopRequested) {
-          if (position < log.log.length) {
-            const messages = log.log.slice(position, position + maxBatch)
+          // A group new to a trimmed partition starts at its base, as Kafka's "earliest" does.
+          position = Math.max(position, log.base)
+          if (position < log.end) {
+            const messages = log.read(position, maxBatch)
             const batch: MessageBatch = { topic, partition, messages }
             // A handler that dies commits nothing; the batch comes again after a pause, as on Kafka.
             const handled = yield* Effect.exit(options.handle(batch))
@@ -54,7 +56,7 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
               continue
             }
             position += messages.length
-            group.committed.set(key, position)
+            broker.commit(options.group, topic, partition, position)
           } else {
             yield* Effect.callback<void>((resume) => {
               const waiter = log.waitForAppend()

@@ -1,17 +1,19 @@
 /**
  * StateStore and OutboxReader in process memory: the embedded mode's working state. A commit applies
  * its state operations, outbox entries and processed markers in one synchronous step, which is atomic
- * in a single-threaded runtime, exactly as MULTI is in Redis. Processed markers live as long as in
- * Redis (a day past the topics' retention) and are pruned as commits add new ones, so the set stays
- * bounded under any load.
+ * in a single-threaded runtime, exactly as MULTI is in Redis. Keys written with a lifetime (values,
+ * streams and counters alike) are swept on a timer as well as hidden when read, so a process that
+ * serves many short sessions gives their memory back rather than only forgetting them when asked.
+ * Processed markers live as long as in Redis (a day past the topics' retention) and are pruned as
+ * commits add new ones, so the set stays bounded under any load.
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schedule } from "effect"
 import {
   type AtomicWrite,
+  type BusMessage,
   type CommitResult,
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
-  type BusMessage,
   type PendingEvent,
   StateStore,
   type StateOp,
@@ -19,9 +21,11 @@ import {
   WriteConflict
 } from "@kasa/shared"
 import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
+import { PackedStream } from "./packed-stream.ts"
+import { pack, type Packed, unpack } from "./packed-text.ts"
 
 interface Entry {
-  value: string
+  value: Packed
   expiresAt: number | undefined
 }
 
@@ -34,14 +38,26 @@ export interface MemoryStateOptions {
 
 const markerKey = (group: string, eventId: string): string => `${group}\u0000${eventId}`
 
+const expiry = (ttlSeconds: number | undefined, now: number): number | undefined => (ttlSeconds === undefined ? undefined : now + ttlSeconds * 1000)
+
+const isLive = (entry: { readonly expiresAt: number | undefined }, now: number): boolean => entry.expiresAt === undefined || entry.expiresAt > now
+
+/** How often a slice of the keys is swept for expired ones. */
+export const SWEEP_INTERVAL_MS = 100
+/** How many keys one slice looks at: the event loop is never held for a whole pass over a large store. */
+export const SWEEP_BUDGET = 2_000
+
 export class MemoryStateData {
   readonly values = new Map<string, Entry>()
-  readonly streams = new Map<string, Array<Readonly<Record<string, string>>>>()
+  readonly streams = new Map<string, PackedStream>()
   /** Marker → when it expires. Insertion order is expiry order (one lifetime for all), which makes pruning cheap. */
   readonly processed = new Map<string, number>()
   readonly outbox: Array<PendingEvent> = []
   private outboxSeq = 0
   private waiters: Array<() => void> = []
+  /** Where the sweep goes on from: a Map iterator survives deletions and sees later insertions. */
+  private sweepCursor: Iterator<[string, { readonly expiresAt: number | undefined }]> | undefined = undefined
+  private sweepingStreams = false
   private readonly markerLifetimeMs: number
   private readonly now: () => number
 
@@ -70,29 +86,73 @@ export class MemoryStateData {
       this.values.delete(key)
       return undefined
     }
-    return entry.value
+    return unpack(entry.value)
   }
 
-  private apply(op: StateOp): void {
+  readStream(key: string): ReadonlyArray<Readonly<Record<string, string>>> {
+    const stream = this.streams.get(key)
+    if (stream === undefined) return []
+    if (!isLive(stream, Date.now())) {
+      this.streams.delete(key)
+      return []
+    }
+    return stream.entries()
+  }
+
+  /**
+   * Looks at the next `budget` keys (values, then streams, then round again) and drops the expired
+   * ones; returns how many went. Called in slices, as Redis's active expiry does, so a large store
+   * never holds the event loop for a whole pass.
+   */
+  sweep(now: number = Date.now(), budget: number = Number.POSITIVE_INFINITY): number {
+    let removed = 0
+    if (budget === Number.POSITIVE_INFINITY) {
+      this.sweepCursor = undefined
+      this.sweepingStreams = false
+    }
+    for (let looked = 0; looked < budget; looked++) {
+      this.sweepCursor ??= this.sweepingStreams ? this.streams.entries() : this.values.entries()
+      const next = this.sweepCursor.next()
+      if (next.done === true) {
+        this.sweepCursor = undefined
+        this.sweepingStreams = !this.sweepingStreams
+        // A whole pass over both maps ends an unbounded sweep.
+        if (!this.sweepingStreams && budget === Number.POSITIVE_INFINITY) return removed
+        continue
+      }
+      const [key, entry] = next.value
+      if (!isLive(entry, now)) {
+        if (this.sweepingStreams) this.streams.delete(key)
+        else this.values.delete(key)
+        removed++
+      }
+    }
+    return removed
+  }
+
+  private apply(op: StateOp, now: number): void {
     switch (op.op) {
       case "set":
-        this.values.set(op.key, { value: op.value, expiresAt: op.ttlSeconds === undefined ? undefined : Date.now() + op.ttlSeconds * 1000 })
+        this.values.set(op.key, { value: pack(op.value), expiresAt: expiry(op.ttlSeconds, now) })
         return
       case "delete":
         this.values.delete(op.key)
         this.streams.delete(op.key)
         return
       case "append": {
-        const stream = this.streams.get(op.key) ?? []
-        stream.push({ ...op.fields })
-        if (op.maxLength !== undefined && stream.length > op.maxLength) stream.splice(0, stream.length - op.maxLength)
-        this.streams.set(op.key, stream)
+        let stream = this.streams.get(op.key)
+        if (stream === undefined || !isLive(stream, now)) {
+          stream = new PackedStream(undefined)
+          this.streams.set(op.key, stream)
+        }
+        stream.append(op.fields, op.maxLength)
+        if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
         return
       }
       case "incrementBy": {
         const current = Number(this.read(op.key) ?? "0")
         const entry = this.values.get(op.key)
-        this.values.set(op.key, { value: String(current + op.by), expiresAt: entry?.expiresAt })
+        this.values.set(op.key, { value: String(current + op.by), expiresAt: op.ttlSeconds === undefined ? entry?.expiresAt : expiry(op.ttlSeconds, now) })
         return
       }
     }
@@ -111,17 +171,18 @@ export class MemoryStateData {
   }
 
   commit(write: AtomicWrite): void {
-    for (const op of write.ops ?? []) this.apply(op)
+    const now = Date.now()
+    for (const op of write.ops ?? []) this.apply(op, now)
     for (const event of write.events ?? []) this.outbox.push({ id: String(++this.outboxSeq), event })
     const markers = write.processed ?? []
     if (markers.length > 0) {
-      const now = this.now()
-      this.pruneMarkers(now)
+      const markedAt = this.now()
+      this.pruneMarkers(markedAt)
       for (const marker of markers) {
         const key = markerKey(marker.group, marker.eventId)
         // Re-inserted at the end, so the order stays the order of expiry.
         this.processed.delete(key)
-        this.processed.set(key, now + this.markerLifetimeMs)
+        this.processed.set(key, markedAt + this.markerLifetimeMs)
       }
     }
     if ((write.events?.length ?? 0) > 0 && this.waiters.length > 0) {
@@ -152,7 +213,7 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
   StateStore.of({
     get: (key) => Effect.sync(() => data.read(key)),
     getMany: (keys) => Effect.sync(() => keys.map((key) => data.read(key))),
-    readStream: (key) => Effect.sync(() => data.streams.get(key) ?? []),
+    readStream: (key) => Effect.sync(() => data.readStream(key)),
     commit: (write) =>
       Effect.suspend((): Effect.Effect<CommitResult, WriteConflict> => {
         if (data.duplicate(write)) return Effect.succeed("duplicate")
@@ -164,6 +225,10 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.isProcessed(group, id))))
   })
 
-/** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data. */
-export const layerStateStore = (data: MemoryStateData = new MemoryStateData()) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data))
+/** Sweeps `data` every `intervalMs` for as long as the layer's scope lives. */
+const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
+  Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep(Date.now(), SWEEP_BUDGET)), Schedule.spaced(intervalMs))))
+
+/** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data, its expired keys swept while the layer lives. */
+export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
+  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data), layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS))

@@ -3,10 +3,11 @@
  * reservations live in the same MemoryStateData as every other context's state, under the same keys
  * as in Redis, and each operation checks and writes (state plus its `inventory.*` outbox entry) in
  * one synchronous step, which nothing can interleave with in a single-threaded runtime. The rules
- * themselves are the catalog's pure reservation functions, shared with the Redis adapter.
+ * themselves are the catalog's pure reservation functions, shared with the Redis adapter. A settled
+ * reservation (committed or released) is kept SessionTtl, then forgotten; a held one stays until settled.
  */
 import { Clock, Effect, Layer } from "effect"
-import { currentTraceparent, type OutboxEvent, type StateOp, StoreUnavailable, uuidv7 } from "@kasa/shared"
+import { currentTraceparent, type OutboxEvent, SessionTtl, type StateOp, StoreUnavailable, uuidv7 } from "@kasa/shared"
 import {
   checkReason,
   checkRequest,
@@ -56,11 +57,12 @@ const releaseWrite = (
   next: Reservation,
   returned: ReadonlyArray<{ readonly offer_id: string; readonly quantity: number }>,
   reason: string,
-  meta: { readonly occurredAt: Date; readonly context?: EventContext | undefined; readonly traceparent: string | undefined }
+  meta: { readonly occurredAt: Date; readonly context?: EventContext | undefined; readonly traceparent: string | undefined },
+  ttlSeconds: number
 ): { readonly ops: ReadonlyArray<StateOp>; readonly events: ReadonlyArray<OutboxEvent> } => ({
   ops: [
     ...returned.map((line): StateOp => ({ op: "incrementBy", key: StockKeys.stock(line.offer_id), by: line.quantity })),
-    { op: "set", key: StockKeys.reservation(next.order_id), value: encodeReservation(next) }
+    { op: "set", key: StockKeys.reservation(next.order_id), value: encodeReservation(next), ttlSeconds }
   ],
   events: [releasedEvent(next, reason, meta)]
 })
@@ -95,6 +97,7 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
 
   const commit = Effect.fn("MemoryStockReservations.commit")(function* (orderId: string, context?: EventContext) {
     const now = yield* Clock.currentTimeMillis
+    const ttlSeconds = yield* SessionTtl
     const traceparent = yield* currentTraceparent
     return yield* Effect.suspend((): Effect.Effect<Reservation, ReservationNotFound | ReservationReleased | StoreUnavailable> => {
       const existing = readReservation(data, orderId)
@@ -108,7 +111,7 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
           return Effect.fail(new ReservationReleased({ order_id: orderId, reason: decision.reason }))
         case "Commit":
           data.commit({
-            ops: [{ op: "set", key: StockKeys.reservation(orderId), value: encodeReservation(decision.next) }],
+            ops: [{ op: "set", key: StockKeys.reservation(orderId), value: encodeReservation(decision.next), ttlSeconds }],
             events: [committedEvent(decision.next, { occurredAt: new Date(now), context, traceparent })]
           })
           return Effect.succeed(decision.next)
@@ -120,6 +123,7 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
     const problems = checkReason(reason)
     if (problems.length > 0) return yield* new InvalidReservation({ problems })
     const now = yield* Clock.currentTimeMillis
+    const ttlSeconds = yield* SessionTtl
     const traceparent = yield* currentTraceparent
     return yield* Effect.suspend((): Effect.Effect<ReleaseOutcome, ReservationNotFound | StoreUnavailable> => {
       const existing = readReservation(data, orderId)
@@ -127,13 +131,14 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
       if (existing === undefined) return Effect.fail(new ReservationNotFound({ order_id: orderId }))
       const decision = releaseDecision(existing, reason, now)
       if (decision._tag === "AlreadyReleased") return Effect.succeed({ reservation: existing, returned: [] })
-      data.commit(releaseWrite(decision.next, decision.returned, reason, { occurredAt: new Date(now), context, traceparent }))
+      data.commit(releaseWrite(decision.next, decision.returned, reason, { occurredAt: new Date(now), context, traceparent }, ttlSeconds))
       return Effect.succeed({ reservation: decision.next, returned: decision.returned })
     })
   })
 
   const releaseExpired = Effect.fn("MemoryStockReservations.releaseExpired")(function* (now: Date) {
     const traceparent = yield* currentTraceparent
+    const ttlSeconds = yield* SessionTtl
     const nowMs = now.getTime()
     const occurredAt = yield* Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
     return yield* Effect.suspend((): Effect.Effect<ReadonlyArray<ReleaseOutcome>, StoreUnavailable> => {
@@ -149,7 +154,7 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
       for (const reservation of expired) {
         const decision = releaseDecision(reservation, ReleaseReasons.expired, occurredAt.getTime())
         if (decision._tag === "AlreadyReleased") continue
-        data.commit(releaseWrite(decision.next, decision.returned, ReleaseReasons.expired, { occurredAt, traceparent }))
+        data.commit(releaseWrite(decision.next, decision.returned, ReleaseReasons.expired, { occurredAt, traceparent }, ttlSeconds))
         outcomes.push({ reservation: decision.next, returned: decision.returned })
       }
       return Effect.succeed(outcomes)

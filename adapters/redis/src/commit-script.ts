@@ -31,15 +31,20 @@ for _, o in ipairs(w.o) do
   elseif kind == 'd' then
     redis.call('DEL', key)
   elseif kind == 'a' then
-    if o[4] then redis.call('XADD', key, 'MAXLEN', '~', o[4], '*', unpack(o[3])) else redis.call('XADD', key, '*', unpack(o[3])) end
+    if o[4] > 0 then redis.call('XADD', key, 'MAXLEN', '~', o[4], '*', unpack(o[3])) else redis.call('XADD', key, '*', unpack(o[3])) end
+    if o[5] > 0 then redis.call('PEXPIRE', key, o[5]) end
   elseif kind == 'i' then
     redis.call('INCRBY', key, o[3])
+    if o[4] > 0 then redis.call('PEXPIRE', key, o[4]) end
   end
 end
 for _, e in ipairs(w.e) do redis.call('XADD', w.q, '*', unpack(e)) end
 for _, m in ipairs(w.m) do redis.call('SET', m, '1', 'PX', w.t) end
 return ''
 `
+
+/** A lifetime in whole milliseconds, at least one (0 = keep the key's lifetime as it is). */
+const ttlMs = (ttlSeconds: number | undefined): number => (ttlSeconds === undefined ? 0 : Math.max(1, Math.round(ttlSeconds * 1000)))
 
 const flatten = (fields: Readonly<Record<string, string>>): Array<string> => {
   const out: Array<string> = []
@@ -68,17 +73,17 @@ export const encodeCommit = (
     switch (op.op) {
       case "set":
         if (op.ttlSeconds === undefined) o.push(["s", k, op.value])
-        else if (op.ttlSeconds > 0) o.push(["s", k, op.value, Math.max(1, Math.round(op.ttlSeconds * 1000))])
+        else if (op.ttlSeconds > 0) o.push(["s", k, op.value, ttlMs(op.ttlSeconds)])
         else o.push(["d", k]) // already expired: what a reader would see anyway
         break
       case "delete":
         o.push(["d", k])
         break
       case "append":
-        o.push(op.maxLength === undefined ? ["a", k, flatten(op.fields)] : ["a", k, flatten(op.fields), op.maxLength])
+        o.push(["a", k, flatten(op.fields), op.maxLength ?? 0, ttlMs(op.ttlSeconds)])
         break
       case "incrementBy":
-        o.push(["i", k, op.by])
+        o.push(["i", k, op.by, ttlMs(op.ttlSeconds)])
         break
     }
   }

@@ -8,7 +8,7 @@
  * another writer moved the record first. Driver errors become StoreUnavailable.
  */
 import { Clock, Effect, Layer } from "effect"
-import { currentTraceparent, type OutboxEvent, StoreUnavailable, uuidv7 } from "@kasa/shared"
+import { currentTraceparent, type OutboxEvent, SessionTtl, StoreUnavailable, uuidv7 } from "@kasa/shared"
 import {
   checkReason,
   checkRequest,
@@ -94,13 +94,23 @@ export const makeRedisStockReservations = (options: RedisStockReservationsOption
 
     /** Applies a decided transition if the record is still `expected`; false when another writer moved it first. */
     const transition = (expected: string, next: Reservation, returned: ReadonlyArray<ReservationLine>, event: OutboxEvent) =>
-      Effect.map(
-        script(
-          "transition",
-          [redis.key(StockKeys.reservation(next.order_id)), deadlines, outbox, ...returned.map((l) => redis.key(StockKeys.stock(l.offer_id)))],
-          [expected, encodeReservation(next), next.order_id, String(returned.length), ...returned.map((l) => String(l.quantity)), ...eventFields(event)]
-        ),
-        (reply) => reply === "ok"
+      Effect.flatMap(SessionTtl, (ttlSeconds) =>
+        Effect.map(
+          script(
+            "transition",
+            [redis.key(StockKeys.reservation(next.order_id)), deadlines, outbox, ...returned.map((l) => redis.key(StockKeys.stock(l.offer_id)))],
+            [
+              expected,
+              encodeReservation(next),
+              next.order_id,
+              String(returned.length),
+              ...returned.map((l) => String(l.quantity)),
+              String(Math.max(1, Math.round(ttlSeconds * 1000))),
+              ...eventFields(event)
+            ]
+          ),
+          (reply) => reply === "ok"
+        )
       )
 
     const contention = (operation: string, orderId: string) =>

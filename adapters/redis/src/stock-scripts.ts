@@ -6,9 +6,11 @@
  * the caller made from the record it read, only if that record is still what it read (compare and
  * set), returning units and removing the deadline with the outbox entry. Seed is SET NX per counter.
  *
- * Reserve and transition: KEYS = reservation, deadlines, outbox, then one stock key per line;
- * ARGV = record (expected record for transition), deadline ms or next record, order id, n, n
- * quantities, then the outbox entry's fields.
+ * A transition settles the reservation (committed or released): its record is kept `ttl` ms, then forgotten.
+ *
+ * Reserve: KEYS = reservation, deadlines, outbox, then one stock key per line; ARGV = record, deadline
+ * ms, order id, n, n quantities, then the outbox entry's fields. Transition: the same KEYS; ARGV =
+ * expected record, next record, order id, n, n quantities, ttl ms, then the outbox entry's fields.
  */
 
 export const RESERVE_SCRIPT = `
@@ -34,9 +36,9 @@ export const TRANSITION_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'conflict' end
 local n = tonumber(ARGV[4])
 for i = 1, n do redis.call('INCRBY', KEYS[3 + i], ARGV[4 + i]) end
-redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[5 + n])
 redis.call('ZREM', KEYS[2], ARGV[3])
-redis.call('XADD', KEYS[3], '*', unpack(ARGV, 5 + n))
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 6 + n))
 return 'ok'
 `
 

@@ -7,7 +7,7 @@
  * on checkout-events.
  */
 import { Layer } from "effect"
-import { cartConsumer, layerCartStore, type ServicePricing } from "@kasa/cart"
+import { cartConsumer, CartVersionFloor, layerCartStore, type ServicePricing } from "@kasa/cart"
 import { runConsumer } from "@kasa/shared"
 import type { AppModule } from "@kasa/app-platform"
 import { catalogDataFile, layerCatalogOffers } from "./catalog-offers.ts"
@@ -24,6 +24,8 @@ export interface CartModuleOptions {
   readonly servicesRulesFile?: string | URL
   /** How service lines are priced; default: from the services rules file. */
   readonly servicePricing?: Layer.Layer<ServicePricing, unknown>
+  /** Where a new cart's versions start; default the clock (`clockFloor`). Tests that assert exact numbering pin it. */
+  readonly versionFloor?: (nowMs: number) => number
 }
 
 export const cartModule = (options: CartModuleOptions = {}): AppModule<CartServices> => {
@@ -34,7 +36,8 @@ export const cartModule = (options: CartModuleOptions = {}): AppModule<CartServi
     layer: Layer.mergeAll(
       layerCartStore,
       layerCatalogOffers(options.catalogFile ?? catalogDataFile(env)),
-      options.servicePricing ?? layerServicesRulesPricing(options.servicesRulesFile ?? servicesRulesFile(env))
+      options.servicePricing ?? layerServicesRulesPricing(options.servicesRulesFile ?? servicesRulesFile(env)),
+      options.versionFloor === undefined ? Layer.empty : Layer.succeed(CartVersionFloor, options.versionFloor)
     ),
     routes: cartRoutes,
     openApiPaths: cartOpenApiPaths,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { EventBus, EventBusAdmin, decodeEnvelope, StateStore, type Envelope, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
-import type { CartView } from "@kasa/cart"
+import { type CartView, noFloor } from "@kasa/cart"
 import { type App, createApp } from "@kasa/app-platform"
 import { runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
 import { cartModule } from "../src/module.ts"
@@ -20,7 +20,7 @@ beforeAll(async () => {
   catalog = await writeCatalogFile()
   app = await createApp({
     name: "cart",
-    modules: [cartModule({ catalogFile: catalog.file })],
+    modules: [cartModule({ catalogFile: catalog.file, versionFloor: noFloor })],
     env: { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, SESSION_SECRET: TEST_SESSION_SECRET },
     keyPrefix: runPrefix,
     log: () => {}

@@ -6,6 +6,7 @@
  */
 import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
+import { noFloor } from "@kasa/cart"
 import { fixtureOffers } from "@kasa/cart/testing"
 import { type Envelope, Topics } from "@kasa/shared"
 import { eventIdsOn, idOf, publishedOn, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
@@ -44,7 +45,7 @@ export { call, type Call, newSession, type Session, sessionOf, type TestApp } fr
 export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)
 
 export const startCartApp = (options: CartModuleOptions, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<TestApp> =>
-  startTestApp("cart", [cartModule(options)], extra)
+  startTestApp("cart", [cartModule({ versionFloor: noFloor, ...options })], extra)
 
 /** Messages on cart-events published for this session, decoded. */
 export const publishedFor = (t: TestApp, session: Session | string): ReadonlyArray<Envelope> => publishedOn(t, Topics.cart, idOf(session))

@@ -6,7 +6,7 @@
  * share it, so distributed mode requires it; embedded, a random one per process stands in.
  */
 import { Redacted } from "effect"
-import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
+import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_SESSION_TTL_SECONDS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
 
 export const infraSpec = {
@@ -39,7 +39,9 @@ export const infraSpec = {
   instanceId: optional(string("INSTANCE_ID")),
   /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */
   kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000),
-  sessionSecret: optional(string("SESSION_SECRET"))
+  sessionSecret: optional(string("SESSION_SECRET")),
+  /** How long session-scoped state lives without activity (SPEC §2). */
+  sessionTtlSeconds: withDefault(integer("SESSION_TTL_SECONDS", 1, 365 * 24 * 60 * 60), DEFAULT_SESSION_TTL_SECONDS)
 }
 
 /**

@@ -4,6 +4,7 @@
  * own adapters.
  */
 import { Effect, Layer } from "effect"
+import { SessionTtl } from "@kasa/shared"
 import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisConnection, layerStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
@@ -23,11 +24,13 @@ export interface InfraOptions {
 
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const tokens = Layer.succeed(SessionTokens, config.sessionSecret === undefined ? processSessionTokens() : sessionTokens(config.sessionSecret))
+  const sessionTtl = Layer.succeed(SessionTtl, config.sessionTtlSeconds)
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
     const memory = options.state ?? new MemoryStateData({ topicRetentionMs: config.topicRetentionMs })
     return Layer.mergeAll(
       tokens,
-      layerEventBus(options.broker ?? new MemoryBroker()),
+      sessionTtl,
+      layerEventBus(options.broker ?? new MemoryBroker({ trim: true })),
       layerStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
     )
@@ -35,6 +38,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const redis = layerRedisConnection({ url: config.redisUrl, keyPrefix: options.keyPrefix ?? "", clientName: `kasa-${options.appName}` })
   return Layer.mergeAll(
     tokens,
+    sessionTtl,
     layerKafka({
       brokers: config.kafkaBrokers,
       clientId: `kasa-${options.appName}`,

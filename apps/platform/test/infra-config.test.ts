@@ -20,6 +20,12 @@ describe("infrastructure configuration", () => {
     expect(result.config.port).toBe(3000)
     expect(result.config.topicPartitions).toBe(3)
     expect(result.config.topicReplicationFactor).toBe(1)
+    expect(result.config.sessionTtlSeconds).toBe(30 * 24 * 60 * 60)
+  })
+
+  test("SESSION_TTL_SECONDS sets how long session state lives", () => {
+    const result = loadInfraConfig({ SESSION_TTL_SECONDS: "3600" })
+    expect(result.ok && result.config.sessionTtlSeconds).toBe(3600)
   })
 
   test("topic retention: 7 days, DLQs 30 days, unless TOPIC_RETENTION_MS / DLQ_RETENTION_MS say otherwise", () => {
@@ -44,6 +50,7 @@ describe("infrastructure configuration", () => {
     [{ REDIS_URL: "redis://x:6379" }, "KAFKA_BROKERS is required when REDIS_URL is set"],
     [{ PORT: "eighty" }, "PORT must be an integer from 0 to 65535"],
     [{ TOPIC_PARTITIONS: "0" }, "TOPIC_PARTITIONS must be an integer from 1 to 1000"],
+    [{ SESSION_TTL_SECONDS: "0" }, "SESSION_TTL_SECONDS must be an integer from 1 to 31536000"],
     [{ REDIS_URL: "not a url", KAFKA_BROKERS: "a:1" }, "REDIS_URL must be a URL"]
   ])("%o fails naming the variable", (env, message) => {
     expect(problems(env).join("; ")).toContain(message)

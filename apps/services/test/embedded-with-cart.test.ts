@@ -10,7 +10,7 @@ import { newSession, readUntil, type Session, TEST_SESSION_SECRET } from "./fixt
 
 let app: App
 beforeAll(async () => {
-  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {} }), servicesModule({ env: {} })], env: { SESSION_SECRET: TEST_SESSION_SECRET }, log: () => {} })
+  app = await createApp({ name: "shop-slice", modules: [cartModule({ env: {}, versionFloor: () => 0 }) /* versions from 1: the cases name lines item_1 */, servicesModule({ env: {} })], env: { SESSION_SECRET: TEST_SESSION_SECRET }, log: () => {} })
 })
 afterAll(async () => {
   await app.stop()

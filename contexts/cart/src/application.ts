@@ -7,7 +7,8 @@
  */
 import { Clock, Effect } from "effect"
 import { answering, type CommandContext, retryOnConflict } from "@kasa/shared"
-import { addLine, changeQuantity, clear, type Cart, type Decision, type LineRequest, type PricedItem, removeLine, resolveParent, SERVICE_CATEGORY } from "./domain.ts"
+import { CartVersionFloor } from "./version-floor.ts"
+import { addLine, changeQuantity, clear, type Cart, type Decision, type LineRequest, type PricedItem, removeLine, resolveParent, restartedCart, SERVICE_CATEGORY } from "./domain.ts"
 import { CartChangedConcurrently, OfferNotFound } from "./errors.ts"
 import { cartEnvelopes } from "./events.ts"
 import { CartStore, OfferLookup, ServicePricing } from "./ports.ts"
@@ -22,10 +23,12 @@ const transact = <E extends { readonly _tag: string }, R>(context: CommandContex
   Effect.gen(function* () {
     const store = yield* CartStore
     const loaded = yield* store.load(context.session_id)
-    const decision = yield* decide(loaded.cart)
+    const now = yield* Clock.currentTimeMillis
+    const floor = yield* CartVersionFloor
+    const decision = yield* decide(loaded.revision === undefined ? restartedCart(loaded.cart, floor(now)) : loaded.cart)
     const view = toView(decision.cart)
     if (decision.changes.length > 0) {
-      const occurred_at = new Date(yield* Clock.currentTimeMillis)
+      const occurred_at = new Date(now)
       const events = cartEnvelopes(decision.changes, { correlation_id: context.correlation_id, user_id: context.user_id, occurred_at })
       // An Idempotency-Key request's answer is committed with the cart (SPEC §2).
       yield* store.save({ loaded, cart: decision.cart, events }).pipe(answering(view))

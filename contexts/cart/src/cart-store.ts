@@ -4,10 +4,11 @@
  * `GET /cart` body, version included), `cart:events:{session_id}` the stream of the cart's events
  * (capped), `cart:counter:{session_id}` the item count. A save is one StateStore commit: those keys
  * plus the envelopes on the outbox (topic cart-events, key = session id), applied only if the view
- * still holds exactly what was loaded, which is what makes concurrent writers safe.
+ * still holds exactly what was loaded, which is what makes concurrent writers safe. Every save gives
+ * all three keys the session lifetime (SessionTtl) afresh, so an abandoned cart leaves the store.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
 import { type Cart, emptyCart, totals } from "./domain.ts"
 import { CartUnavailable } from "./errors.ts"
 import { CartStore, type CartWrite } from "./ports.ts"
@@ -21,6 +22,15 @@ export const CartKeys = {
 
 /** How many recent events `cart:events:{session_id}` keeps (a store may trim lazily, a little later). */
 export const EVENT_STREAM_CAP = 100
+
+/**
+ * A stream entry's envelope: the event as published minus its snapshot's `lines`, which the view holds
+ * (a ten-line cart's ten events would otherwise keep fifty-five copies of its lines per session).
+ */
+export const streamEnvelope = (envelope: CartWrite["events"][number]): string => {
+  const { lines: _lines, ...payload } = envelope.payload
+  return JSON.stringify({ ...envelope, payload })
+}
 
 const decodeView = Schema.decodeUnknownResult(CartView)
 
@@ -40,9 +50,9 @@ const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation
 /** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
 export const viewJson = (cart: Cart): string => JSON.stringify(toView(cart))
 
-export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart)): AtomicWrite => {
+export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.cart.session_id
-  const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: json }]
+  const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: json, ttlSeconds }]
   for (const envelope of write.events) {
     ops.push({
       op: "append",
@@ -51,12 +61,13 @@ export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.ca
         event_id: envelope.event_id,
         event_name: envelope.event_name,
         cart_version: String(envelope.payload.cart_version),
-        envelope: JSON.stringify(envelope)
+        envelope: streamEnvelope(envelope)
       },
-      maxLength: EVENT_STREAM_CAP
+      maxLength: EVENT_STREAM_CAP,
+      ttlSeconds
     })
   }
-  ops.push({ op: "set", key: CartKeys.counter(sessionId), value: String(totals(write.cart).item_count) })
+  ops.push({ op: "set", key: CartKeys.counter(sessionId), value: String(totals(write.cart).item_count), ttlSeconds })
   return {
     expect: [{ key: CartKeys.view(sessionId), value: write.loaded.revision }],
     ops,
@@ -65,10 +76,11 @@ export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.ca
 }
 
 /** Views this process wrote lately: the next load of the same string skips parsing it (carts are immutable). */
-const WRITTEN_CACHE_SIZE = 4_096
+const WRITTEN_CACHE_SIZE = 512
 
 export const makeCartStore = Effect.gen(function* () {
   const store = yield* StateStore
+  const ttlSeconds = yield* SessionTtl
   const written = new Map<string, Cart>()
   const remember = (json: string, cart: Cart) => {
     written.set(json, cart)
@@ -89,11 +101,11 @@ export const makeCartStore = Effect.gen(function* () {
     save: Effect.fnUntraced(function* (write: CartWrite) {
       // The events carry the current span's traceparent, so the trace continues across the bus.
       const json = viewJson(write.cart)
-      const atomic = yield* stampTrace(toAtomicWrite(write, json))
+      const atomic = yield* stampTrace(toAtomicWrite(write, json, ttlSeconds))
       yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
       remember(json, write.cart)
     }),
-    toAtomicWrite
+    toAtomicWrite: (write) => toAtomicWrite(write, viewJson(write.cart), ttlSeconds)
   })
 })
 

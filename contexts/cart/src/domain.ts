@@ -175,6 +175,15 @@ const checkCoverage = (request: LineRequest, item: PricedItem, parent: Line | un
     : notAttachable(request, parent.item_id, `this warranty covers ${covers.length === 0 ? "no category" : covers.join(", ")}, not ${parent.category}`)
 }
 
+/**
+ * A cart the store does not hold (new, expired, or removed after checkout) starts from a version floor
+ * (CartVersionFloor: the clock in milliseconds): other contexts drop cart events older than the version
+ * they hold, and their projections may outlive an expired cart by a little, so a cart that comes back
+ * must not count from 1 again. Its earlier life started at a lower floor and cannot have made more than
+ * one change per millisecond of it, so the new floor is above every version it used.
+ */
+export const restartedCart = (cart: Cart, floor: number): Cart => ({ ...cart, version: Math.max(cart.version, floor) })
+
 /** The cart after one more change: version + 1. */
 const advance = (cart: Cart, lines: ReadonlyArray<Line>, currency: string = cart.currency): Cart => ({
   session_id: cart.session_id,

@@ -8,6 +8,7 @@ import {
   addItem,
   CartEventPayloads,
   CartStore,
+  CartVersionFloor,
   changeItemQuantity,
   clearCart,
   type CommandContext,
@@ -15,6 +16,7 @@ import {
   layerCartStore,
   layerOfferLookup,
   MAX_ATTEMPTS,
+  noFloor,
   type OfferLookup,
   removeItem,
   type ServicePricing
@@ -24,7 +26,8 @@ import { type Envelope, layerAnsweringStore, newSessionId, type StateStore, Topi
 import { runAnswered } from "@kasa/shared/testing/answered"
 
 const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules))
+// Versions from 1, so the cases can name lines item_1, item_2 (the floor has its own test).
+const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor))
 const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerStateStore(data))))
 afterAll(() => runtime.dispose())
 
@@ -196,7 +199,7 @@ describe("write conflicts", () => {
     ).pipe(Layer.provide(layerCartStore))
 
   const withInterference = (times: number) =>
-    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules)).pipe(Layer.provideMerge(layerStateStore(data))))
+    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor)).pipe(Layer.provideMerge(layerStateStore(data))))
 
   test("a command that lost the race runs again on the fresh cart: both updates are kept", async () => {
     const racing = withInterference(2)

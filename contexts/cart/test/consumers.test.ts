@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
 import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { addItem, CART_CONSUMER_GROUP, CART_CONSUMER_TOPICS, cartConsumer, getCart, layerCartStore, layerOfferLookup } from "@kasa/cart"
+import { addItem, CART_CONSUMER_GROUP, CART_CONSUMER_TOPICS, cartConsumer, CartVersionFloor, getCart, layerCartStore, layerOfferLookup, noFloor } from "@kasa/cart"
 import { fixtureOffers, fixtureServiceRules, layerServicePricingTable, lineRequest } from "@kasa/cart/testing"
 import { ConsumerGroups, dlqTopic, EventBus, makeEnvelope, newSessionId, runConsumer, toBusMessage, Topics, type Envelope } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
@@ -12,7 +12,8 @@ import { waitUntil } from "@kasa/shared/testing/eventually"
 const broker = new MemoryBroker()
 for (const topic of [Topics.checkout, dlqTopic(Topics.checkout), Topics.cart]) broker.createTopic(topic, 3)
 const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules))
+// Versions from 1, so the cases can name lines item_1, item_2 (the floor has its own test).
+const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor))
 /** Log lines the consumer wrote (instead of the console). */
 const logged: Array<string> = []
 const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])

@@ -7,8 +7,8 @@
  */
 import { Effect } from "effect"
 import type { Scope } from "effect"
-import { type Envelope, makeEnvelope, OutboxReader, Topics } from "@kasa/shared"
-import { assert, assertEqual } from "@kasa/shared/testing/eventually"
+import { type Envelope, makeEnvelope, OutboxReader, SessionTtl, Topics } from "@kasa/shared"
+import { assert, assertEqual, waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { InventoryEvents } from "./events.ts"
 import { StockReservations } from "./ports.ts"
 import type { ReserveRequest } from "./reservation.ts"
@@ -270,6 +270,32 @@ export const stockReservationsContract: ReadonlyArray<ContractCase<StockReservat
             { session_id: `sess_${order}`, order_id: order, reservation_id: held.reservation_id, reason: "payment_failed", lines: held.lines },
             "payload"
           )
+        })
+      )
+  },
+  {
+    name: "a settled reservation (committed or released) is forgotten SessionTtl after it settled; a held one stays",
+    run: (h) =>
+      inFreshSpace(
+        h,
+        Effect.gen(function* () {
+          const stock = yield* StockReservations
+          const a = h.name("a")
+          const [committed, released, held] = [h.name("committed"), h.name("released"), h.name("held")]
+          yield* stock.seed([{ offer_id: a, stock: 10 }])
+          for (const order of [committed, released, held]) yield* stock.reserve(request(order, [{ offer_id: a, quantity: 2 }]))
+          yield* Effect.provideService(stock.commit(committed), SessionTtl, 1)
+          yield* Effect.provideService(stock.release(released, "payment_failed"), SessionTtl, 1)
+          let last = ""
+          yield* waitUntilEffect(
+            Effect.map(Effect.all([stock.reservation(committed), stock.reservation(released)]), (found) => {
+              last = JSON.stringify(found.map((r) => r?.status))
+              return found.every((r) => r === undefined)
+            }),
+            { timeoutMs: 10_000, describe: () => `still held: ${last}` }
+          )
+          assertEqual((yield* stock.reservation(held))?.status, "reserved", "a held reservation stays until it is settled")
+          assertEqual(yield* levels([a]), [10 - 2 - 2], "the committed units stay out, the released ones came back")
         })
       )
   },

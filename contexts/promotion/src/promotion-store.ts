@@ -6,10 +6,11 @@
  * `promotions:order:{order_id}` (an order's discounts when it was created, for its completion). A save
  * is one StateStore commit of those keys plus the envelopes on promotion-events keyed by session,
  * applied only if the cart projection and the applied discounts still hold what was loaded, which is
- * what keeps the consumer and concurrent requests from overwriting each other.
+ * what keeps the consumer and concurrent requests from overwriting each other. Every save gives both
+ * session keys the session lifetime (SessionTtl) afresh, the unchanged one included.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshot, type Envelope, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
 import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
 import { PromotionsUnavailable } from "./errors.ts"
 import { toOutboxEvents } from "./events.ts"
@@ -44,14 +45,19 @@ const parse = <S extends Schema.Top & { readonly DecodingServices: never }>(sche
 
 const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ operation: error.operation, message: error.message })
 
-export const toAtomicWrite = (write: SessionWrite): AtomicWrite => {
+export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.loaded.cart.session_id
   const ops: Array<StateOp> = []
-  if (write.cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: JSON.stringify(write.cart) })
-  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: JSON.stringify(write.applied) })
+  const cart = write.cart !== undefined ? JSON.stringify(write.cart) : write.loaded.revision.cart
+  if (cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: cart, ttlSeconds })
+  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: JSON.stringify(write.applied), ttlSeconds })
   else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
   if (write.available !== undefined) {
-    ops.push({ op: "set", key: PromotionKeys.available(write.available.cartHash), value: JSON.stringify(write.available.value), ttlSeconds: AVAILABLE_TTL_SECONDS })
+    const key = PromotionKeys.available(write.available.cartHash)
+    ops.push({ op: "set", key, value: JSON.stringify(write.available.value), ttlSeconds: Math.min(AVAILABLE_TTL_SECONDS, ttlSeconds) })
+    // The cache of the content this cart just left goes: cart hashes include line ids, so another session rarely shares it.
+    const previous = write.loaded.revision.cart === undefined ? undefined : PromotionKeys.available(cartHash(write.loaded.cart))
+    if (previous !== undefined && previous !== key) ops.push({ op: "delete", key: previous })
   }
   if (write.order !== undefined) ops.push({ op: "set", key: PromotionKeys.order(write.order.order_id), value: JSON.stringify(write.order), ttlSeconds: ORDER_RECORD_TTL_SECONDS })
   return {
@@ -66,6 +72,7 @@ export const toAtomicWrite = (write: SessionWrite): AtomicWrite => {
 
 export const makePromotionStore = Effect.gen(function* () {
   const store = yield* StateStore
+  const ttlSeconds = yield* SessionTtl
   const get = (key: string) => Effect.mapError(store.get(key), unavailable)
   return PromotionStore.of({
     load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
@@ -76,10 +83,10 @@ export const makePromotionStore = Effect.gen(function* () {
     }),
     save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
       // The events carry the current span's traceparent, so the trace continues across the bus.
-      const atomic = yield* stampTrace(toAtomicWrite(write))
+      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
       yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
-    toAtomicWrite,
+    toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     publish: Effect.fn("PromotionStore.publish")(function* (events: ReadonlyArray<Envelope>) {
       if (events.length === 0) return
       const atomic = yield* stampTrace({ events: toOutboxEvents(events) })

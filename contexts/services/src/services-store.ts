@@ -5,10 +5,11 @@
  * `services:cart:{session_id}`, this context's own projection of the session's cart (newest
  * snapshot seen), which is what ties a session to its cart hash. A projection write is one commit:
  * projection, availability and the outbox envelopes (services-events, key = session id), applied
- * only if the projection still holds what was loaded.
+ * only if the projection still holds what was loaded. The projection lives the session lifetime
+ * (SessionTtl) from its latest write.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshotLine, stampTrace, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
 import { ServicesUnavailable } from "./errors.ts"
 import { OfferedServiceSchema } from "./events.ts"
 import { type ProjectedCart, type ProjectionWrite, type RecordedRules, ServicesStore, type StoredAvailability } from "./ports.ts"
@@ -56,15 +57,19 @@ const parseStored = <S extends Schema.Decoder<unknown>>(schema: S, key: string, 
     : Effect.fail(new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${String(decoded.failure)}` }))
 }
 
-export const toAtomicWrite = (write: ProjectionWrite): AtomicWrite => {
+export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const key = ServicesKeys.cart(write.cart.session_id)
   const cart: ProjectedCart = write.cart
   const availability: StoredAvailability = write.availability
+  const previousHash = write.loaded.cart?.cart_hash
   return {
     expect: [{ key, value: write.loaded.revision }],
     ops: [
-      { op: "set", key, value: JSON.stringify(cart) },
-      { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: AVAILABILITY_TTL_SECONDS }
+      { op: "set", key, value: JSON.stringify(cart), ttlSeconds },
+      // A cache need not outlive the sessions it serves; the one of the content this cart just left
+      // goes (cart hashes include line ids, so another session rarely shares it, and a miss recomputes).
+      { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: Math.min(AVAILABILITY_TTL_SECONDS, ttlSeconds) },
+      ...(previousHash === undefined || previousHash === availability.cart_hash ? [] : [{ op: "delete" as const, key: ServicesKeys.available(previousHash) }])
     ],
     events: write.events.map((envelope) => ({ topic: Topics.services, key: write.cart.session_id, envelope }))
   }
@@ -72,6 +77,7 @@ export const toAtomicWrite = (write: ProjectionWrite): AtomicWrite => {
 
 export const makeServicesStore = Effect.gen(function* () {
   const store = yield* StateStore
+  const ttlSeconds = yield* SessionTtl
   const get = (key: string) => Effect.mapError(store.get(key), unavailable)
   return ServicesStore.of({
     loadCart: Effect.fnUntraced(function* (sessionId: string) {
@@ -85,9 +91,9 @@ export const makeServicesStore = Effect.gen(function* () {
       const raw = yield* get(key)
       return raw === undefined ? undefined : yield* parseStored(StoredAvailabilitySchema, key, raw)
     }),
-    toAtomicWrite,
+    toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     save: Effect.fnUntraced(function* (write: ProjectionWrite) {
-      const atomic = yield* stampTrace(toAtomicWrite(write))
+      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
       yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
     recordRules: Effect.fnUntraced(function* (rules: ServicesRules) {

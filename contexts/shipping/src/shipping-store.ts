@@ -6,10 +6,11 @@
  * methods cached per cart contents (with a TTL: a cache, not a record). A save is one StateStore
  * commit: the keys that changed plus the envelopes on the outbox (topic shipping-events, key = the
  * session), applied only if all three session keys still hold what was loaded, which is what makes
- * a request and the cart-events consumer writing the same session at once safe.
+ * a request and the cart-events consumer writing the same session at once safe. Every save writes
+ * each present session key again with the session lifetime (SessionTtl), so the three expire together.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
 import { Address } from "./address.ts"
 import { DeliverySelection, emptySession, SelectedAddon, SelectedMethod, type ShippingSession } from "./domain.ts"
 import { ShippingUnavailable } from "./errors.ts"
@@ -68,7 +69,7 @@ const encode = (session: ShippingSession) => ({
   addons: session.addons.length === 0 ? undefined : JSON.stringify(session.addons)
 })
 
-export const toAtomicWrite = (write: ShippingWrite): AtomicWrite => {
+export const toAtomicWrite = (write: ShippingWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.session.session_id
   const before = write.loaded.revision
   const after = encode(write.session)
@@ -76,8 +77,9 @@ export const toAtomicWrite = (write: ShippingWrite): AtomicWrite => {
   const ops: Array<StateOp> = []
   for (const part of ["session", "address", "addons"] as const) {
     const value = after[part]
-    if (value === before[part]) continue
-    ops.push(value === undefined ? { op: "delete", key: keys[part] } : { op: "set", key: keys[part], value })
+    // An unchanged present key is written again all the same: its lifetime starts over with the others'.
+    if (value !== undefined) ops.push({ op: "set", key: keys[part], value, ttlSeconds })
+    else if (before[part] !== undefined) ops.push({ op: "delete", key: keys[part] })
   }
   for (const hash of write.evictMethods ?? []) ops.push({ op: "delete", key: ShippingKeys.methods(hash) })
   return {
@@ -93,6 +95,7 @@ export const toAtomicWrite = (write: ShippingWrite): AtomicWrite => {
 
 export const makeShippingStore = Effect.gen(function* () {
   const store = yield* StateStore
+  const ttlSeconds = yield* SessionTtl
 
   const load = Effect.fnUntraced(function* (sessionId: string) {
     const [rawSession, rawAddress, rawAddons] = yield* Effect.mapError(
@@ -123,10 +126,10 @@ export const makeShippingStore = Effect.gen(function* () {
     load,
     save: Effect.fnUntraced(function* (write: ShippingWrite) {
       // The events carry the current span's traceparent, so the trace continues across the bus.
-      const atomic = yield* stampTrace(toAtomicWrite(write))
+      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
       yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
-    toAtomicWrite,
+    toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     cachedMethods: (cartHash) =>
       store.get(ShippingKeys.methods(cartHash)).pipe(
         Effect.map((raw) => {

@@ -120,6 +120,78 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
       )
   },
   {
+    name: "append and incrementBy with ttlSeconds give the stream and the counter that lifetime",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const k = h.name("ttl-ops")
+            yield* store.commit({
+              ops: [
+                { op: "append", key: `${k}:s`, fields: { n: "1" }, maxLength: 10, ttlSeconds: 0.3 },
+                { op: "append", key: `${k}:s`, fields: { n: "2" }, ttlSeconds: 0.3 },
+                { op: "incrementBy", key: `${k}:n`, by: 2, ttlSeconds: 0.3 },
+                { op: "incrementBy", key: `${k}:long`, by: 1, ttlSeconds: 3_600 },
+                { op: "append", key: `${k}:long-s`, fields: { n: "1" }, ttlSeconds: 3_600 }
+              ]
+            })
+            assertEqual((yield* store.readStream(`${k}:s`)).length, 2, "stream readable before expiry")
+            assertEqual(yield* store.get(`${k}:n`), "2", "counter readable before expiry")
+            let last = ""
+            yield* waitUntilEffect(
+              Effect.map(Effect.all([store.readStream(`${k}:s`), store.get(`${k}:n`)]), ([stream, n]) => {
+                last = JSON.stringify({ stream, n })
+                return stream.length === 0 && n === undefined
+              }),
+              { timeoutMs: h.timeoutMs, describe: () => last }
+            )
+            assertEqual(yield* store.get(`${k}:long`), "1", "a counter with a long lifetime stays")
+            assertEqual([...(yield* store.readStream(`${k}:long-s`))], [{ n: "1" }], "a stream with a long lifetime stays")
+            yield* store.commit({ ops: [{ op: "append", key: `${k}:s`, fields: { n: "3" } }, { op: "incrementBy", key: `${k}:n`, by: 5 }] })
+            assertEqual([...(yield* store.readStream(`${k}:s`))], [{ n: "3" }], "an expired stream starts afresh")
+            assertEqual(yield* store.get(`${k}:n`), "5", "an expired counter counts from zero")
+          })
+        )
+      )
+  },
+  {
+    name: "a write with ttlSeconds starts the key's lifetime over (value, stream and counter)",
+    run: (h) =>
+      withStore(h, h.name("outbox"), (s) =>
+        s.run(
+          Effect.gen(function* () {
+            const store = yield* StateStore
+            const k = h.name("ttl-refresh")
+            const short = (key: string) => [
+              { op: "set" as const, key: `${key}:v`, value: "1", ttlSeconds: 0.3 },
+              { op: "append" as const, key: `${key}:s`, fields: { n: "1" }, ttlSeconds: 0.3 },
+              { op: "incrementBy" as const, key: `${key}:n`, by: 1, ttlSeconds: 0.3 }
+            ]
+            // `witness` is written once with the short lifetime; `k` is written again with a long one.
+            yield* store.commit({ ops: [...short(k), ...short(`${k}:witness`)] })
+            yield* store.commit({
+              ops: [
+                { op: "set", key: `${k}:v`, value: "2", ttlSeconds: 3_600 },
+                { op: "append", key: `${k}:s`, fields: { n: "2" }, ttlSeconds: 3_600 },
+                { op: "incrementBy", key: `${k}:n`, by: 1, ttlSeconds: 3_600 }
+              ]
+            })
+            let last = ""
+            yield* waitUntilEffect(
+              Effect.map(Effect.all([store.get(`${k}:witness:v`), store.readStream(`${k}:witness:s`), store.get(`${k}:witness:n`)]), ([v, stream, n]) => {
+                last = JSON.stringify({ v, stream, n })
+                return v === undefined && stream.length === 0 && n === undefined
+              }),
+              { timeoutMs: h.timeoutMs, describe: () => last }
+            )
+            assertEqual([...(yield* store.getMany([`${k}:v`, `${k}:n`]))], ["2", "2"], "value and counter live on")
+            assertEqual([...(yield* store.readStream(`${k}:s`))], [{ n: "1" }, { n: "2" }], "the stream lives on, whole")
+          })
+        )
+      )
+  },
+  {
     name: "delete removes a value, a counter and a stream",
     run: (h) =>
       withStore(h, h.name("outbox"), (s) =>

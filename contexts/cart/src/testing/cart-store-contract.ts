@@ -111,7 +111,8 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
               written.map((e) => [e.event_id, e.event_name, String(e.payload.cart_version)]),
               "one stream entry per event, in order"
             )
-            assertEqual(JSON.parse(state.stream[0]!.envelope!), written[0], "a stream entry holds the whole envelope")
+            const { lines: _lines, ...payload } = written[0]!.payload
+            assertEqual(JSON.parse(state.stream[0]!.envelope!), { ...written[0]!, payload }, "a stream entry holds the envelope without the snapshot's lines")
             const pending = yield* pendingFor(sessionId)
             assertEqual(
               pending.map((p) => ({ topic: p.event.topic, key: p.event.key, envelope: p.event.envelope })),
