@@ -23,9 +23,14 @@ afterAll(() => t.app.stop())
 const busText = () =>
   JSON.stringify([...t.broker.topics].map(([topic, partitions]) => [topic, partitions.flatMap((partition) => partition.log.map((m) => [m.key, m.headers, m.value]))]))
 
-/** Everything in the state: keys and values, streams, outbox entries, processed markers. */
+/** Everything in the state, as text (the store packs long values): keys and values, streams, outbox entries, processed markers. */
 const stateText = () =>
-  JSON.stringify([[...t.state.values].map(([key, entry]) => [key, entry.value]), [...t.state.streams], t.state.outbox, [...t.state.processed]])
+  JSON.stringify([
+    [...t.state.values.keys()].map((key) => [key, t.state.read(key)]),
+    [...t.state.streams.keys()].map((key) => [key, t.state.readStream(key)]),
+    t.state.outbox,
+    [...t.state.processed.keys()]
+  ])
 
 const spansText = () => JSON.stringify(exporter.getFinishedSpans().map((s) => [s.name, s.attributes, s.events, s.links]))
 
@@ -40,7 +45,8 @@ describe("the session token, through the embedded shop", () => {
       expect({ path, status: response.status }).toEqual({ path, status: method === "POST" && path === "/cart/items" ? 201 : 200 })
       return response
     }
-    await send("POST", "/cart/items", { offer_id: "tv-samsung-qe55q80d", quantity: 1, type: "offer" }, { "Idempotency-Key": "leak-check-1" })
+    const first = await send("POST", "/cart/items", { offer_id: "tv-samsung-qe55q80d", quantity: 1, type: "offer" }, { "Idempotency-Key": "leak-check-1" })
+    const tv = ((await first.json()) as { items: ReadonlyArray<{ item_id: string }> }).items[0]!.item_id
     await send("POST", "/cart/items", { offer_id: "hdmi-cable-2m", quantity: 2, type: "offer" })
     // Every context has seen the cart: services offer carry-in, promotions qualify, shipping has methods.
     let seen: ReadonlyArray<Record<string, unknown>> = []
@@ -50,7 +56,7 @@ describe("the session token, through the embedded shop", () => {
       return JSON.stringify(services!.services).includes("carry_in") && (promotions!.promotions as Array<unknown>).length > 0 && (shipping!.methods as Array<unknown>).length > 0
     })
     await Effect.runPromise(waitUntilEffect(everyContextSawTheCart, { describe: () => JSON.stringify(seen), timeoutMs: 10_000 }))
-    await send("POST", "/cart/items", { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: "item_1" })
+    await send("POST", "/cart/items", { offer_id: "carry_in", quantity: 1, type: "service", parent_item_id: tv })
     await send("POST", "/promotions/apply-code", { code: "WELCOME10" })
     await send("POST", "/shipping/select", { method_id: "courier" })
     await send("GET", `/promotions/available?cart_id=${session.id}`)
