@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import type { Envelope } from "./envelope.ts"
+import { SessionIdString } from "./session-id-schema.ts"
 
 export const CartSnapshotLine = Schema.Struct({
   item_id: Schema.String,
@@ -27,6 +28,9 @@ export const CartSnapshot = Schema.Struct({
   currency: Schema.String
 })
 export type CartSnapshot = typeof CartSnapshot.Type
+
+/** The snapshot as a consumer accepts it from a cart event: its session_id must be a session id (it names state keys). */
+export const ConsumedCartSnapshot = Schema.Struct({ ...CartSnapshot.fields, session_id: SessionIdString })
 
 export const CART_EVENT_NAMES: ReadonlyArray<string> = ["cart.item_added", "cart.item_removed", "cart.item_quantity_changed", "cart.cleared"]
 

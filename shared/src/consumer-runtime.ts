@@ -39,8 +39,14 @@ export interface ConsumedEvent {
   readonly offset: number
 }
 
+/**
+ * What a handler returns for an event it does not handle (an unknown name, SPEC §3.1): only its
+ * processed marker is written, and it is counted as `ignored` rather than `processed`.
+ */
+export const IgnoredEvent: unique symbol = Symbol.for("@kasa/shared/IgnoredEvent")
+
 /** Pure in, state and events out: what the handler returns is written atomically with the marker. */
-export type EventHandler<E, R> = (event: ConsumedEvent) => Effect.Effect<AtomicWrite | void, E, R>
+export type EventHandler<E, R> = (event: ConsumedEvent) => Effect.Effect<AtomicWrite | void | typeof IgnoredEvent, E, R>
 
 export interface ConsumerOptions<E, R> {
   readonly group: string
@@ -79,8 +85,11 @@ export const runConsumer = <E, R>(
       // HandlerDefect from here on, retried and dead-lettered like any failure.
       const handleAndCommit = defectsAsFailures(
         Effect.suspend(() => options.handler(event)).pipe(
-          Effect.flatMap((write) => stampTrace(write ?? {})),
-          Effect.flatMap((write) => store.commit({ ...write, processed: marker }))
+          Effect.flatMap((write) =>
+            write === IgnoredEvent
+              ? Effect.map(store.commit({ processed: marker }), (result) => (result === "committed" ? ("ignored" as const) : result))
+              : Effect.flatMap(stampTrace(write ?? {}), (stamped) => store.commit({ ...stamped, processed: marker }))
+          )
         )
       ).pipe(
         // Someone else wrote the same state first: run again on fresh state at once, without using up
@@ -95,7 +104,7 @@ export const runConsumer = <E, R>(
         // A commit that failed in flight may still have been applied: if its marker is there, it was.
         return countConsumed(group, message.topic, name, "retried").pipe(
           Effect.andThen(persistently(store.processed(group, [envelope.event_id]), policy)),
-          Effect.flatMap((done) => (done.size > 0 ? Effect.succeed<CommitResult>("committed") : handleAndCommit))
+          Effect.flatMap((done) => (done.size > 0 ? Effect.succeed<CommitResult | "ignored">("committed") : handleAndCommit))
         )
       })
       const started = performance.now()
@@ -103,8 +112,8 @@ export const runConsumer = <E, R>(
         Effect.retry({ schedule: attemptSchedule(policy), while: (error) => !isPermanent(error) }),
         Effect.matchEffect({
           onSuccess: (result) =>
-            result === "duplicate"
-              ? countConsumed(group, message.topic, name, "duplicate")
+            result === "duplicate" || result === "ignored"
+              ? countConsumed(group, message.topic, name, result)
               : countConsumed(group, message.topic, name, "processed").pipe(
                   Effect.andThen(Effect.suspend(() => observeProcessing(group, message.topic, (performance.now() - started) / 1000)))
                 ),

@@ -38,7 +38,7 @@ const series = <S>(metric: Metric.Metric<number, S>, attributes: Readonly<Record
   return found as Metric.Metric<number, S>
 }
 
-export type ConsumeOutcome = "processed" | "duplicate" | "dead_lettered" | "retried" | "undecodable"
+export type ConsumeOutcome = "processed" | "duplicate" | "ignored" | "dead_lettered" | "retried" | "undecodable"
 
 export const countPublished = (topic: string, eventName: string, count = 1): Effect.Effect<void> =>
   Metric.update(series(published, { topic, event_name: eventName }), count)

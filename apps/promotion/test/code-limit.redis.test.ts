@@ -19,7 +19,7 @@ import {
   recompute
 } from "@kasa/promotion"
 import { snapshot, specRules } from "@kasa/promotion/testing"
-import { makeEnvelope, newSessionId, OutboxReader, StateStore, stampTrace, Topics } from "@kasa/shared"
+import { IgnoredEvent, makeEnvelope, newSessionId, OutboxReader, StateStore, stampTrace, Topics } from "@kasa/shared"
 import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
 
 type Services = PromotionStore | PromotionRules | CodeUsage | StateStore | OutboxReader
@@ -45,6 +45,7 @@ afterAll(() => Promise.all(runtimes.map((r) => r.dispose())))
 const deliver = (handler: ReturnType<typeof makePromotionEventsHandler>, envelope: ReturnType<typeof makeEnvelope>, offset: number) =>
   Effect.gen(function* () {
     const write = yield* handler({ envelope, group: PROMOTION_CONSUMER_GROUP, topic: Topics.checkout, partition: 0, offset })
+    if (write === IgnoredEvent) return
     const store = yield* StateStore
     yield* store.commit({ ...(yield* stampTrace(write ?? {})), processed: [{ group: PROMOTION_CONSUMER_GROUP, eventId: envelope.event_id }] })
   })

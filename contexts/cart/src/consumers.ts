@@ -3,11 +3,11 @@
  * checkout-events): when a checkout completes, the session's cart is cleared and `cart.cleared` is
  * published, caused by that event. The handler only decides; the consumer runtime writes the cleared
  * cart, its events and the processed marker in one commit, so a redelivered event changes nothing,
- * and a write conflict simply retries the handler on the fresh cart. Other checkout events are
- * ignored (the runtime counts them; each unknown name is logged once).
+ * and a write conflict simply retries the handler on the fresh cart. The kernel's event router
+ * decodes the payload (one that does not fit is dead-lettered) and ignores other checkout events.
  */
 import { Clock, Effect, Schema } from "effect"
-import { type ConsumedEvent, type ConsumerOptions, isSessionId, PermanentFailure, Topics } from "@kasa/shared"
+import { type ConsumerOptions, eventRouter, type PermanentFailure, route, type RoutedEvent, SessionIdString, Topics } from "@kasa/shared"
 import { clear } from "./domain.ts"
 import type { CartUnavailable } from "./errors.ts"
 import { cartEnvelopes } from "./events.ts"
@@ -20,19 +20,13 @@ export const CHECKOUT_COMPLETED = "checkout.completed"
 
 /** The part of `checkout.completed` the cart reads (unknown fields are ignored). */
 export const CheckoutCompleted = Schema.Struct({
-  session_id: Schema.String.check(Schema.makeFilter((value: string) => isSessionId(value) || "expected a session id (sess_...)")),
+  session_id: SessionIdString,
   order_id: Schema.String.check(Schema.isNonEmpty()),
   user_id: Schema.optionalKey(Schema.String)
 })
 
-const decodeCompleted = Schema.decodeUnknownResult(CheckoutCompleted)
-
-const clearOnCompletion = Effect.fn("Cart.clearOnCheckoutCompleted")(function* (event: ConsumedEvent) {
-  const decoded = decodeCompleted(event.envelope.payload)
-  if (decoded._tag === "Failure") {
-    return yield* new PermanentFailure({ reason: `checkout.completed payload does not fit: ${String(decoded.failure)}` })
-  }
-  const { session_id, user_id } = decoded.success
+const clearOnCompletion = Effect.fn("Cart.clearOnCheckoutCompleted")(function* (event: RoutedEvent<typeof CheckoutCompleted.Type>) {
+  const { session_id, user_id } = event.payload
   const store = yield* CartStore
   const loaded = yield* store.load(session_id)
   const decision = clear(loaded.cart)
@@ -42,17 +36,8 @@ const clearOnCompletion = Effect.fn("Cart.clearOnCheckoutCompleted")(function* (
   return store.toAtomicWrite({ loaded, cart: decision.cart, events })
 })
 
-/** The handler for checkout-events; each instance logs an unknown event name once. */
-export const makeCheckoutEventsHandler = () => {
-  const ignored = new Set<string>()
-  return (event: ConsumedEvent) => {
-    const name = event.envelope.event_name
-    if (name === CHECKOUT_COMPLETED) return clearOnCompletion(event)
-    if (ignored.has(name)) return Effect.void
-    ignored.add(name)
-    return Effect.logInfo("cart-consumer ignores this event name", { event_name: name })
-  }
-}
+/** The handler for checkout-events: checkout.completed clears the cart, other names are ignored. */
+export const makeCheckoutEventsHandler = () => eventRouter(CART_CONSUMER_GROUP, { [CHECKOUT_COMPLETED]: route(CheckoutCompleted, clearOnCompletion) })
 
 /** Options for the kernel's `runConsumer`: group, topics and handler. */
 export const cartConsumer = (): ConsumerOptions<PermanentFailure | CartUnavailable, CartStore> => ({

@@ -18,14 +18,17 @@
  */
 import { Clock, Effect, Schema } from "effect"
 import {
+  cartEventRoutes,
   cartHash,
-  cartSnapshotOf,
   type CartSnapshot,
   type ConsumedEvent,
   type ConsumerOptions,
+  eventRouter,
   isNewerSnapshot,
-  isSessionId,
   PermanentFailure,
+  route,
+  type RoutedEvent,
+  SessionIdString,
   stampTrace,
   Topics
 } from "@kasa/shared"
@@ -45,11 +48,11 @@ export const CheckoutEventName = {
 
 /** The part of `checkout.order_created` and `checkout.completed` this context reads (unknown fields are ignored). */
 export const CheckoutOrderEvent = Schema.Struct({
-  session_id: Schema.String.check(Schema.makeFilter((value: string) => isSessionId(value) || "expected a session id (sess_...)")),
+  session_id: SessionIdString,
   order_id: Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 })
 
-const decodeOrderEvent = Schema.decodeUnknownResult(CheckoutOrderEvent)
+type OrderEvent = RoutedEvent<typeof CheckoutOrderEvent.Type>
 
 const userOf = (event: ConsumedEvent): string | undefined => {
   const user = event.envelope.payload.user_id
@@ -65,7 +68,8 @@ const causedBy = (event: ConsumedEvent, sessionId: string, nowMs: number): Event
 })
 
 /** A cart change: recompute on the newer snapshot, publish what changed, cache what is available. */
-const onCartChange = Effect.fn("Promotion.onCartChange")(function* (event: ConsumedEvent, snapshot: CartSnapshot) {
+const onCartChange = Effect.fn("Promotion.onCartChange")(function* (event: RoutedEvent<CartSnapshot>) {
+  const snapshot = event.payload
   const store = yield* PromotionStore
   const { rules } = yield* PromotionRules
   const loaded = yield* store.load(snapshot.session_id)
@@ -82,16 +86,9 @@ const onCartChange = Effect.fn("Promotion.onCartChange")(function* (event: Consu
   })
 })
 
-const decodeOrder = (event: ConsumedEvent) => {
-  const decoded = decodeOrderEvent(event.envelope.payload)
-  return decoded._tag === "Success"
-    ? Effect.succeed(decoded.success)
-    : Effect.fail(new PermanentFailure({ reason: `${event.envelope.event_name} payload does not fit: ${String(decoded.failure)}` }))
-}
-
 /** An order was created: keep its discounts as they stand, for its completion (the first record wins). */
-const onOrderCreated = Effect.fn("Promotion.onOrderCreated")(function* (event: ConsumedEvent) {
-  const { session_id, order_id } = yield* decodeOrder(event)
+const onOrderCreated = Effect.fn("Promotion.onOrderCreated")(function* (event: OrderEvent) {
+  const { session_id, order_id } = event.payload
   const store = yield* PromotionStore
   if ((yield* store.orderRecord(order_id)) !== undefined) return undefined
   const loaded = yield* store.load(session_id)
@@ -102,8 +99,8 @@ const onOrderCreated = Effect.fn("Promotion.onOrderCreated")(function* (event: C
  * An order completed: count its code (the one recorded at its creation; the session's applied code
  * when no record exists, e.g. an order created before this consumer ran), then clear the session.
  */
-const onCompleted = Effect.fn("Promotion.onCheckoutCompleted")(function* (event: ConsumedEvent) {
-  const { session_id, order_id } = yield* decodeOrder(event)
+const onCompleted = Effect.fn("Promotion.onCheckoutCompleted")(function* (event: OrderEvent) {
+  const { session_id, order_id } = event.payload
   const store = yield* PromotionStore
   const { rules } = yield* PromotionRules
   const record = yield* store.orderRecord(order_id)
@@ -146,21 +143,13 @@ const onCompleted = Effect.fn("Promotion.onCheckoutCompleted")(function* (event:
 type HandlerError = PermanentFailure | PromotionsUnavailable | CodeUsageUnavailable
 type HandlerServices = PromotionStore | PromotionRules | CodeUsage
 
-/** The handler for cart-events and checkout-events; each instance logs an unknown event name once. */
-export const makePromotionEventsHandler = () => {
-  const ignored = new Set<string>()
-  return (event: ConsumedEvent) => {
-    const name = event.envelope.event_name
-    const snapshot = cartSnapshotOf(event.envelope)
-    if (typeof snapshot === "string") return Effect.fail(new PermanentFailure({ reason: snapshot }))
-    if (snapshot !== undefined) return onCartChange(event, snapshot)
-    if (name === CheckoutEventName.orderCreated) return onOrderCreated(event)
-    if (name === CheckoutEventName.completed) return onCompleted(event)
-    if (ignored.has(name)) return Effect.void
-    ignored.add(name)
-    return Effect.logInfo("promotion-consumer ignores this event name", { event_name: name })
-  }
-}
+/** The handler for cart-events and checkout-events; other event names are ignored. */
+export const makePromotionEventsHandler = () =>
+  eventRouter(PROMOTION_CONSUMER_GROUP, {
+    ...cartEventRoutes(onCartChange),
+    [CheckoutEventName.orderCreated]: route(CheckoutOrderEvent, onOrderCreated),
+    [CheckoutEventName.completed]: route(CheckoutOrderEvent, onCompleted)
+  })
 
 /** Options for the kernel's `runConsumer`: group, topics and handler. */
 export const promotionConsumer = (): ConsumerOptions<HandlerError, HandlerServices> => ({

@@ -5,11 +5,11 @@
  * the cart event. An older or equal `cart_version` (a stale or replayed event) changes nothing and
  * publishes nothing. The handler only decides; the consumer runtime writes the projection, the
  * cache, the event and the processed marker in one commit, and a write conflict reruns the handler
- * on the fresh projection. A cart event whose snapshot does not fit goes to the DLQ; other event
- * names are ignored (each logged once).
+ * on the fresh projection. The kernel's event router decodes the snapshot (one that does not fit,
+ * or names no session id, goes to the DLQ) and ignores other event names.
  */
 import { Clock, Effect } from "effect"
-import { CART_EVENT_NAMES, cartHash, cartSnapshotOf, type ConsumedEvent, type ConsumerOptions, isNewerSnapshot, isSessionId, PermanentFailure, Topics } from "@kasa/shared"
+import { cartEventRoutes, cartHash, type CartSnapshot, type ConsumerOptions, eventRouter, isNewerSnapshot, type PermanentFailure, type RoutedEvent, Topics } from "@kasa/shared"
 import type { ServicesUnavailable } from "./errors.ts"
 import { availabilityEnvelope } from "./events.ts"
 import { availability } from "./offering.ts"
@@ -18,11 +18,8 @@ import { type ProjectedCart, ServiceRulebook, ServicesStore } from "./ports.ts"
 export const SERVICES_CONSUMER_GROUP = "services-consumer"
 export const SERVICES_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart]
 
-const project = Effect.fn("Services.projectCart")(function* (event: ConsumedEvent) {
-  const snapshot = cartSnapshotOf(event.envelope)
-  if (snapshot === undefined) return undefined
-  if (typeof snapshot === "string") return yield* new PermanentFailure({ reason: snapshot })
-  if (!isSessionId(snapshot.session_id)) return yield* new PermanentFailure({ reason: `${event.envelope.event_name}: session_id is not a session id` })
+const project = Effect.fn("Services.projectCart")(function* (event: RoutedEvent<CartSnapshot>) {
+  const snapshot = event.payload
   const store = yield* ServicesStore
   const { rules } = yield* ServiceRulebook
   const loaded = yield* store.loadCart(snapshot.session_id)
@@ -54,17 +51,8 @@ const project = Effect.fn("Services.projectCart")(function* (event: ConsumedEven
   })
 })
 
-/** The handler for cart-events; each instance logs an unknown event name once. */
-export const makeCartEventsHandler = () => {
-  const ignored = new Set<string>()
-  return (event: ConsumedEvent) => {
-    const name = event.envelope.event_name
-    if (CART_EVENT_NAMES.includes(name)) return project(event)
-    if (ignored.has(name)) return Effect.void
-    ignored.add(name)
-    return Effect.logInfo("services-consumer ignores this event name", { event_name: name })
-  }
-}
+/** The handler for cart-events: every cart event's snapshot is projected, other names are ignored. */
+export const makeCartEventsHandler = () => eventRouter(SERVICES_CONSUMER_GROUP, cartEventRoutes(project))
 
 /** Options for the kernel's `runConsumer`: group, topics and handler. */
 export const servicesConsumer = (): ConsumerOptions<PermanentFailure | ServicesUnavailable, ServicesStore | ServiceRulebook> => ({

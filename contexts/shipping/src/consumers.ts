@@ -7,11 +7,11 @@
  * cached for the previous cart hash are dropped. The handler only decides: the consumer runtime
  * writes the state, its events and the processed marker in one commit, so a redelivered event
  * changes nothing and a write conflict (a request writing the session at once) retries the handler
- * on the fresh state. A cart event whose snapshot does not decode goes to the DLQ; other event
- * names are ignored (each logged once).
+ * on the fresh state. The kernel's event router decodes the snapshot (one that does not fit, or
+ * names no session id, goes to the DLQ) and ignores other event names.
  */
 import { Clock, Effect } from "effect"
-import { CART_EVENT_NAMES, type CartSnapshot, cartHash, cartSnapshotOf, type ConsumedEvent, type ConsumerOptions, isNewerSnapshot, isSessionId, PermanentFailure, Topics } from "@kasa/shared"
+import { cartEventRoutes, cartHash, type CartSnapshot, type ConsumerOptions, eventRouter, isNewerSnapshot, type PermanentFailure, type RoutedEvent, Topics } from "@kasa/shared"
 import { assessCart } from "./assessment.ts"
 import { applyCart } from "./domain.ts"
 import type { ShippingUnavailable } from "./errors.ts"
@@ -23,10 +23,8 @@ import type { CartProjection } from "./shipment.ts"
 export const SHIPPING_CONSUMER_GROUP = "shipping-consumer"
 export const SHIPPING_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart]
 
-const project = Effect.fn("Shipping.projectCart")(function* (event: ConsumedEvent, snapshot: CartSnapshot) {
-  if (!isSessionId(snapshot.session_id)) {
-    return yield* new PermanentFailure({ reason: `cart snapshot names no session id: ${JSON.stringify(snapshot.session_id).slice(0, 80)}` })
-  }
+const project = Effect.fn("Shipping.projectCart")(function* (event: RoutedEvent<CartSnapshot>) {
+  const snapshot = event.payload
   const store = yield* ShippingStore
   const loaded = yield* store.load(snapshot.session_id)
   if (!isNewerSnapshot(loaded.session.cart, snapshot)) return undefined
@@ -40,21 +38,8 @@ const project = Effect.fn("Shipping.projectCart")(function* (event: ConsumedEven
   return store.toAtomicWrite({ loaded, session: decision.session, events, evictMethods })
 })
 
-/** The handler for cart-events; each instance logs an unknown event name once. */
-export const makeCartEventsHandler = () => {
-  const ignored = new Set<string>()
-  return (event: ConsumedEvent) => {
-    const name = event.envelope.event_name
-    if (CART_EVENT_NAMES.includes(name)) {
-      const snapshot = cartSnapshotOf(event.envelope)
-      if (typeof snapshot === "string") return Effect.fail(new PermanentFailure({ reason: snapshot }))
-      if (snapshot !== undefined) return project(event, snapshot)
-    }
-    if (ignored.has(name)) return Effect.void
-    ignored.add(name)
-    return Effect.logInfo("shipping-consumer ignores this event name", { event_name: name })
-  }
-}
+/** The handler for cart-events: every cart event's snapshot is projected, other names are ignored. */
+export const makeCartEventsHandler = () => eventRouter(SHIPPING_CONSUMER_GROUP, cartEventRoutes(project))
 
 /** Options for the kernel's `runConsumer`: group, topics and handler. */
 export const shippingConsumer = (): ConsumerOptions<PermanentFailure | ShippingUnavailable, ShippingStore | ParcelSpecs | CurrentShippingRules> => ({

@@ -1,0 +1,65 @@
+/**
+ * The event router every consumer's handler is built from (ARCHITECTURE §4: handlers receive
+ * already-decoded, typed events): event name → payload Schema → typed handler. A payload that does not
+ * fit its Schema is a PermanentFailure (dead-lettered at once: retrying cannot change a payload). An
+ * event name the router does not know is ignored, as SPEC §3.1's schema evolution asks: the runtime
+ * writes its marker and counts it as `ignored`, and the router logs each unknown name once, so no
+ * context keeps its own set of names seen or decodes by hand.
+ */
+import { Effect, Schema } from "effect"
+import { CART_EVENT_NAMES, ConsumedCartSnapshot, type CartSnapshot } from "./cart-snapshot.ts"
+import { type ConsumedEvent, type EventHandler, IgnoredEvent, PermanentFailure } from "./consumer-runtime.ts"
+import type { AtomicWrite } from "./state-store.ts"
+
+/** A consumed event with its payload decoded by its route's Schema. */
+export interface RoutedEvent<A> extends ConsumedEvent {
+  readonly payload: A
+}
+
+type PayloadSchema = Schema.Top & { readonly DecodingServices: never }
+
+export interface Route<A, E, R> {
+  readonly decode: (payload: unknown) => { readonly _tag: "Success"; readonly success: A } | { readonly _tag: "Failure"; readonly failure: unknown }
+  readonly handle: (event: RoutedEvent<A>) => Effect.Effect<AtomicWrite | void, E, R>
+}
+
+/** One route: the payload's Schema (unknown fields ignored) and the handler of what it decodes to. */
+export const route = <S extends PayloadSchema, E, R>(
+  schema: S,
+  handle: (event: RoutedEvent<S["Type"]>) => Effect.Effect<AtomicWrite | void, E, R>
+): Route<S["Type"], E, R> => ({ decode: Schema.decodeUnknownResult(schema), handle })
+
+/** The same handler for every cart event (SPEC §3.4): each carries the cart snapshot after it. */
+export const cartEventRoutes = <E, R>(handle: (event: RoutedEvent<CartSnapshot>) => Effect.Effect<AtomicWrite | void, E, R>): Readonly<Record<string, Route<CartSnapshot, E, R>>> => {
+  const one = route(ConsumedCartSnapshot, handle)
+  return Object.fromEntries(CART_EVENT_NAMES.map((name) => [name, one]))
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRoute = Route<any, any, any>
+type ErrorOf<T> = T extends Route<infer _A, infer E, infer _R> ? E : never
+type ServicesOf<T> = T extends Route<infer _A, infer _E, infer R> ? R : never
+
+/**
+ * A consumer's handler from its routes; `consumer` names it in the log line of an ignored name. One
+ * router per consumer instance: the names it has logged are its own.
+ */
+export const eventRouter = <Routes extends Readonly<Record<string, AnyRoute>>>(
+  consumer: string,
+  routes: Routes
+): EventHandler<PermanentFailure | ErrorOf<Routes[keyof Routes]>, ServicesOf<Routes[keyof Routes]>> => {
+  const table = new Map<string, AnyRoute>(Object.entries(routes))
+  const logged = new Set<string>()
+  return (event) => {
+    const name = event.envelope.event_name
+    const found = table.get(name)
+    if (found === undefined) {
+      if (logged.has(name)) return Effect.succeed(IgnoredEvent)
+      logged.add(name)
+      return Effect.as(Effect.logInfo(`${consumer} ignores this event name`, { event_name: name }), IgnoredEvent)
+    }
+    const decoded = found.decode(event.envelope.payload)
+    if (decoded._tag === "Failure") return Effect.fail(new PermanentFailure({ reason: `${name} payload does not fit: ${String(decoded.failure)}` }))
+    return found.handle({ ...event, payload: decoded.success })
+  }
+}
