@@ -8,8 +8,7 @@
  */
 import { Layer } from "effect"
 import { cartConsumer, CartVersionFloor, layerCartStore, type ServicePricing } from "@kasa/cart"
-import { runConsumer } from "@kasa/shared"
-import type { AppModule } from "@kasa/app-platform"
+import { type AppModule, consumerSpec } from "@kasa/app-platform"
 import { catalogDataFile, layerCatalogOffers } from "./catalog-offers.ts"
 import { cartOpenApiPaths } from "./openapi.ts"
 import { type CartServices, cartRoutes } from "./routes.ts"
@@ -29,7 +28,6 @@ export interface CartModuleOptions {
 }
 
 export const cartModule = (options: CartModuleOptions = {}): AppModule<CartServices> => {
-  const consumer = cartConsumer()
   const env = options.env ?? process.env
   return {
     name: "cart",
@@ -41,6 +39,6 @@ export const cartModule = (options: CartModuleOptions = {}): AppModule<CartServi
     ),
     routes: cartRoutes,
     openApiPaths: cartOpenApiPaths,
-    consumers: [{ group: consumer.group, topics: consumer.topics, start: runConsumer(consumer) }]
+    consumers: [consumerSpec(cartConsumer())]
   }
 }

@@ -5,7 +5,18 @@
  */
 import type { Effect, Layer, ManagedRuntime, Scope } from "effect"
 import type { Hono } from "hono"
-import type { EventBus, EventBusAdmin, EventBusUnavailable, OutboxBacklog, OutboxLease, OutboxReader, StateStore, Subscription } from "@kasa/shared"
+import {
+  type ConsumerOptions,
+  type EventBus,
+  type EventBusAdmin,
+  type EventBusUnavailable,
+  type OutboxBacklog,
+  type OutboxLease,
+  type OutboxReader,
+  runConsumer,
+  type StateStore,
+  type Subscription
+} from "@kasa/shared"
 import type { OpenApiPaths } from "./docs.ts"
 import type { InfraHandles } from "./infra-handles.ts"
 import type { SessionTokens } from "./session-token.ts"
@@ -22,6 +33,13 @@ export interface ConsumerSpec<R = never> {
   readonly topics: ReadonlyArray<string>
   readonly start: Effect.Effect<Subscription, EventBusUnavailable, Scope.Scope | EventBus | StateStore | R>
 }
+
+/** A context's consumer as a module mounts it: its group and topics, started on the kernel's runtime. */
+export const consumerSpec = <E, R>(consumer: ConsumerOptions<E, R>): ConsumerSpec<R> => ({
+  group: consumer.group,
+  topics: consumer.topics,
+  start: runConsumer(consumer)
+})
 
 export interface AppModule<R = never> {
   readonly name: string

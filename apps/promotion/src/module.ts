@@ -6,8 +6,7 @@
  */
 import { Layer } from "effect"
 import { layerPromotionStore, promotionConsumer } from "@kasa/promotion"
-import { runConsumer } from "@kasa/shared"
-import type { AppModule } from "@kasa/app-platform"
+import { type AppModule, consumerSpec } from "@kasa/app-platform"
 import { layerCodeUsage } from "./layers.ts"
 import { promotionOpenApiPaths } from "./openapi.ts"
 import { type PromotionServices, promotionRoutes } from "./routes.ts"
@@ -21,12 +20,11 @@ export interface PromotionModuleOptions {
 }
 
 export const promotionModule = (options: PromotionModuleOptions = {}): AppModule<PromotionServices> => {
-  const consumer = promotionConsumer()
   return {
     name: "promotion",
     layer: Layer.mergeAll(layerPromotionStore, layerRulesFile(options.rulesFile ?? rulesFileFrom(options.env ?? process.env)), layerCodeUsage),
     routes: promotionRoutes,
     openApiPaths: promotionOpenApiPaths,
-    consumers: [{ group: consumer.group, topics: consumer.topics, start: runConsumer(consumer) }]
+    consumers: [consumerSpec(promotionConsumer())]
   }
 }

@@ -7,8 +7,7 @@
  */
 import { Layer } from "effect"
 import { layerServicesStore, recordRules, servicesConsumer } from "@kasa/services"
-import { runConsumer } from "@kasa/shared"
-import type { AppModule } from "@kasa/app-platform"
+import { type AppModule, consumerSpec } from "@kasa/app-platform"
 import { servicesOpenApiPaths } from "./openapi.ts"
 import { layerRulebookFromFile, servicesRulesFile } from "./rules-file.ts"
 import { type ServicesAppServices, servicesRoutes } from "./routes.ts"
@@ -21,13 +20,12 @@ export interface ServicesModuleOptions {
 }
 
 export const servicesModule = (options: ServicesModuleOptions = {}): AppModule<ServicesAppServices> => {
-  const consumer = servicesConsumer()
   return {
     name: "services",
     layer: Layer.mergeAll(layerServicesStore, layerRulebookFromFile(options.rulesFile ?? servicesRulesFile(options.env ?? process.env))),
     routes: servicesRoutes,
     openApiPaths: servicesOpenApiPaths,
-    consumers: [{ group: consumer.group, topics: consumer.topics, start: runConsumer(consumer) }],
+    consumers: [consumerSpec(servicesConsumer())],
     onStart: recordRules()
   }
 }

@@ -8,8 +8,8 @@
  */
 import { Layer } from "effect"
 import { type DeliveryCalendar, layerShippingStore, shippingConsumer } from "@kasa/shipping"
-import { runConsumer, type StateStore } from "@kasa/shared"
-import type { AppModule } from "@kasa/app-platform"
+import type { StateStore } from "@kasa/shared"
+import { type AppModule, consumerSpec } from "@kasa/app-platform"
 import { layerCalendarFromEnv } from "./calendar-config.ts"
 import { catalogDataFile, layerCatalogParcels } from "./catalog-parcels.ts"
 import { shippingOpenApiPaths } from "./openapi.ts"
@@ -29,7 +29,6 @@ export interface ShippingModuleOptions {
 
 export const shippingModule = (options: ShippingModuleOptions = {}): AppModule<ShippingServices> => {
   const env = options.env ?? process.env
-  const consumer = shippingConsumer()
   return {
     name: "shipping",
     layer: Layer.mergeAll(
@@ -40,6 +39,6 @@ export const shippingModule = (options: ShippingModuleOptions = {}): AppModule<S
     ),
     routes: shippingRoutes,
     openApiPaths: shippingOpenApiPaths,
-    consumers: [{ group: consumer.group, topics: consumer.topics, start: runConsumer(consumer) }]
+    consumers: [consumerSpec(shippingConsumer())]
   }
 }
