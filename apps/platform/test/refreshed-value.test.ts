@@ -1,7 +1,8 @@
 // The lag behind /metrics: loaded once per window however many scrapes ask, never waited on for long.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, Schema } from "effect"
-import { EventBusAdmin, runConsumer, Topics } from "@kasa/shared"
+import { EventBusAdmin, Topics } from "@kasa/shared"
+import { consumerSpec } from "../src/app-module.ts"
 import { createApp } from "../src/app-runtime.ts"
 import { refreshedValue } from "../src/refreshed-value.ts"
 
@@ -57,7 +58,7 @@ describe("/metrics", () => {
     const group = "metrics-lag"
     const app = await createApp({
       name: "metrics",
-      modules: [{ name: "metrics", layer: countingAdmin, consumers: [{ group, topics: [Topics.cart], start: runConsumer({ group, topics: [Topics.cart], handler: () => Effect.void }) }] }],
+      modules: [{ name: "metrics", layer: countingAdmin, consumers: [consumerSpec({ group, topics: [Topics.cart], handler: () => Effect.void })] }],
       log: () => {}
     })
     try {
