@@ -7,8 +7,8 @@
  * still holds exactly what was loaded, which is what makes concurrent writers safe. Every save gives
  * all three keys the session lifetime (SessionTtl) afresh, so an abandoned cart leaves the store.
  */
-import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { Effect, Layer, Result } from "effect"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { type Cart, emptyCart, totals } from "./domain.ts"
 import { CartUnavailable } from "./errors.ts"
 import { CartStore, type CartWrite } from "./ports.ts"
@@ -32,18 +32,9 @@ export const streamEnvelope = (envelope: CartWrite["events"][number]): string =>
   return JSON.stringify({ ...envelope, payload })
 }
 
-const decodeView = Schema.decodeUnknownResult(CartView)
+const decodeView = storedJsonDecoder(CartView)
 
-const parseView = (raw: string): Result.Result<Cart, string> => {
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch (error) {
-    return Result.fail(`not JSON: ${String(error)}`)
-  }
-  const decoded = decodeView(json)
-  return Result.isSuccess(decoded) ? Result.succeed(fromView(decoded.success)) : Result.fail(String(decoded.failure))
-}
+const parseView = (raw: string): Result.Result<Cart, string> => Result.map(decodeView(raw), fromView)
 
 const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
 

@@ -10,7 +10,7 @@
  * session keys the session lifetime (SessionTtl) afresh, the unchanged one included.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
 import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
 import { PromotionsUnavailable } from "./errors.ts"
 import { toOutboxEvents } from "./events.ts"
@@ -31,17 +31,14 @@ export const ORDER_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60
 
 const CachedAvailableSchema = Schema.Struct({ rules: Schema.String, promotions: Schema.Array(AvailablePromotion) })
 
-const parse = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S, key: string, raw: string): Result.Result<S["Type"], PromotionsUnavailable> => {
-  const unreadable = (why: string) => Result.fail(new PromotionsUnavailable({ operation: "load", message: `${key} is unreadable: ${why}` }))
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch (error) {
-    return unreadable(`not JSON: ${String(error)}`)
-  }
-  const decoded = Schema.decodeUnknownResult(schema)(json)
-  return Result.isSuccess(decoded) ? Result.succeed(decoded.success as S["Type"]) : unreadable(String(decoded.failure))
-}
+const decodeCart = storedJsonDecoder(CartSnapshot)
+const decodeApplied = storedJsonDecoder(Applied)
+const decodeAvailable = storedJsonDecoder(CachedAvailableSchema)
+const decodeOrder = storedJsonDecoder(OrderRecord)
+
+/** A stored value through its decoder; unreadable content is a typed failure naming the key. */
+const parse = <A>(decode: (raw: string) => Result.Result<A, string>, key: string, raw: string): Result.Result<A, PromotionsUnavailable> =>
+  Result.mapError(decode(raw), (why) => new PromotionsUnavailable({ operation: "load", message: `${key} is unreadable: ${why}` }))
 
 const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ operation: error.operation, message: error.message })
 
@@ -77,8 +74,8 @@ export const makePromotionStore = Effect.gen(function* () {
   return PromotionStore.of({
     load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
       const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([PromotionKeys.cart(sessionId), PromotionKeys.applied(sessionId)]), unavailable)
-      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(CartSnapshot, PromotionKeys.cart(sessionId), rawCart))
-      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(Applied, PromotionKeys.applied(sessionId), rawApplied))
+      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(decodeCart, PromotionKeys.cart(sessionId), rawCart))
+      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(decodeApplied, PromotionKeys.applied(sessionId), rawApplied))
       return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
     }),
     save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
@@ -97,13 +94,13 @@ export const makePromotionStore = Effect.gen(function* () {
     cachedAvailable: Effect.fn("PromotionStore.cachedAvailable")(function* (cartHash: string) {
       const raw = yield* get(PromotionKeys.available(cartHash))
       if (raw === undefined) return undefined
-      const parsed = parse(CachedAvailableSchema, PromotionKeys.available(cartHash), raw)
+      const parsed = decodeAvailable(raw)
       // A cache entry is only a shortcut: one that cannot be read is recomputed, not an error.
       return Result.isSuccess(parsed) ? (parsed.success as CachedAvailable) : undefined
     }),
     orderRecord: Effect.fn("PromotionStore.orderRecord")(function* (orderId: string) {
       const raw = yield* get(PromotionKeys.order(orderId))
-      return raw === undefined ? undefined : yield* Effect.fromResult(parse(OrderRecord, PromotionKeys.order(orderId), raw))
+      return raw === undefined ? undefined : yield* Effect.fromResult(parse(decodeOrder, PromotionKeys.order(orderId), raw))
     })
   })
 })

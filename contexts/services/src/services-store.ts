@@ -9,7 +9,7 @@
  * (SessionTtl) from its latest write.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { ServicesUnavailable } from "./errors.ts"
 import { OfferedServiceSchema } from "./events.ts"
 import { type ProjectedCart, type ProjectionWrite, type RecordedRules, ServicesStore, type StoredAvailability } from "./ports.ts"
@@ -43,19 +43,13 @@ const RecordedRulesSchema = Schema.Struct({ ...ServicesRulesFile.fields, fingerp
 
 const unavailable = (error: StoreUnavailable) => new ServicesUnavailable({ operation: error.operation, message: error.message })
 
-/** Stored JSON read back through its Schema; unreadable content is a typed failure, not a defect. */
-const parseStored = <S extends Schema.Decoder<unknown>>(schema: S, key: string, raw: string): Effect.Effect<S["Type"], ServicesUnavailable> => {
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch (error) {
-    return Effect.fail(new ServicesUnavailable({ operation: "read", message: `${key} is not JSON: ${String(error)}` }))
-  }
-  const decoded = Schema.decodeUnknownResult(schema)(json)
-  return Result.isSuccess(decoded)
-    ? Effect.succeed(decoded.success)
-    : Effect.fail(new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${String(decoded.failure)}` }))
-}
+const decodeCart = storedJsonDecoder(ProjectedCartSchema)
+const decodeAvailability = storedJsonDecoder(StoredAvailabilitySchema)
+const decodeRules = storedJsonDecoder(RecordedRulesSchema)
+
+/** A stored value through its decoder; unreadable content is a typed failure naming the key, not a defect. */
+const parseStored = <A>(decode: (raw: string) => Result.Result<A, string>, key: string, raw: string): Effect.Effect<A, ServicesUnavailable> =>
+  Effect.fromResult(Result.mapError(decode(raw), (why) => new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${why}` })))
 
 export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const key = ServicesKeys.cart(write.cart.session_id)
@@ -84,12 +78,12 @@ export const makeServicesStore = Effect.gen(function* () {
       const key = ServicesKeys.cart(sessionId)
       const raw = yield* get(key)
       if (raw === undefined) return { cart: undefined, revision: undefined }
-      return { cart: yield* parseStored(ProjectedCartSchema, key, raw), revision: raw }
+      return { cart: yield* parseStored(decodeCart, key, raw), revision: raw }
     }),
     loadAvailability: Effect.fnUntraced(function* (cartHash: string) {
       const key = ServicesKeys.available(cartHash)
       const raw = yield* get(key)
-      return raw === undefined ? undefined : yield* parseStored(StoredAvailabilitySchema, key, raw)
+      return raw === undefined ? undefined : yield* parseStored(decodeAvailability, key, raw)
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     save: Effect.fnUntraced(function* (write: ProjectionWrite) {
@@ -104,7 +98,7 @@ export const makeServicesStore = Effect.gen(function* () {
     }),
     loadRules: Effect.fnUntraced(function* () {
       const raw = yield* get(ServicesKeys.rules)
-      return raw === undefined ? undefined : yield* parseStored(RecordedRulesSchema, ServicesKeys.rules, raw)
+      return raw === undefined ? undefined : yield* parseStored(decodeRules, ServicesKeys.rules, raw)
     })
   })
 })

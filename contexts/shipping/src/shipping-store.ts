@@ -10,7 +10,7 @@
  * each present session key again with the session lifetime (SessionTtl), so the three expire together.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { Address } from "./address.ts"
 import { DeliverySelection, emptySession, SelectedAddon, SelectedMethod, type ShippingSession } from "./domain.ts"
 import { ShippingUnavailable } from "./errors.ts"
@@ -46,16 +46,10 @@ const StoredSession = Schema.Struct({
 const StoredAddons = Schema.Array(SelectedAddon)
 const StoredMethods = Schema.Struct({ methods: Schema.Array(MethodView) })
 
-const parse = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S, raw: string): Result.Result<S["Type"], string> => {
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch (error) {
-    return Result.fail(`not JSON: ${String(error)}`)
-  }
-  const decoded = Schema.decodeUnknownResult(schema)(json)
-  return Result.isSuccess(decoded) ? Result.succeed(decoded.success) : Result.fail(String(decoded.failure))
-}
+const decodeSession = storedJsonDecoder(StoredSession)
+const decodeAddress = storedJsonDecoder(Address)
+const decodeAddons = storedJsonDecoder(StoredAddons)
+const decodeMethods = storedJsonDecoder(StoredMethods)
 
 const unavailable = (error: StoreUnavailable) => new ShippingUnavailable({ operation: error.operation, message: error.message })
 
@@ -105,17 +99,17 @@ export const makeShippingStore = Effect.gen(function* () {
     const unreadable = (what: string, why: string) => new ShippingUnavailable({ operation: "load", message: `the stored ${what} is unreadable: ${why}` })
     let session = emptySession(sessionId)
     if (rawSession !== undefined) {
-      const parsed = parse(StoredSession, rawSession)
+      const parsed = decodeSession(rawSession)
       if (Result.isFailure(parsed)) return yield* unreadable("session", parsed.failure)
       session = { ...session, cart: parsed.success.cart ?? undefined, method: parsed.success.method ?? undefined, delivery: parsed.success.delivery ?? undefined }
     }
     if (rawAddress !== undefined) {
-      const parsed = parse(Address, rawAddress)
+      const parsed = decodeAddress(rawAddress)
       if (Result.isFailure(parsed)) return yield* unreadable("address", parsed.failure)
       session = { ...session, address: parsed.success }
     }
     if (rawAddons !== undefined) {
-      const parsed = parse(StoredAddons, rawAddons)
+      const parsed = decodeAddons(rawAddons)
       if (Result.isFailure(parsed)) return yield* unreadable("addons", parsed.failure)
       session = { ...session, addons: parsed.success }
     }
@@ -134,7 +128,7 @@ export const makeShippingStore = Effect.gen(function* () {
       store.get(ShippingKeys.methods(cartHash)).pipe(
         Effect.map((raw) => {
           if (raw === undefined) return undefined
-          const parsed = parse(StoredMethods, raw)
+          const parsed = decodeMethods(raw)
           return Result.isSuccess(parsed) ? parsed.success.methods : undefined
         }),
         Effect.orElseSucceed(() => undefined)
