@@ -2,8 +2,8 @@
 // events a handler emits go to the outbox with the consumer span's trace context and the cause.
 // Dead letters are outbox entries (the relay publishes them), so they are read from the outbox here.
 import { describe, expect, test } from "bun:test"
-import { Effect, Layer, ManagedRuntime } from "effect"
-import { DlqHeaders, EventBus, makeEnvelope, OutboxReader, PermanentFailure, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
+import { Effect, Layer, ManagedRuntime, Metric, Schema } from "effect"
+import { DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { MemoryBroker, MemoryStateData, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
 
@@ -138,5 +138,46 @@ describe("consumer runtime and defects", () => {
     expect(calls).toBe(3)
     expect(letter.headers[DlqHeaders.error]).toBe("HandlerDefect: RangeError: index out of range")
     expect(letter.headers[DlqHeaders.attempts]).toBe("3")
+  })
+
+  test("an event name the router does not know: only its marker is written, counted ignored and not processed", async () => {
+    const broker = new MemoryBroker()
+    broker.createTopic("in", 1)
+    const state = new MemoryStateData()
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state)))
+    const handled: Array<string> = []
+    const event = (eventName: string) => makeEnvelope({ eventName, aggregateId: "a", correlationId: "c", producer: "t", payload: { n: 1 } })
+    const unknown = event("router.unknown_name")
+    const known = event("router.known_name")
+    const consumed = (name: string, outcome: string) =>
+      Effect.map(Metric.snapshot, (all) =>
+        all
+          .filter((m) => m.id === "kasa_events_consumed_total" && m.attributes?.group === "router-g" && m.attributes?.event_name === name && m.attributes?.outcome === outcome)
+          .reduce((sum, m) => sum + (m.type === "Counter" ? Number(m.state.count) : 0), 0)
+      )
+    const counts = await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* runConsumer({
+            group: "router-g",
+            topics: ["in"],
+            handler: eventRouter("router-g", { "router.known_name": route(Schema.Struct({ n: Schema.Int }), (e) => Effect.sync(() => void handled.push(e.envelope.event_id))) })
+          })
+          const bus = yield* EventBus
+          yield* bus.publish([unknown, known].map((envelope) => toBusMessage({ topic: "in", key: "a", envelope })))
+          yield* waitUntil(() => handled.length === 1 && state.processed.size === 2, { describe: () => `${handled.length} handled, ${state.processed.size} markers`, timeoutMs: 5_000 })
+          return {
+            ignored: yield* consumed(unknown.event_name, "ignored"),
+            processedUnknown: yield* consumed(unknown.event_name, "processed"),
+            processedKnown: yield* consumed(known.event_name, "processed")
+          }
+        })
+      )
+    )
+    await runtime.dispose()
+    expect(handled).toEqual([known.event_id])
+    expect(state.processed.has(`router-g\u0000${unknown.event_id}`)).toBe(true)
+    expect(counts).toEqual({ ignored: 1, processedUnknown: 0, processedKnown: 1 })
+    expect(state.outbox).toEqual([])
   })
 })
