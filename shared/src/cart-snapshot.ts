@@ -1,12 +1,11 @@
 /**
  * The cart snapshot every cart event carries (SPEC §3.4): the published language between the cart
  * and the contexts that project it (shipping, promotion, services, checkout, payment). Each of them
- * decodes the snapshot from the event alone, keeps the newest `cart_version` it has seen and drops
- * older ones, so no context ever asks the cart for the cart. The cart hash names caches
+ * decodes the snapshot from the event alone (the event router's `cartEventRoutes`), keeps the newest
+ * `cart_version` it has seen and drops older ones, so no context ever asks the cart for the cart. The cart hash names caches
  * (`shipping:methods:{cart_hash}` and the like): equal contents, equal hash, whatever the version.
  */
 import { Schema } from "effect"
-import type { Envelope } from "./envelope.ts"
 import { SessionIdString } from "./session-id-schema.ts"
 
 export const CartSnapshotLine = Schema.Struct({
@@ -33,18 +32,6 @@ export type CartSnapshot = typeof CartSnapshot.Type
 export const ConsumedCartSnapshot = Schema.Struct({ ...CartSnapshot.fields, session_id: SessionIdString })
 
 export const CART_EVENT_NAMES: ReadonlyArray<string> = ["cart.item_added", "cart.item_removed", "cart.item_quantity_changed", "cart.cleared"]
-
-const decodeSnapshot = Schema.decodeUnknownResult(CartSnapshot)
-
-/**
- * The snapshot inside a cart event; `undefined` for other events, a string (the reason) for a cart
- * event whose snapshot is malformed (the consumer sends that to the DLQ).
- */
-export const cartSnapshotOf = (envelope: Envelope): CartSnapshot | string | undefined => {
-  if (!CART_EVENT_NAMES.includes(envelope.event_name)) return undefined
-  const result = decodeSnapshot(envelope.payload)
-  return result._tag === "Success" ? result.success : `malformed cart snapshot in ${envelope.event_name}: ${String(result.failure)}`
-}
 
 /** Whether `incoming` should replace `held`: only a newer version does (stale and replayed events are ignored). */
 export const isNewerSnapshot = (held: { readonly cart_version: number } | undefined, incoming: CartSnapshot): boolean =>
