@@ -9,20 +9,12 @@ import { Cause, Effect, Exit } from "effect"
 import type { Consumer } from "@platformatic/kafka"
 import type { Context } from "effect"
 import type { DeliveredMessage, MessageBatch, SubscribeOptions, TopicPartition } from "@kasa/shared"
-import { isLeaving, type Phase } from "./kafka-member-phase.ts"
+import { isLeaving, type MemberStatus } from "./kafka-member-phase.ts"
 import { forget, newPartitionState, partitionKey, queued, takeBatch, type PartitionState } from "./kafka-partition-state.ts"
 import { readStartOffsets } from "./kafka-start-offsets.ts"
 
 const RETRY_MS = 500
 const REDELIVER_MS = 1_000
-
-/** What membership and dispatch share: written on membership events, read on every batch. */
-export interface MemberStatus {
-  phase: Phase
-  /** Bumped whenever positions become invalid (revocation, new assignment, leaving): late answers are dropped. */
-  token: number
-  generation: number
-}
 
 /** What dispatch needs from the member that composes it. */
 export interface DispatchHost {
@@ -37,6 +29,8 @@ export interface DispatchHost {
 export class KafkaDispatch {
   readonly partitions = new Map<string, PartitionState>()
   private idleWaiters: Array<() => void> = []
+  /** The host's status, held directly: one field read per batch, as before the split. */
+  private readonly status: MemberStatus
 
   constructor(
     private readonly consumer: Consumer,
@@ -45,11 +39,13 @@ export class KafkaDispatch {
     private readonly maxBatch: number,
     private readonly maxQueued: number,
     private readonly host: DispatchHost
-  ) {}
+  ) {
+    this.status = host.status
+  }
 
   /** Drops every read-ahead record and position, and makes answers to earlier requests stale. */
   invalidate(): void {
-    this.host.status.token++
+    this.status.token++
     for (const state of this.partitions.values()) {
       state.owned = false
       forget(state)
@@ -64,13 +60,13 @@ export class KafkaDispatch {
       if (state === undefined) this.partitions.set(key, (state = newPartitionState(topic, partition)))
       state.owned = true
     }
-    this.startPositions(this.host.status.token)
+    this.startPositions(this.status.token)
   }
 
   private startPositions(token: number): void {
     const owned = [...this.partitions.values()].filter((state) => state.owned)
     if (owned.length === 0) return
-    const status = this.host.status
+    const status = this.status
     readStartOffsets(this.consumer, owned).then(
       (offsets) => {
         if (token !== status.token) return
@@ -92,12 +88,12 @@ export class KafkaDispatch {
   // Handing batches over: one at a time per partition, committed after the handler finished.
 
   drive(state: PartitionState): void {
-    if (state.busy || this.host.status.phase !== "active" || !state.owned) return
+    if (state.busy || this.status.phase !== "active" || !state.owned) return
     const before = queued(state)
     if (before === 0) return
     const messages = takeBatch(state, this.maxBatch)
     state.busy = true
-    const generation = this.host.status.generation
+    const generation = this.status.generation
     const batch: MessageBatch = { topic: state.topic, partition: state.partition, messages }
     let finished = false
     const interrupt = Effect.runCallbackWith(this.context)(this.subscription.handle(batch), {
@@ -113,7 +109,7 @@ export class KafkaDispatch {
   }
 
   private handled(state: PartitionState, messages: ReadonlyArray<DeliveredMessage>, generation: number, exit: Exit.Exit<void>): void {
-    const status = this.host.status
+    const status = this.status
     if (status.phase === "aborted") return this.settle(state)
     if (Exit.isFailure(exit)) {
       // `handle` must not fail; if it dies anyway the batch is not committed and is read again after a pause.

@@ -16,10 +16,10 @@ import { Effect } from "effect"
 import type { Context } from "effect"
 import type { SubscribeOptions, TopicPartition } from "@kasa/shared"
 import type { ResolvedKafkaOptions } from "./kafka-config.ts"
-import { KafkaDispatch, type MemberStatus } from "./kafka-dispatch.ts"
+import { KafkaDispatch } from "./kafka-dispatch.ts"
 import { describeError, withinDeadline } from "./kafka-errors.ts"
 import { KafkaFetcher } from "./kafka-fetcher.ts"
-import { isLeaving, nextPhase, type PhaseAction, type PhaseEvent } from "./kafka-member-phase.ts"
+import { isLeaving, nextPhase, type MemberStatus, type PhaseAction, type PhaseEvent } from "./kafka-member-phase.ts"
 import { KafkaMembership } from "./kafka-membership.ts"
 
 const EMPTY_METADATA = Buffer.alloc(0)

@@ -9,6 +9,17 @@
 
 export type Phase = "joining" | "active" | "revoking" | "stopping" | "stopped" | "aborted"
 
+/**
+ * The member's status, shared by membership and dispatch (the one mutable cell of the member's
+ * life): written on membership events, read on every batch.
+ */
+export interface MemberStatus {
+  phase: Phase
+  /** Bumped whenever positions become invalid (revocation, new assignment, leaving): late answers are dropped. */
+  token: number
+  generation: number
+}
+
 export interface PhaseState {
   readonly phase: Phase
   /** When a revocation in progress stops waiting for the batch in hand (epoch ms); 0 when none. */
@@ -56,14 +67,19 @@ export const initialPhase: PhaseState = { phase: "joining", revokeDeadline: 0 }
 
 export const isLeaving = (phase: Phase): boolean => phase === "stopping" || phase === "stopped" || phase === "aborted"
 
-const joinGroup: PhaseAction = { _tag: "joinGroup" }
-const invalidate: PhaseAction = { _tag: "invalidate" }
-const adopt: PhaseAction = { _tag: "adopt" }
-const refuseJoin: PhaseAction = { _tag: "refuseJoin" }
-const interrupt: PhaseAction = { _tag: "interrupt" }
-const releaseIdle: PhaseAction = { _tag: "releaseIdle" }
-const close: PhaseAction = { _tag: "close" }
-const waitIdle = (deadline: number | undefined): PhaseAction => ({ _tag: "waitIdle", deadline })
+/** The actions, built once (a transition allocates only its list). */
+export const PhaseActions = {
+  joinGroup: { _tag: "joinGroup" },
+  invalidate: { _tag: "invalidate" },
+  adopt: { _tag: "adopt" },
+  refuseJoin: { _tag: "refuseJoin" },
+  interrupt: { _tag: "interrupt" },
+  releaseIdle: { _tag: "releaseIdle" },
+  close: { _tag: "close" },
+  waitIdle: (deadline: number | undefined): PhaseAction => ({ _tag: "waitIdle", deadline })
+} as const satisfies Record<string, PhaseAction | ((deadline: number | undefined) => PhaseAction)>
+
+const { joinGroup, invalidate, adopt, refuseJoin, interrupt, releaseIdle, close, waitIdle } = PhaseActions
 
 const stay = (state: PhaseState, actions: ReadonlyArray<PhaseAction> = []): Transition => ({ state, actions })
 const enter = (phase: Phase, actions: ReadonlyArray<PhaseAction>, revokeDeadline = 0): Transition => ({ state: { phase, revokeDeadline }, actions })

@@ -7,10 +7,9 @@
  */
 import { Consumer, type ConsumerGroupJoinPayload } from "@platformatic/kafka"
 import type { TopicPartition } from "@kasa/shared"
-import type { MemberStatus } from "./kafka-dispatch.ts"
 import { clientOptions, type ResolvedKafkaOptions } from "./kafka-config.ts"
 import { withinDeadline } from "./kafka-errors.ts"
-import { isLeaving } from "./kafka-member-phase.ts"
+import { isLeaving, type MemberStatus } from "./kafka-member-phase.ts"
 
 const REJOIN_MS = 1_000
 

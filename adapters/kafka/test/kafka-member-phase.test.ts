@@ -1,6 +1,6 @@
 // The group member's phase function over every (phase, event) pair: the next phase and the actions, in order.
 import { describe, expect, test } from "bun:test"
-import { nextPhase, type Phase, type PhaseAction, type PhaseEvent } from "../src/kafka-member-phase.ts"
+import { nextPhase, PhaseActions, type Phase, type PhaseAction, type PhaseEvent } from "../src/kafka-member-phase.ts"
 
 const NOW = 10_000
 const TIMEOUT = 3_000
@@ -16,14 +16,7 @@ const events: Readonly<Record<PhaseEvent["_tag"], PhaseEvent>> = {
   closed: { _tag: "closed" }
 }
 
-const joinGroup: PhaseAction = { _tag: "joinGroup" }
-const invalidate: PhaseAction = { _tag: "invalidate" }
-const adopt: PhaseAction = { _tag: "adopt" }
-const refuseJoin: PhaseAction = { _tag: "refuseJoin" }
-const interrupt: PhaseAction = { _tag: "interrupt" }
-const releaseIdle: PhaseAction = { _tag: "releaseIdle" }
-const close: PhaseAction = { _tag: "close" }
-const waitIdle = (deadline: number | undefined): PhaseAction => ({ _tag: "waitIdle", deadline })
+const { joinGroup, invalidate, adopt, refuseJoin, interrupt, releaseIdle, close, waitIdle } = PhaseActions
 
 const leave = [invalidate, waitIdle(undefined), releaseIdle, close]
 const crash = [invalidate, interrupt, releaseIdle, close]
