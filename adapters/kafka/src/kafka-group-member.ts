@@ -19,7 +19,7 @@ import type { ResolvedKafkaOptions } from "./kafka-config.ts"
 import { KafkaDispatch } from "./kafka-dispatch.ts"
 import { describeError, withinDeadline } from "./kafka-errors.ts"
 import { KafkaFetcher } from "./kafka-fetcher.ts"
-import { isLeaving, nextPhase, type MemberStatus, type PhaseAction, type PhaseEvent } from "./kafka-member-phase.ts"
+import { initialPhase, isLeaving, nextPhase, type MemberStatus, type PhaseAction, type PhaseEvent } from "./kafka-member-phase.ts"
 import { KafkaMembership } from "./kafka-membership.ts"
 
 const EMPTY_METADATA = Buffer.alloc(0)
@@ -27,8 +27,8 @@ const EMPTY_METADATA = Buffer.alloc(0)
 const leavingError = () => new Error("the member is leaving its consumer group")
 
 export class KafkaGroupMember {
-  private readonly status: MemberStatus = { phase: "joining", token: 0, generation: -1 }
-  private revokeDeadline = 0
+  private readonly status: MemberStatus = { phase: initialPhase.phase, token: 0, generation: -1 }
+  private revokeDeadline = initialPhase.revokeDeadline
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly membership: KafkaMembership
   private readonly dispatch: KafkaDispatch
