@@ -8,7 +8,7 @@
 import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type { CartError } from "@kasa/cart"
 
-/** The table: `cartProblems.toProblem` for the routes, `cartProblems.responsesOf` for the OpenAPI document. */
+/** The table: `cartProblems.toProblem` for the routes, `cartProblems.responses` for the OpenAPI document (openapi.ts). */
 export const cartProblems = problemTable<CartError>()({
   InvalidQuantity: row(400, "validation_failed", "The request is not valid", (e) => {
     const message = `must be an integer from ${e.min} to ${e.max}`

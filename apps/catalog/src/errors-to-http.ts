@@ -27,7 +27,7 @@ export type CatalogError =
   | ReservationReleased
   | StoreUnavailable
 
-/** The table: `catalogProblems.toProblem` for the routes, `catalogProblems.responsesOf` for the OpenAPI document. */
+/** The table: `catalogProblems.toProblem` for the routes, `catalogProblems.responses` for the OpenAPI document (openapi.ts). */
 export const catalogProblems = problemTable<CatalogError>()({
   ProductNotFound: row(404, "product_not_found", "No such product", (e) => ({ detail: e.message, offer_id: e.offer_id })),
   UnknownCategory: row(400, "validation_failed", "The request is not valid", (e) => ({

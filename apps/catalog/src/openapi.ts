@@ -3,10 +3,19 @@
  * derived from the catalog's own Product Schema, so the document cannot drift from what is served.
  */
 import { Schema } from "effect"
-import { categories, Product } from "@kasa/catalog"
-import { type OpenApiPaths, problemResponseSpec as problemResponse, withPlatformEdges } from "@kasa/app-platform"
+import { categories, getProduct, listProducts, Product } from "@kasa/catalog"
+import { errorsOf, type OpenApiPaths, withPlatformEdges } from "@kasa/app-platform"
+import { catalogProblems } from "./errors-to-http.ts"
 
 const productSchema = Schema.toJsonSchemaDocument(Product).schema
+
+/** What each operation's use case can fail with (checked by `errorsOf`); its error responses are derived from these. */
+export const catalogOperationErrors = {
+  "GET /catalog/products": errorsOf(listProducts, ["UnknownCategory", "StoreUnavailable"]),
+  "GET /catalog/products/{offer_id}": errorsOf(getProduct, ["ProductNotFound", "StoreUnavailable"])
+}
+
+const errors = catalogProblems.responsesFor(catalogOperationErrors)
 
 export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
   "/catalog/products": {
@@ -21,8 +30,7 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
           description: "The products",
           content: { "application/json": { schema: { type: "object", required: ["products"], properties: { products: { type: "array", items: productSchema } } } } }
         },
-        "400": problemResponse("Unknown category (the problem names the `category` field)"),
-        "503": problemResponse("The stock store is not answering")
+        ...errors("GET /catalog/products")
       }
     }
   },
@@ -34,8 +42,7 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
       parameters: [{ name: "offer_id", in: "path", required: true, schema: { type: "string" } }],
       responses: {
         "200": { description: "The product", content: { "application/json": { schema: productSchema } } },
-        "404": problemResponse("No product with this offer id"),
-        "503": problemResponse("The stock store is not answering")
+        ...errors("GET /catalog/products/{offer_id}")
       }
     }
   }

@@ -41,6 +41,16 @@ export type ErrorTags<F> = F extends (...args: never) => Effect.Effect<unknown, 
 /** Nothing when `L` names every tag of `T`; otherwise a member that says which are missing. */
 type Covering<T extends string, L extends ReadonlyArray<string>> = [Exclude<T, L[number]>] extends [never] ? unknown : { readonly missing: Exclude<T, L[number]> }
 
+/**
+ * The tags a use case can fail with, checked by the compiler to be exactly those of its error type:
+ * `errorsOf(addItem, ["OfferNotFound", ...])`. What an operation declares here is what its use case
+ * can do, so a new error in the context breaks the build until the document lists it.
+ */
+export const errorsOf = <F extends (...args: never) => Effect.Effect<unknown, Tagged, unknown>, const L extends ReadonlyArray<ErrorTags<F>>>(
+  _useCase: F,
+  tags: L & Covering<ErrorTags<F>, L>
+): L => tags
+
 /** OpenAPI responses by status: a description, and the content a problem+json answer has. */
 export type ErrorResponses = Readonly<Record<string, { readonly description: string; readonly content?: unknown }>>
 
@@ -54,15 +64,8 @@ export interface ProblemTable<E extends Tagged> {
    * route's body checks): a status both give keeps `own`'s schema and names both.
    */
   readonly responses: (tags: ReadonlyArray<E["_tag"]>, own?: ErrorResponses) => ErrorResponses
-  /**
-   * `responses` for a use case, with the tags checked by the compiler to be exactly those it can
-   * fail with: `responsesOf(addItem, ["OfferNotFound", ...])`.
-   */
-  readonly responsesOf: <F extends (...args: never) => Effect.Effect<unknown, E, unknown>, const L extends ReadonlyArray<ErrorTags<F>>>(
-    useCase: F,
-    tags: L & Covering<ErrorTags<F>, L>,
-    own?: ErrorResponses
-  ) => ErrorResponses
+  /** `responses` by operation name, over an app's declared `{ "POST /cart/items": errorsOf(addItem, [...]) }`. */
+  readonly responsesFor: <O extends Readonly<Record<string, ReadonlyArray<E["_tag"]>>>>(operations: O) => (operation: keyof O, own?: ErrorResponses) => ErrorResponses
 }
 
 /** Each code once, with its title, in the table's order. */
@@ -99,6 +102,6 @@ export const problemTable =
       rows,
       toProblem,
       responses,
-      responsesOf: (_useCase, tags, own) => responses(tags as ReadonlyArray<E["_tag"]>, own)
+      responsesFor: (operations) => (operation, own) => responses(operations[operation]!, own)
     }
   }

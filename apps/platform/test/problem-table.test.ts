@@ -2,7 +2,7 @@
 // responses of an operation (one per status, naming each code once, merged with the route's own).
 import { describe, expect, test } from "bun:test"
 import { Data, Effect } from "effect"
-import { fieldAt, problemTable, row } from "@kasa/app-platform"
+import { errorsOf, fieldAt, problemTable, row } from "@kasa/app-platform"
 
 class Missing extends Data.TaggedError("Missing")<{ readonly id: string }> {}
 class Busy extends Data.TaggedError("Busy")<{ readonly attempts: number }> {}
@@ -44,11 +44,11 @@ describe("problemTable", () => {
     expect(responses["404"]!.content).toEqual(own["404"].content)
   })
 
-  test("responsesOf takes exactly the tags the use case fails with", () => {
-    expect(Object.keys(table.responsesOf(find, ["Missing", "Down"]))).toEqual(["404", "503"])
+  test("errorsOf takes exactly the tags the use case fails with", () => {
+    expect(Object.keys(table.responses(errorsOf(find, ["Missing", "Down"])))).toEqual(["404", "503"])
     // @ts-expect-error Down is missing: the document would not list the 503 find can answer
-    table.responsesOf(find, ["Missing"])
+    errorsOf(find, ["Missing"])
     // @ts-expect-error Busy is not an error find can fail with
-    table.responsesOf(find, ["Missing", "Down", "Busy"])
+    errorsOf(find, ["Missing", "Down", "Busy"])
   })
 })

@@ -8,7 +8,7 @@
 import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type { PromotionError } from "@kasa/promotion"
 
-/** The table: `promotionProblems.toProblem` for the routes, `promotionProblems.responsesOf` for the OpenAPI document. */
+/** The table: `promotionProblems.toProblem` for the routes, `promotionProblems.responses` for the OpenAPI document (openapi.ts). */
 export const promotionProblems = problemTable<PromotionError>()({
   PromotionNotFound: row(404, "promotion_not_found", "No such promotion", (e) => ({
     detail: `there is no promotion ${e.promotion_id}`,

@@ -6,7 +6,7 @@
 import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type { ServicesError } from "@kasa/services"
 
-/** The table: `servicesProblems.toProblem` for the routes, `servicesProblems.responsesOf` for the OpenAPI document. */
+/** The table: `servicesProblems.toProblem` for the routes, `servicesProblems.responses` for the OpenAPI document (openapi.ts). */
 export const servicesProblems = problemTable<ServicesError>()({
   LineNotFound: row(404, "line_not_found", "No such cart line", (e) => ({
     detail: `the cart has no line ${e.item_id} (as of the last cart change the services context has seen)`,

@@ -12,7 +12,7 @@
 import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type { ShippingError } from "@kasa/shipping"
 
-/** The table: `shippingProblems.toProblem` for the routes, `shippingProblems.responsesOf` for the OpenAPI document. */
+/** The table: `shippingProblems.toProblem` for the routes, `shippingProblems.responses` for the OpenAPI document (openapi.ts). */
 export const shippingProblems = problemTable<ShippingError>()({
   MethodNotFound: row(404, "method_not_found", "No such delivery method", (e) => ({
     detail: `there is no delivery method ${e.method_id}`,
