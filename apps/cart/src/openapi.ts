@@ -45,21 +45,19 @@ export const cartOperationErrors = {
   "DELETE /cart/items/{item_id}": errorsOf(removeItem, ["LineNotFound", "CartChangedConcurrently", "CartUnavailable"])
 }
 
-const errors = cartProblems.responsesFor(cartOperationErrors)
-
-export const cartOpenApiPaths = withPlatformEdges({
+export const cartOpenApiPaths = withPlatformEdges(cartProblems.documented(cartOperationErrors, {
   "/cart": {
     get: {
       tags: ["cart"],
       summary: "The session's cart",
       parameters,
-      responses: { "200": cartResponse("The cart (empty at version 0 for a new session)"), ...errors("GET /cart") }
+      responses: { "200": cartResponse("The cart (empty at version 0 for a new session)") }
     },
     delete: {
       tags: ["cart"],
       summary: "Empty the cart",
       parameters,
-      responses: { "200": cartResponse("The cleared cart"), ...errors("DELETE /cart") }
+      responses: { "200": cartResponse("The cleared cart") }
     }
   },
   "/cart/items": {
@@ -70,7 +68,7 @@ export const cartOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddItemBody),
       responses: {
         "201": cartResponse("The cart with the item added"),
-        ...errors("POST /cart/items", { "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session") })
+        "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session")
       }
     }
   },
@@ -82,14 +80,14 @@ export const cartOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(ChangeQuantityBody),
       responses: {
         "200": cartResponse("The cart with the new quantity"),
-        ...errors("PATCH /cart/items/{item_id}", { "400": problemResponse("Malformed JSON or a quantity outside 1..99") })
+        "400": problemResponse("Malformed JSON or a quantity outside 1..99")
       }
     },
     delete: {
       tags: ["cart"],
       summary: "Remove a line, with the warranty and service lines attached to it",
       parameters: [...parameters, itemId],
-      responses: { "200": cartResponse("The cart without the line"), ...errors("DELETE /cart/items/{item_id}") }
+      responses: { "200": cartResponse("The cart without the line") }
     }
   }
-})
+}))

@@ -15,9 +15,7 @@ export const catalogOperationErrors = {
   "GET /catalog/products/{offer_id}": errorsOf(getProduct, ["ProductNotFound", "StoreUnavailable"])
 }
 
-const errors = catalogProblems.responsesFor(catalogOperationErrors)
-
-export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
+export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges(catalogProblems.documented(catalogOperationErrors, {
   "/catalog/products": {
     get: {
       operationId: "listProducts",
@@ -29,8 +27,7 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
         "200": {
           description: "The products",
           content: { "application/json": { schema: { type: "object", required: ["products"], properties: { products: { type: "array", items: productSchema } } } } }
-        },
-        ...errors("GET /catalog/products")
+        }
       }
     }
   },
@@ -41,9 +38,8 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
       summary: "One product with its live stock",
       parameters: [{ name: "offer_id", in: "path", required: true, schema: { type: "string" } }],
       responses: {
-        "200": { description: "The product", content: { "application/json": { schema: productSchema } } },
-        ...errors("GET /catalog/products/{offer_id}")
+        "200": { description: "The product", content: { "application/json": { schema: productSchema } } }
       }
     }
   }
-})
+}))

@@ -51,6 +51,9 @@ export const errorsOf = <F extends (...args: never) => Effect.Effect<unknown, Ta
   tags: L & Covering<ErrorTags<F>, L>
 ): L => tags
 
+/** OpenAPI path items: path → method → operation. */
+export type OpenApiPathItems = Readonly<Record<string, Readonly<Record<string, unknown>>>>
+
 /** OpenAPI responses by status: a description, and the content a problem+json answer has. */
 export type ErrorResponses = Readonly<Record<string, { readonly description: string; readonly content?: unknown }>>
 
@@ -64,8 +67,12 @@ export interface ProblemTable<E extends Tagged> {
    * route's body checks): a status both give keeps `own`'s schema and names both.
    */
   readonly responses: (tags: ReadonlyArray<E["_tag"]>, own?: ErrorResponses) => ErrorResponses
-  /** `responses` by operation name, over an app's declared `{ "POST /cart/items": errorsOf(addItem, [...]) }`. */
-  readonly responsesFor: <O extends Readonly<Record<string, ReadonlyArray<E["_tag"]>>>>(operations: O) => (operation: keyof O, own?: ErrorResponses) => ErrorResponses
+  /**
+   * OpenAPI `paths` with each declared operation's error responses written in (merged with those it
+   * states itself), from `{ "POST /cart/items": errorsOf(addItem, [...]) }`. A declared operation
+   * the paths do not have throws when the module loads, so a renamed path cannot lose its errors.
+   */
+  readonly documented: <P extends OpenApiPathItems>(operations: Readonly<Record<string, ReadonlyArray<E["_tag"]>>>, paths: P) => P
 }
 
 /** Each code once, with its title, in the table's order. */
@@ -102,6 +109,15 @@ export const problemTable =
       rows,
       toProblem,
       responses,
-      responsesFor: (operations) => (operation, own) => responses(operations[operation]!, own)
+      documented: (operations, paths) => {
+        const out: Record<string, Record<string, unknown>> = Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, { ...item }]))
+        for (const [name, tags] of Object.entries(operations)) {
+          const [method = "", path = ""] = name.split(" ")
+          const operation = out[path]?.[method.toLowerCase()] as { readonly responses?: ErrorResponses } | undefined
+          if (operation === undefined) throw new Error(`errors declared for ${name}, which the OpenAPI paths do not have`)
+          out[path]![method.toLowerCase()] = { ...operation, responses: responses(tags, operation.responses) }
+        }
+        return out as typeof paths
+      }
     }
   }

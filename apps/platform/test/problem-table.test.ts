@@ -51,4 +51,19 @@ describe("problemTable", () => {
     // @ts-expect-error Busy is not an error find can fail with
     errorsOf(find, ["Missing", "Down", "Busy"])
   })
+
+  test("documented writes each declared operation's responses into the paths, and refuses an operation they do not have", () => {
+    const paths = { "/things/{id}": { get: { summary: "one", responses: { "200": { description: "the thing" }, "404": { description: "Bad id" } } } } }
+    const out = table.documented({ "GET /things/{id}": errorsOf(find, ["Missing", "Down"]) }, paths) as unknown as typeof paths & {
+      "/things/{id}": { get: { responses: Record<string, { description: string }> } }
+    }
+    expect(out["/things/{id}"].get.summary).toBe("one")
+    expect(Object.fromEntries(Object.entries(out["/things/{id}"].get.responses).map(([status, r]) => [status, r.description]))).toEqual({
+      "200": "the thing",
+      "404": "Bad id; or No such thing (missing)",
+      "503": "Not answering (down)"
+    })
+    expect(paths["/things/{id}"].get.responses).not.toHaveProperty("503")
+    expect(() => table.documented({ "POST /things/{id}": ["Busy"] }, paths)).toThrow("errors declared for POST /things/{id}, which the OpenAPI paths do not have")
+  })
 })

@@ -17,15 +17,13 @@ export const promotionOperationErrors = {
   "DELETE /promotions/{id}": errorsOf(removePromotion, ["NotApplied", "PromotionsChangedConcurrently", "PromotionsUnavailable"])
 }
 
-const errors = promotionProblems.responsesFor(promotionOperationErrors)
-
-export const promotionOpenApiPaths = withPlatformEdges({
+export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documented(promotionOperationErrors, {
   "/promotions/available": {
     get: {
       tags: ["promotion"],
       summary: "The promotions this cart qualifies for, with the discount each would give",
       parameters: [...parameters, cartIdParameter],
-      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses(), ...errors("GET /promotions/available") }
+      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses() }
     }
   },
   "/promotions/applied": {
@@ -33,7 +31,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
       tags: ["promotion"],
       summary: "What the session has applied, with the amounts as of its current cart",
       parameters,
-      responses: { "200": ok("Applied promotions, the code and the total discount", AppliedView), ...errors("GET /promotions/applied") }
+      responses: { "200": ok("Applied promotions, the code and the total discount", AppliedView) }
     }
   },
   "/promotions/apply": {
@@ -44,10 +42,8 @@ export const promotionOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(ApplyPromotionBody),
       responses: {
         "200": ok("The promotion as applied to this cart (the same answer again if it already was)", PromotionAppliedView),
-        ...errors("POST /promotions/apply", {
-          "400": problemResponse("Malformed JSON or promotion_id missing"),
-          "422": problemResponse("The cart cannot have it: reason not_yet_valid, expired, minimum_not_met or not_combinable")
-        })
+        "400": problemResponse("Malformed JSON or promotion_id missing"),
+        "422": problemResponse("The cart cannot have it: reason not_yet_valid, expired, minimum_not_met or not_combinable")
       }
     }
   },
@@ -59,11 +55,9 @@ export const promotionOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(ApplyCodeBody),
       responses: {
         "200": ok("The code as applied to this cart", CodeAppliedView),
-        ...errors("POST /promotions/apply-code", {
-          "400": problemResponse("Malformed JSON, or code missing, empty or too long"),
-          "422": problemResponse("The code cannot be applied; promotion.code_invalid is published with the same reason", {
-            properties: { ...problemSchema.properties, reason: jsonSchema(CodeInvalidReason), promo_code: { type: "string" } }
-          })
+        "400": problemResponse("Malformed JSON, or code missing, empty or too long"),
+        "422": problemResponse("The code cannot be applied; promotion.code_invalid is published with the same reason", {
+          properties: { ...problemSchema.properties, reason: jsonSchema(CodeInvalidReason), promo_code: { type: "string" } }
         })
       }
     }
@@ -73,7 +67,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
       tags: ["promotion"],
       summary: "Remove an applied promotion (by id) or code",
       parameters: [...parameters, { name: "id", in: "path", required: true, schema: { type: "string" }, description: "A promotion id or a code (any case)" }],
-      responses: { "200": ok("What stays applied", AppliedView), ...errors("DELETE /promotions/{id}") }
+      responses: { "200": ok("What stays applied", AppliedView) }
     }
   }
-})
+}))

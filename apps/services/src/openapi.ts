@@ -23,9 +23,7 @@ export const servicesOperationErrors = {
   "GET /services/standalone": errorsOf(listStandaloneServices, [])
 }
 
-const errors = servicesProblems.responsesFor(servicesOperationErrors)
-
-export const servicesOpenApiPaths = withPlatformEdges({
+export const servicesOpenApiPaths = withPlatformEdges(servicesProblems.documented(servicesOperationErrors, {
   "/services/available": {
     get: {
       tags: ["services"],
@@ -33,8 +31,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId],
       responses: {
         "200": ok("Offered services with the price adding each would add to services_total; an unseen cart is an empty one", AvailabilityBody),
-        ...cartIdResponses(),
-        ...errors("GET /services/available")
+        ...cartIdResponses()
       }
     }
   },
@@ -45,8 +42,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId, { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of the cart" }],
       responses: {
         "200": ok("Item services for the line (none for warranties, services, or categories no rule serves)", ServiceListBody),
-        ...cartIdResponses(),
-        ...errors("GET /services/for-item/{item_id}")
+        ...cartIdResponses()
       }
     }
   },
@@ -55,7 +51,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       tags: ["services"],
       summary: "The standalone services (per cart), which any cart may have",
       parameters: sessionParameters,
-      responses: { "200": ok("Standalone services with their price", ServiceListBody), ...errors("GET /services/standalone") }
+      responses: { "200": ok("Standalone services with their price", ServiceListBody) }
     }
   }
-})
+}))

@@ -31,16 +31,14 @@ export const shippingOperationErrors = {
   "POST /shipping/addons": errorsOf(selectShippingAddons, ["NoMethodSelected", "AddonNotFound", "AddonNotSupported", "SundayDateNeedsAddon", "ShippingChangedConcurrently", "ShippingUnavailable"])
 }
 
-const errors = shippingProblems.responsesFor(shippingOperationErrors)
-
-export const shippingOpenApiPaths = withPlatformEdges({
+export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documented(shippingOperationErrors, {
   "/shipping/available": {
     get: {
       tags: ["shipping"],
       summary: "The delivery methods the session's cart allows, with prices, and the one chosen",
       description: "Eventually consistent with the cart: shipping projects the cart from cart-events. An empty (or never seen) cart has no methods.",
       parameters,
-      responses: { "200": ok("The methods, in the shop's order", AvailableMethodsView), ...errors("GET /shipping/available") }
+      responses: { "200": ok("The methods, in the shop's order", AvailableMethodsView) }
     }
   },
   "/shipping/select": {
@@ -51,10 +49,8 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(SelectBody),
       responses: {
         "200": ok("The chosen method and its price", SelectedMethodView),
-        ...errors("POST /shipping/select", {
-          "400": problemResponse("Malformed JSON or no method_id"),
-          "422": problemResponse("The cart does not allow this method (reason: oversize_item, item_too_large, too_heavy, no_large_item, cart_empty, ...)")
-        })
+        "400": problemResponse("Malformed JSON or no method_id"),
+        "422": problemResponse("The cart does not allow this method (reason: oversize_item, item_too_large, too_heavy, no_large_item, cart_empty, ...)")
       }
     }
   },
@@ -66,9 +62,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddressBody),
       responses: {
         "200": ok("The address as stored (trimmed, postal code in its canonical form)", Address),
-        ...errors("POST /shipping/address", {
-          "400": problemResponse("A field missing or empty, or a postal code that does not fit the country")
-        })
+        "400": problemResponse("A field missing or empty, or a postal code that does not fit the country")
       }
     }
   },
@@ -79,9 +73,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       parameters: [...parameters, { name: "method_id", in: "query", required: true, schema: { type: "string" } }],
       responses: {
         "200": ok("The delivery days", CalendarView),
-        ...errors("GET /shipping/calendar", {
-          "400": problemResponse("No method_id")
-        })
+        "400": problemResponse("No method_id")
       }
     }
   },
@@ -93,9 +85,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(SetDateBody),
       responses: {
         "200": ok("The chosen date and the express fee", DeliveryDateView),
-        ...errors("POST /shipping/set-date", {
-          "400": problemResponse("Malformed JSON, or a delivery_date that is not a YYYY-MM-DD date")
-        })
+        "400": problemResponse("Malformed JSON, or a delivery_date that is not a YYYY-MM-DD date")
       }
     }
   },
@@ -107,10 +97,8 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddonsBody),
       responses: {
         "200": ok("The booked addons and their total", AddonsView),
-        ...errors("POST /shipping/addons", {
-          "400": problemResponse("Malformed JSON or addons not a list of ids")
-        })
+        "400": problemResponse("Malformed JSON or addons not a list of ids")
       }
     }
   }
-})
+}))
