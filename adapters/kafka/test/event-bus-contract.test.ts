@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { dlqTopic, EventBusAdmin } from "@kasa/shared"
 import { eventBusContract, type EventBusHarness } from "@kasa/shared/testing/event-bus-contract"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { runGroup, runPrefix, runTopic, testRedis } from "../../../test/infra.ts"
+import { runGroup, runPrefix, runTopic, testRedis } from "@kasa/test-support/infra"
 import { useKafkaRuntime } from "./kafka-test-runtime.ts"
 
 const { run } = useKafkaRuntime("kasa-contract", async () =>

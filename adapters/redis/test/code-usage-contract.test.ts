@@ -4,7 +4,7 @@ import { describe, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type CodeUsageHarness, codeUsageContract } from "@kasa/promotion/testing"
 import { layerOutboxReader, layerRedisCodeUsage, layerRedisConnection } from "@kasa/adapter-redis"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 

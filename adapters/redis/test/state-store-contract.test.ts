@@ -5,7 +5,7 @@ import { Effect, ManagedRuntime } from "effect"
 import { createClient } from "redis"
 import { stateStoreContract, type StateStoreHarness } from "@kasa/shared/testing/state-store-contract"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const clientName = `kasa-test-${runId}-contract`
 let n = 0

@@ -4,7 +4,7 @@ import { describe, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type StockReservationsHarness, stockReservationsContract } from "@kasa/catalog/testing"
 import { layerOutboxReader, layerRedisConnection, layerRedisStockReservations } from "@kasa/adapter-redis"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 

@@ -7,7 +7,7 @@ import { createClient } from "redis"
 import { outboxRelayContract, type OutboxRelayHarness } from "@kasa/shared/testing/outbox-relay-contract"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 

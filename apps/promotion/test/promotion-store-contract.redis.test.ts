@@ -7,7 +7,7 @@ import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { layerPromotionStore } from "@kasa/promotion"
 import { promotionStoreContract, type PromotionStoreHarness } from "@kasa/promotion/testing"
 import { newSessionId } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 

@@ -7,7 +7,7 @@ import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { layerServicesStore } from "@kasa/services"
 import { servicesStoreContract, type ServicesStoreHarness } from "@kasa/services/testing"
 import { newSessionId } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 

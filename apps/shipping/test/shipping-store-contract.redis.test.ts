@@ -7,7 +7,7 @@ import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { layerShippingStore } from "@kasa/shipping"
 import { type ShippingStoreHarness, shippingStoreContract } from "@kasa/shipping/testing"
 import { newSessionId } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let n = 0
 
