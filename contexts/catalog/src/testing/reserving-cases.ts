@@ -9,7 +9,7 @@ import { assert, assertEqual } from "@kasa/shared/testing/eventually"
 import { InventoryEvents } from "../events.ts"
 import { StockReservations } from "../ports.ts"
 import type { ReserveRequest } from "../reservation.ts"
-import { inFreshSpace, levels, names, published, request, sorted, type StockReservationsCase } from "./stock-reservations-harness.ts"
+import { inFreshSpace, levels, names, published, request, sorted, type StockReservationsCase, withSeeded } from "./stock-reservations-harness.ts"
 
 export const reservingCases: ReadonlyArray<StockReservationsCase> = [
   {
@@ -33,13 +33,9 @@ export const reservingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "reserve takes every line (merged per offer), holds it until its deadline and publishes inventory.reserved",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [5, 3], (stock, [a, b]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const [a, b] = [h.name("a"), h.name("b")]
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 5 }, { offer_id: b, stock: 3 }])
           const reservation = yield* stock.reserve(request(order, [{ offer_id: b, quantity: 1 }, { offer_id: a, quantity: 2 }, { offer_id: a, quantity: 1 }], { ttlSeconds: 600 }))
           const lines = [{ offer_id: a, quantity: 3 }, { offer_id: b, quantity: 1 }].sort((x, y) => (x.offer_id < y.offer_id ? -1 : 1))
           assertEqual(reservation.lines, lines, "lines merged per offer, sorted by offer id")
@@ -92,12 +88,8 @@ export const reservingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "the last units can be taken, never more: stock reaches 0 and stays there",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [3], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
-          yield* stock.seed([{ offer_id: a, stock: 3 }])
           yield* stock.reserve(request(h.name("order"), [{ offer_id: a, quantity: 3 }]))
           assertEqual(yield* levels([a]), [0], "all taken")
           const error = yield* Effect.flip(stock.reserve(request(h.name("order"), [{ offer_id: a, quantity: 1 }])))
@@ -109,12 +101,8 @@ export const reservingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "invalid requests are refused, naming the problem, and change nothing",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [5], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
-          yield* stock.seed([{ offer_id: a, stock: 5 }])
           const cases: ReadonlyArray<readonly [ReserveRequest, string]> = [
             [request(h.name("o"), []), "lines"],
             [request(h.name("o"), [{ offer_id: a, quantity: 0 }]), "lines.0.quantity"],
@@ -145,13 +133,9 @@ export const reservingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "reserving an order again with the same lines is idempotent; other lines conflict and change nothing",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [10], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 10 }])
           const first = yield* stock.reserve(request(order, [{ offer_id: a, quantity: 2 }]))
           const again = yield* stock.reserve(request(order, [{ offer_id: a, quantity: 1 }, { offer_id: a, quantity: 1 }], { correlationId: "corr_retry" }))
           assertEqual(again, first, "the same reservation comes back")

@@ -9,19 +9,15 @@ import { withOpened } from "@kasa/shared/testing/contract"
 import { assert, assertEqual, waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { InventoryEvents } from "../events.ts"
 import { StockReservations } from "../ports.ts"
-import { inFreshSpace, levels, names, published, request, type StockReservationsCase } from "./stock-reservations-harness.ts"
+import { levels, names, published, request, type StockReservationsCase, withSeeded } from "./stock-reservations-harness.ts"
 
 export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "commit keeps the units out, publishes inventory.committed once, and a committed reservation never expires",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [4], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 4 }])
           const held = yield* stock.reserve(request(order, [{ offer_id: a, quantity: 3 }], { ttlSeconds: 60 }))
           const cause = makeEnvelope({ eventName: "checkout.completed", aggregateId: `sess_${order}`, correlationId: "corr_checkout", producer: "checkout", payload: { order_id: order } })
           const committed = yield* stock.commit(order, { causedBy: cause })
@@ -42,13 +38,9 @@ export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "release returns held units and publishes inventory.released with its reason; releasing again returns nothing",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [4, 2], (stock, [a, b]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const [a, b] = [h.name("a"), h.name("b")]
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 4 }, { offer_id: b, stock: 2 }])
           const held = yield* stock.reserve(request(order, [{ offer_id: a, quantity: 3 }, { offer_id: b, quantity: 2 }]))
           assertEqual(yield* levels([a, b]), [1, 0], "taken")
           const released = yield* stock.release(order, "payment_failed", { correlationId: "corr_payment" })
@@ -72,13 +64,9 @@ export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "a settled reservation (committed or released) is forgotten SessionTtl after it settled; a held one stays",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [10], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const [committed, released, held] = [h.name("committed"), h.name("released"), h.name("held")]
-          yield* stock.seed([{ offer_id: a, stock: 10 }])
           for (const order of [committed, released, held]) yield* stock.reserve(request(order, [{ offer_id: a, quantity: 2 }]))
           yield* Effect.provideService(stock.commit(committed), SessionTtl, 1)
           yield* Effect.provideService(stock.release(released, "payment_failed"), SessionTtl, 1)
@@ -98,13 +86,9 @@ export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "releasing a committed reservation (a cancelled paid order) puts its units back",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [2], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 2 }])
           yield* stock.reserve(request(order, [{ offer_id: a, quantity: 2 }]))
           yield* stock.commit(order)
           assertEqual(yield* levels([a]), [0], "sold")
@@ -118,13 +102,9 @@ export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "a released reservation can be neither committed nor reserved again; unknown orders are not found",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [5], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const order = h.name("order")
-          yield* stock.seed([{ offer_id: a, stock: 5 }])
           yield* stock.reserve(request(order, [{ offer_id: a, quantity: 1 }]))
           yield* stock.release(order, "checkout_cancelled")
           const late = yield* Effect.flip(stock.commit(order))
@@ -142,13 +122,9 @@ export const settlingCases: ReadonlyArray<StockReservationsCase> = [
   {
     name: "releaseExpired releases only reservations still held past their deadline, with reason expired, once",
     run: (h) =>
-      inFreshSpace(
-        h,
+      withSeeded(h, [10], (stock, [a]) =>
         Effect.gen(function* () {
-          const stock = yield* StockReservations
-          const a = h.name("a")
           const [short, long, paid] = [h.name("short"), h.name("long"), h.name("paid")]
-          yield* stock.seed([{ offer_id: a, stock: 10 }])
           const first = yield* stock.reserve(request(short, [{ offer_id: a, quantity: 2 }], { ttlSeconds: 60 }))
           yield* stock.reserve(request(long, [{ offer_id: a, quantity: 3 }], { ttlSeconds: 3_600 }))
           yield* stock.reserve(request(paid, [{ offer_id: a, quantity: 1 }], { ttlSeconds: 60 }))

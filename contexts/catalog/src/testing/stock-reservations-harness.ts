@@ -21,6 +21,25 @@ export type StockReservationsCase = ContractCase<StockReservationsHarness>
 export const inFreshSpace = <A>(h: StockReservationsHarness, body: Effect.Effect<A, unknown, StockReservations | OutboxReader | Scope.Scope>) =>
   withOpened(h, h.name("space"), (s) => s.run(body))
 
+/**
+ * Runs `body` in a fresh space with the port and fresh offers (named a, b, … in order) seeded with
+ * `units` each: the start most cases share.
+ */
+export const withSeeded = <const U extends ReadonlyArray<number>, A>(
+  h: StockReservationsHarness,
+  units: U,
+  body: (stock: StockReservations["Service"], offers: { readonly [K in keyof U]: string }) => Effect.Effect<A, unknown, StockReservations | OutboxReader | Scope.Scope>
+) =>
+  inFreshSpace(
+    h,
+    Effect.gen(function* () {
+      const stock = yield* StockReservations
+      const offers = units.map((_, i) => h.name(String.fromCharCode(97 + i)))
+      yield* stock.seed(offers.map((offer_id, i) => ({ offer_id, stock: units[i]! })))
+      return yield* body(stock, offers as unknown as { readonly [K in keyof U]: string })
+    })
+  )
+
 export const request = (orderId: string, lines: ReserveRequest["lines"], extra: Partial<ReserveRequest> = {}): ReserveRequest => ({
   orderId,
   sessionId: `sess_${orderId}`,
