@@ -1,0 +1,180 @@
+/**
+ * The dispatch half of a group member: the partitions it holds, each handed to the handler one batch
+ * at a time in offset order (partitions concurrently), a batch committed only after the handler
+ * finished, and a way to wait until no batch is in hand (the revocation point and a graceful stop
+ * need it). Membership (kafka-membership.ts) decides when partitions are held; this file only reads
+ * the shared status, with plain field reads, because it runs for every batch.
+ */
+import { Cause, Effect, Exit } from "effect"
+import type { Consumer } from "@platformatic/kafka"
+import type { Context } from "effect"
+import type { DeliveredMessage, MessageBatch, SubscribeOptions, TopicPartition } from "@kasa/shared"
+import { isLeaving, type MemberStatus } from "./kafka-member-phase.ts"
+import { forget, newPartitionState, partitionKey, queued, takeBatch, type PartitionState } from "./kafka-partition-state.ts"
+import { readStartOffsets } from "./kafka-start-offsets.ts"
+
+const RETRY_MS = 500
+const REDELIVER_MS = 1_000
+
+/** What dispatch needs from the member that composes it. */
+export interface DispatchHost {
+  readonly status: MemberStatus
+  /** Asks the fetcher for more records. */
+  readonly pump: () => void
+  readonly later: (ms: number, run: () => void) => ReturnType<typeof setTimeout>
+  readonly cancel: (timer: ReturnType<typeof setTimeout>) => void
+  readonly log: (level: "warning" | "error", message: string, cause?: unknown) => void
+}
+
+export class KafkaDispatch {
+  readonly partitions = new Map<string, PartitionState>()
+  private idleWaiters: Array<() => void> = []
+  /** The host's status, held directly: one field read per batch, as before the split. */
+  private readonly status: MemberStatus
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly subscription: SubscribeOptions,
+    private readonly context: Context.Context<never>,
+    private readonly maxBatch: number,
+    private readonly maxQueued: number,
+    private readonly host: DispatchHost
+  ) {
+    this.status = host.status
+  }
+
+  /** Drops every read-ahead record and position, and makes answers to earlier requests stale. */
+  invalidate(): void {
+    this.status.token++
+    for (const state of this.partitions.values()) {
+      state.owned = false
+      forget(state)
+    }
+  }
+
+  /** Holds the assigned partitions and starts each at the group's committed offset. */
+  own(assigned: ReadonlyArray<TopicPartition>): void {
+    for (const { topic, partition } of assigned) {
+      const key = partitionKey(topic, partition)
+      let state = this.partitions.get(key)
+      if (state === undefined) this.partitions.set(key, (state = newPartitionState(topic, partition)))
+      state.owned = true
+    }
+    this.startPositions(this.status.token)
+  }
+
+  private startPositions(token: number): void {
+    const owned = [...this.partitions.values()].filter((state) => state.owned)
+    if (owned.length === 0) return
+    const status = this.status
+    readStartOffsets(this.consumer, owned).then(
+      (offsets) => {
+        if (token !== status.token) return
+        for (const [key, offset] of offsets) {
+          const state = this.partitions.get(key)
+          if (state?.owned === true) state.fetchOffset = offset
+        }
+        this.host.pump()
+      },
+      (error: unknown) => {
+        if (token !== status.token || isLeaving(status.phase)) return
+        this.host.log("warning", "reading the committed offsets failed; retrying", error)
+        this.host.later(RETRY_MS, () => token === status.token && this.startPositions(token))
+      }
+    )
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Handing batches over: one at a time per partition, committed after the handler finished.
+
+  drive(state: PartitionState): void {
+    if (state.busy || this.status.phase !== "active" || !state.owned) return
+    const before = queued(state)
+    if (before === 0) return
+    const messages = takeBatch(state, this.maxBatch)
+    state.busy = true
+    const generation = this.status.generation
+    const batch: MessageBatch = { topic: state.topic, partition: state.partition, messages }
+    let finished = false
+    const interrupt = Effect.runCallbackWith(this.context)(this.subscription.handle(batch), {
+      onExit: (exit) => {
+        finished = true
+        state.interrupt = undefined
+        this.handled(state, messages, generation, exit)
+      }
+    })
+    if (!finished) state.interrupt = () => interrupt()
+    // The partition may have stopped fetching for lack of room: now there is some.
+    if (before >= this.maxQueued) this.host.pump()
+  }
+
+  private handled(state: PartitionState, messages: ReadonlyArray<DeliveredMessage>, generation: number, exit: Exit.Exit<void>): void {
+    const status = this.status
+    if (status.phase === "aborted") return this.settle(state)
+    if (Exit.isFailure(exit)) {
+      // `handle` must not fail; if it dies anyway the batch is not committed and is read again after a pause.
+      this.host.log("error", `the handler of ${state.topic}/${state.partition} died; the batch will be delivered again`, Cause.pretty(exit.cause))
+      if (state.owned && status.generation === generation) {
+        forget(state)
+        state.fetchOffset = BigInt(messages[0]!.offset)
+      }
+      this.host.later(REDELIVER_MS, () => {
+        this.settle(state)
+        this.host.pump()
+      })
+      return
+    }
+    // Commit unless a newer generation gave the partition to another member meanwhile.
+    if (status.generation !== generation && !state.owned) return this.settle(state)
+    const offset = BigInt(messages[messages.length - 1]!.offset + 1)
+    this.consumer.commit({ offsets: [{ topic: state.topic, partition: state.partition, offset, leaderEpoch: -1 }] }, (error) => {
+      if (error && status.phase !== "aborted") this.host.log("warning", `committing ${state.topic}/${state.partition}@${offset} failed; the batch may be delivered again`, error)
+      this.settle(state)
+    })
+  }
+
+  private settle(state: PartitionState): void {
+    state.busy = false
+    if (this.idleWaiters.length > 0 && !this.anyBusy()) this.releaseIdle()
+    this.drive(state)
+  }
+
+  private anyBusy(): boolean {
+    for (const state of this.partitions.values()) if (state.busy) return true
+    return false
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Waiting for the batches in hand, or giving up on them.
+
+  /** Resolves when no batch is in hand, or at the deadline (then the caller goes on regardless). */
+  whenIdle(deadline: number | undefined): Promise<void> {
+    if (!this.anyBusy()) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const done = () => {
+        if (timer !== undefined) this.host.cancel(timer)
+        resolve()
+      }
+      this.idleWaiters.push(done)
+      if (deadline !== undefined) {
+        timer = this.host.later(Math.max(0, deadline - Date.now()), () => {
+          this.idleWaiters = this.idleWaiters.filter((waiter) => waiter !== done)
+          this.host.log("warning", "a batch is still being handled at the rebalance deadline; rejoining without it")
+          resolve()
+        })
+      }
+    })
+  }
+
+  releaseIdle(): void {
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const waiter of waiters) waiter()
+  }
+
+  /** Interrupts every handler still running: a crash, whose batches are redelivered elsewhere. */
+  interrupt(): void {
+    for (const state of this.partitions.values()) state.interrupt?.()
+  }
+}
