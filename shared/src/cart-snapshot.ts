@@ -16,6 +16,7 @@ export const CartSnapshotLine = Schema.Struct({
   category: Schema.String,
   quantity: Schema.Int,
   unit_price: Schema.Int,
+  /** The line this one is attached to (warranty, service, accessory), null for top-level lines. */
   parent_item_id: Schema.NullOr(Schema.String)
 })
 export type CartSnapshotLine = typeof CartSnapshotLine.Type

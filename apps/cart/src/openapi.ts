@@ -3,9 +3,10 @@
  * context answers with (`CartView`), so the document cannot drift from the code. Schemas are
  * inlined: a module contributes paths only, not shared components.
  */
-import { CartView } from "@kasa/cart"
+import { addItem, CartView, changeItemQuantity, clearCart, getCart, removeItem } from "@kasa/cart"
+import { cartProblems } from "./errors-to-http.ts"
 import { AddItemBody, ChangeQuantityBody } from "./routes.ts"
-import { SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { errorsOf, SESSION_HEADER, jsonBody, jsonSchema, problemResponseSpec as problemResponse, sessionHeader, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
 
 const cart = jsonSchema(CartView)
 
@@ -17,24 +18,46 @@ const cartResponse = (description: string) => ({
   content: { "application/json": { schema: cart } }
 })
 
-const common = {
-  "409": problemResponse("The cart kept changing under the request; nothing was applied"),
-  "503": problemResponse("The cart store is not answering")
+/**
+ * What each operation's use case can fail with (checked against its error type by `errorsOf`); the
+ * error responses below are derived from these and the table, and the shop's OpenAPI test reads them.
+ */
+export const cartOperationErrors = {
+  "GET /cart": errorsOf(getCart, ["CartUnavailable"]),
+  "DELETE /cart": errorsOf(clearCart, ["CartChangedConcurrently", "CartUnavailable"]),
+  "POST /cart/items": errorsOf(addItem, [
+    "InvalidQuantity",
+    "OfferNotFound",
+    "ParentLineNotFound",
+    "TooManyLines",
+    "LineQuantityLimitExceeded",
+    "ParentRequired",
+    "ParentNotAllowed",
+    "NotAttachable",
+    "OfferTypeMismatch",
+    "CurrencyMismatch",
+    "ServiceNotAvailable",
+    "AlreadyAttached",
+    "CartChangedConcurrently",
+    "CartUnavailable"
+  ]),
+  "PATCH /cart/items/{item_id}": errorsOf(changeItemQuantity, ["InvalidQuantity", "LineNotFound", "QuantityNotAdjustable", "CartChangedConcurrently", "CartUnavailable"]),
+  "DELETE /cart/items/{item_id}": errorsOf(removeItem, ["LineNotFound", "CartChangedConcurrently", "CartUnavailable"])
 }
 
-export const cartOpenApiPaths = withPlatformEdges({
+export const cartOpenApiPaths = withPlatformEdges(cartProblems.documented(cartOperationErrors, {
   "/cart": {
     get: {
       tags: ["cart"],
       summary: "The session's cart",
       parameters,
-      responses: { "200": cartResponse("The cart (empty at version 0 for a new session)"), "503": common["503"] }
+      responses: { "200": cartResponse("The cart (empty at version 0 for a new session)") }
     },
     delete: {
       tags: ["cart"],
       summary: "Empty the cart",
       parameters,
-      responses: { "200": cartResponse("The cleared cart"), ...common }
+      responses: { "200": cartResponse("The cleared cart") }
     }
   },
   "/cart/items": {
@@ -45,11 +68,7 @@ export const cartOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddItemBody),
       responses: {
         "201": cartResponse("The cart with the item added"),
-        "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session"),
-        "404": problemResponse("No such offer, or no such parent line in this cart"),
-        "422": problemResponse("A rule forbids it: too many lines, too many units, a warranty or service the parent line does not allow, another currency, services not available"),
-        ...common,
-        "409": problemResponse("The line already has this service or warranty (already_attached; another warranty replaces the first), or the cart kept changing under the request; nothing was applied")
+        "400": problemResponse("Malformed JSON, a field of the wrong type, a quantity outside 1..99, or an Idempotency-Key without a session")
       }
     }
   },
@@ -61,17 +80,14 @@ export const cartOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(ChangeQuantityBody),
       responses: {
         "200": cartResponse("The cart with the new quantity"),
-        "400": problemResponse("Malformed JSON or a quantity outside 1..99"),
-        "404": problemResponse("No such line in this cart"),
-        "422": problemResponse("A warranty or service line: its quantity follows its parent line (or is 1 per cart), change the parent instead"),
-        ...common
+        "400": problemResponse("Malformed JSON or a quantity outside 1..99")
       }
     },
     delete: {
       tags: ["cart"],
       summary: "Remove a line, with the warranty and service lines attached to it",
       parameters: [...parameters, itemId],
-      responses: { "200": cartResponse("The cart without the line"), "404": problemResponse("No such line in this cart"), ...common }
+      responses: { "200": cartResponse("The cart without the line") }
     }
   }
-})
+}))

@@ -4,7 +4,7 @@
  * and the fields a client needs (the short lines, the failing query parameter).
  */
 import { type StoreUnavailable } from "@kasa/shared"
-import { type Problem, problem } from "@kasa/app-platform"
+import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type {
   InsufficientStock,
   InvalidCatalog,
@@ -27,23 +27,21 @@ export type CatalogError =
   | ReservationReleased
   | StoreUnavailable
 
-type Row<E> = (error: E) => Problem
-
-const table: { readonly [T in CatalogError["_tag"]]: Row<Extract<CatalogError, { readonly _tag: T }>> } = {
-  ProductNotFound: (e) => problem(404, "product_not_found", "No such product", { detail: e.message, offer_id: e.offer_id }),
-  UnknownCategory: (e) =>
-    problem(400, "validation_failed", "The request is not valid", {
-      detail: `category: ${e.message}`,
-      errors: [{ field: "category", message: `must be one of ${e.known.join(", ")}` }]
-    }),
-  InvalidReservation: (e) => problem(422, "invalid_reservation", "The reservation cannot be taken as asked", { detail: e.message, problems: e.problems }),
-  InsufficientStock: (e) => problem(409, "insufficient_stock", "Not enough stock", { detail: e.message, order_id: e.order_id, lines: e.lines }),
-  ReservationNotFound: (e) => problem(404, "reservation_not_found", "No such reservation", { detail: e.message, order_id: e.order_id }),
-  ReservationConflict: (e) => problem(409, "reservation_conflict", "The order already has another reservation", { detail: e.message, order_id: e.order_id }),
-  ReservationReleased: (e) => problem(409, "reservation_released", "The reservation was released", { detail: e.message, order_id: e.order_id, reason: e.reason }),
+/** The table: `catalogProblems.toProblem` for the routes, `catalogProblems.responses` for the OpenAPI document (openapi.ts). */
+export const catalogProblems = problemTable<CatalogError>()({
+  ProductNotFound: row(404, "product_not_found", "No such product", (e) => ({ detail: e.message, offer_id: e.offer_id })),
+  UnknownCategory: row(400, "validation_failed", "The request is not valid", (e) => ({
+    detail: `category: ${e.message}`,
+    errors: fieldAt("category", `must be one of ${e.known.join(", ")}`)
+  })),
+  InvalidReservation: row(422, "invalid_reservation", "The reservation cannot be taken as asked", (e) => ({ detail: e.message, problems: e.problems })),
+  InsufficientStock: row(409, "insufficient_stock", "Not enough stock", (e) => ({ detail: e.message, order_id: e.order_id, lines: e.lines })),
+  ReservationNotFound: row(404, "reservation_not_found", "No such reservation", (e) => ({ detail: e.message, order_id: e.order_id })),
+  ReservationConflict: row(409, "reservation_conflict", "The order already has another reservation", (e) => ({ detail: e.message, order_id: e.order_id })),
+  ReservationReleased: row(409, "reservation_released", "The reservation was released", (e) => ({ detail: e.message, order_id: e.order_id, reason: e.reason })),
   // Only at start (the app refuses to start); listed so the table covers every tag.
-  InvalidCatalog: (e) => problem(500, "invalid_catalog", "The product catalog is invalid", { detail: e.message }),
-  StoreUnavailable: () => problem(503, "store_unavailable", "The stock store is not answering; try again shortly")
-}
+  InvalidCatalog: row(500, "invalid_catalog", "The product catalog is invalid", (e) => ({ detail: e.message })),
+  StoreUnavailable: row(503, "store_unavailable", "The stock store is not answering; try again shortly")
+})
 
-export const catalogProblem = (error: CatalogError): Problem => (table[error._tag] as Row<CatalogError>)(error)
+export const catalogProblem = catalogProblems.toProblem

@@ -3,12 +3,19 @@
  * derived from the catalog's own Product Schema, so the document cannot drift from what is served.
  */
 import { Schema } from "effect"
-import { categories, Product } from "@kasa/catalog"
-import { type OpenApiPaths, problemResponseSpec as problemResponse, withPlatformEdges } from "@kasa/app-platform"
+import { categories, getProduct, listProducts, Product } from "@kasa/catalog"
+import { errorsOf, type OpenApiPaths, withPlatformEdges } from "@kasa/app-platform"
+import { catalogProblems } from "./errors-to-http.ts"
 
 const productSchema = Schema.toJsonSchemaDocument(Product).schema
 
-export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
+/** What each operation's use case can fail with (checked by `errorsOf`); its error responses are derived from these. */
+export const catalogOperationErrors = {
+  "GET /catalog/products": errorsOf(listProducts, ["UnknownCategory", "StoreUnavailable"]),
+  "GET /catalog/products/{offer_id}": errorsOf(getProduct, ["ProductNotFound", "StoreUnavailable"])
+}
+
+export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges(catalogProblems.documented(catalogOperationErrors, {
   "/catalog/products": {
     get: {
       operationId: "listProducts",
@@ -20,9 +27,7 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
         "200": {
           description: "The products",
           content: { "application/json": { schema: { type: "object", required: ["products"], properties: { products: { type: "array", items: productSchema } } } } }
-        },
-        "400": problemResponse("Unknown category (the problem names the `category` field)"),
-        "503": problemResponse("The stock store is not answering")
+        }
       }
     }
   },
@@ -33,10 +38,8 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges({
       summary: "One product with its live stock",
       parameters: [{ name: "offer_id", in: "path", required: true, schema: { type: "string" } }],
       responses: {
-        "200": { description: "The product", content: { "application/json": { schema: productSchema } } },
-        "404": problemResponse("No product with this offer id"),
-        "503": problemResponse("The stock store is not answering")
+        "200": { description: "The product", content: { "application/json": { schema: productSchema } } }
       }
     }
   }
-})
+}))

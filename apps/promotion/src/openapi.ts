@@ -3,22 +3,27 @@
  * context answers with, so the document cannot drift from the code. Schemas are inlined: a module
  * contributes paths only, not shared components.
  */
-import { AppliedView, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView } from "@kasa/promotion"
-import { cartIdParameter, cartIdResponses, jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { AppliedView, appliedFor, applyCode, applyPromotion, availableFor, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView, removePromotion } from "@kasa/promotion"
+import { cartIdParameter, cartIdResponses, errorsOf, jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { promotionProblems } from "./errors-to-http.ts"
 import { ApplyCodeBody, ApplyPromotionBody } from "./routes.ts"
 
-const common = {
-  "409": problemResponse("The cart or the promotions kept changing under the request; nothing was applied"),
-  "503": problemResponse("The promotion store is not answering")
+/** What each operation's use case can fail with (checked by `errorsOf`); its error responses are derived from these. */
+export const promotionOperationErrors = {
+  "GET /promotions/available": errorsOf(availableFor, ["PromotionsUnavailable"]),
+  "GET /promotions/applied": errorsOf(appliedFor, ["PromotionsUnavailable"]),
+  "POST /promotions/apply": errorsOf(applyPromotion, ["PromotionNotFound", "PromotionNotApplicable", "PromotionsChangedConcurrently", "PromotionsUnavailable"]),
+  "POST /promotions/apply-code": errorsOf(applyCode, ["CodeRejected", "PromotionsChangedConcurrently", "PromotionsUnavailable", "CodeUsageUnavailable"]),
+  "DELETE /promotions/{id}": errorsOf(removePromotion, ["NotApplied", "PromotionsChangedConcurrently", "PromotionsUnavailable"])
 }
 
-export const promotionOpenApiPaths = withPlatformEdges({
+export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documented(promotionOperationErrors, {
   "/promotions/available": {
     get: {
       tags: ["promotion"],
       summary: "The promotions this cart qualifies for, with the discount each would give",
       parameters: [...parameters, cartIdParameter],
-      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses(), "503": common["503"] }
+      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses() }
     }
   },
   "/promotions/applied": {
@@ -26,7 +31,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
       tags: ["promotion"],
       summary: "What the session has applied, with the amounts as of its current cart",
       parameters,
-      responses: { "200": ok("Applied promotions, the code and the total discount", AppliedView), "503": common["503"] }
+      responses: { "200": ok("Applied promotions, the code and the total discount", AppliedView) }
     }
   },
   "/promotions/apply": {
@@ -38,9 +43,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
       responses: {
         "200": ok("The promotion as applied to this cart (the same answer again if it already was)", PromotionAppliedView),
         "400": problemResponse("Malformed JSON or promotion_id missing"),
-        "404": problemResponse("No such promotion"),
-        "422": problemResponse("The cart cannot have it: reason not_yet_valid, expired, minimum_not_met or not_combinable"),
-        ...common
+        "422": problemResponse("The cart cannot have it: reason not_yet_valid, expired, minimum_not_met or not_combinable")
       }
     }
   },
@@ -55,8 +58,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
         "400": problemResponse("Malformed JSON, or code missing, empty or too long"),
         "422": problemResponse("The code cannot be applied; promotion.code_invalid is published with the same reason", {
           properties: { ...problemSchema.properties, reason: jsonSchema(CodeInvalidReason), promo_code: { type: "string" } }
-        }),
-        ...common
+        })
       }
     }
   },
@@ -65,7 +67,7 @@ export const promotionOpenApiPaths = withPlatformEdges({
       tags: ["promotion"],
       summary: "Remove an applied promotion (by id) or code",
       parameters: [...parameters, { name: "id", in: "path", required: true, schema: { type: "string" }, description: "A promotion id or a code (any case)" }],
-      responses: { "200": ok("What stays applied", AppliedView), "404": problemResponse("Not applied to this session"), ...common }
+      responses: { "200": ok("What stays applied", AppliedView) }
     }
   }
-})
+}))

@@ -3,18 +3,16 @@
  * context last saw it) does not have is 404, a store that does not answer 503. Each answer is
  * problem+json with a stable code.
  */
-import { type Problem, problem } from "@kasa/app-platform"
+import { fieldAt, problemTable, row } from "@kasa/app-platform"
 import type { ServicesError } from "@kasa/services"
 
-type Row<E> = (error: E) => Problem
+/** The table: `servicesProblems.toProblem` for the routes, `servicesProblems.responses` for the OpenAPI document (openapi.ts). */
+export const servicesProblems = problemTable<ServicesError>()({
+  LineNotFound: row(404, "line_not_found", "No such cart line", (e) => ({
+    detail: `the cart has no line ${e.item_id} (as of the last cart change the services context has seen)`,
+    item_id: e.item_id
+  })),
+  ServicesUnavailable: row(503, "services_unavailable", "The services store is not answering; try again shortly")
+})
 
-const table: { readonly [T in ServicesError["_tag"]]: Row<Extract<ServicesError, { readonly _tag: T }>> } = {
-  LineNotFound: (e) =>
-    problem(404, "line_not_found", "No such cart line", {
-      detail: `the cart has no line ${e.item_id} (as of the last cart change the services context has seen)`,
-      item_id: e.item_id
-    }),
-  ServicesUnavailable: () => problem(503, "services_unavailable", "The services store is not answering; try again shortly")
-}
-
-export const servicesProblem = (error: ServicesError): Problem => (table[error._tag] as Row<ServicesError>)(error)
+export const servicesProblem = servicesProblems.toProblem

@@ -4,9 +4,10 @@
  * inlined: a module contributes paths only.
  */
 import { Schema } from "effect"
-import { OfferedServiceSchema } from "@kasa/services"
+import { availableForCart, listStandaloneServices, OfferedServiceSchema, servicesForItem } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { cartIdParameter as cartId, cartIdResponses, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
+import { cartIdParameter as cartId, cartIdResponses, errorsOf, okResponse as ok, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
+import { servicesProblems } from "./errors-to-http.ts"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
 
@@ -15,9 +16,14 @@ export const AvailabilityBody = Schema.Struct({
   total_services_price: MinorUnits.check(Schema.isGreaterThanOrEqualTo(0)).annotate({ description: "What the service lines now in the cart cost" })
 })
 
-const unavailable = { "503": problemResponse("The services store is not answering") }
+/** What each operation's use case can fail with (checked by `errorsOf`); its error responses are derived from these. */
+export const servicesOperationErrors = {
+  "GET /services/available": errorsOf(availableForCart, ["ServicesUnavailable"]),
+  "GET /services/for-item/{item_id}": errorsOf(servicesForItem, ["LineNotFound", "ServicesUnavailable"]),
+  "GET /services/standalone": errorsOf(listStandaloneServices, [])
+}
 
-export const servicesOpenApiPaths = withPlatformEdges({
+export const servicesOpenApiPaths = withPlatformEdges(servicesProblems.documented(servicesOperationErrors, {
   "/services/available": {
     get: {
       tags: ["services"],
@@ -25,8 +31,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId],
       responses: {
         "200": ok("Offered services with the price adding each would add to services_total; an unseen cart is an empty one", AvailabilityBody),
-        ...cartIdResponses(),
-        ...unavailable
+        ...cartIdResponses()
       }
     }
   },
@@ -37,9 +42,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       parameters: [...sessionParameters, cartId, { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of the cart" }],
       responses: {
         "200": ok("Item services for the line (none for warranties, services, or categories no rule serves)", ServiceListBody),
-        ...cartIdResponses(),
-        "404": problemResponse("The cart has no such line"),
-        ...unavailable
+        ...cartIdResponses()
       }
     }
   },
@@ -48,7 +51,7 @@ export const servicesOpenApiPaths = withPlatformEdges({
       tags: ["services"],
       summary: "The standalone services (per cart), which any cart may have",
       parameters: sessionParameters,
-      responses: { "200": ok("Standalone services with their price", ServiceListBody), ...unavailable }
+      responses: { "200": ok("Standalone services with their price", ServiceListBody) }
     }
   }
-})
+}))

@@ -3,24 +3,42 @@
  * context answers with, so the document cannot drift from the code. Schemas are inlined: a module
  * contributes paths only, not shared components.
  */
-import { AddonsView, AvailableMethodsView, CalendarView, DeliveryDateView, SelectedMethodView } from "@kasa/shipping"
+import {
+  AddonsView,
+  AvailableMethodsView,
+  CalendarView,
+  DeliveryDateView,
+  getAvailableMethods,
+  getCalendar,
+  provideShippingAddress,
+  SelectedMethodView,
+  selectShippingAddons,
+  selectShippingMethod,
+  setShippingDate
+} from "@kasa/shipping"
 import { Address } from "@kasa/shipping"
-import { jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { errorsOf, jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { shippingProblems } from "./errors-to-http.ts"
 import { AddonsBody, AddressBody, SelectBody, SetDateBody } from "./routes.ts"
 
-const common = {
-  "409": problemResponse("The session's shipping state kept changing under the request; nothing was applied"),
-  "503": problemResponse("The shipping store is not answering")
+/** What each operation's use case can fail with (checked by `errorsOf`); its error responses are derived from these. */
+export const shippingOperationErrors = {
+  "GET /shipping/available": errorsOf(getAvailableMethods, ["ShippingUnavailable"]),
+  "POST /shipping/select": errorsOf(selectShippingMethod, ["MethodNotFound", "MethodNotAvailable", "ShippingChangedConcurrently", "ShippingUnavailable"]),
+  "POST /shipping/address": errorsOf(provideShippingAddress, ["InvalidAddress", "CountryNotSupported", "ShippingChangedConcurrently", "ShippingUnavailable"]),
+  "GET /shipping/calendar": errorsOf(getCalendar, ["MethodNotFound", "MethodNotAvailable", "ShippingUnavailable"]),
+  "POST /shipping/set-date": errorsOf(setShippingDate, ["NoMethodSelected", "DateNotAvailable", "ExpressNotSupported", "ShippingChangedConcurrently", "ShippingUnavailable"]),
+  "POST /shipping/addons": errorsOf(selectShippingAddons, ["NoMethodSelected", "AddonNotFound", "AddonNotSupported", "SundayDateNeedsAddon", "ShippingChangedConcurrently", "ShippingUnavailable"])
 }
 
-export const shippingOpenApiPaths = withPlatformEdges({
+export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documented(shippingOperationErrors, {
   "/shipping/available": {
     get: {
       tags: ["shipping"],
       summary: "The delivery methods the session's cart allows, with prices, and the one chosen",
       description: "Eventually consistent with the cart: shipping projects the cart from cart-events. An empty (or never seen) cart has no methods.",
       parameters,
-      responses: { "200": ok("The methods, in the shop's order", AvailableMethodsView), "503": common["503"] }
+      responses: { "200": ok("The methods, in the shop's order", AvailableMethodsView) }
     }
   },
   "/shipping/select": {
@@ -32,9 +50,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       responses: {
         "200": ok("The chosen method and its price", SelectedMethodView),
         "400": problemResponse("Malformed JSON or no method_id"),
-        "404": problemResponse("No such delivery method"),
-        "422": problemResponse("The cart does not allow this method (reason: oversize_item, item_too_large, too_heavy, no_large_item, cart_empty, ...)"),
-        ...common
+        "422": problemResponse("The cart does not allow this method (reason: oversize_item, item_too_large, too_heavy, no_large_item, cart_empty, ...)")
       }
     }
   },
@@ -46,9 +62,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddressBody),
       responses: {
         "200": ok("The address as stored (trimmed, postal code in its canonical form)", Address),
-        "400": problemResponse("A field missing or empty, or a postal code that does not fit the country"),
-        "422": problemResponse("A country the shop does not deliver to"),
-        ...common
+        "400": problemResponse("A field missing or empty, or a postal code that does not fit the country")
       }
     }
   },
@@ -59,10 +73,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       parameters: [...parameters, { name: "method_id", in: "query", required: true, schema: { type: "string" } }],
       responses: {
         "200": ok("The delivery days", CalendarView),
-        "400": problemResponse("No method_id"),
-        "404": problemResponse("No such delivery method"),
-        "422": problemResponse("The cart does not allow this method"),
-        "503": common["503"]
+        "400": problemResponse("No method_id")
       }
     }
   },
@@ -74,9 +85,7 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(SetDateBody),
       responses: {
         "200": ok("The chosen date and the express fee", DeliveryDateView),
-        "400": problemResponse("Malformed JSON, or a delivery_date that is not a YYYY-MM-DD date"),
-        "422": problemResponse("No method chosen yet, a date not in the calendar, or express with a method that has none"),
-        ...common
+        "400": problemResponse("Malformed JSON, or a delivery_date that is not a YYYY-MM-DD date")
       }
     }
   },
@@ -88,11 +97,8 @@ export const shippingOpenApiPaths = withPlatformEdges({
       requestBody: jsonBody(AddonsBody),
       responses: {
         "200": ok("The booked addons and their total", AddonsView),
-        "400": problemResponse("Malformed JSON or addons not a list of ids"),
-        "404": problemResponse("No such addon"),
-        "422": problemResponse("No method chosen yet, an addon the method does not take, or dropping sunday_delivery while the chosen date is a Sunday"),
-        ...common
+        "400": problemResponse("Malformed JSON or addons not a list of ids")
       }
     }
   }
-})
+}))

@@ -7,7 +7,8 @@
  * the application (catalog or service rules), never from the client.
  */
 import { Result, Schema } from "effect"
-import { DEFAULT_CURRENCY, MinorUnits } from "@kasa/shared/money"
+import { CartSnapshotLine } from "@kasa/shared/cart-snapshot"
+import { DEFAULT_CURRENCY } from "@kasa/shared/money"
 import {
   type AddLineError,
   AlreadyAttached,
@@ -34,22 +35,22 @@ export const ACCESSORY_CATEGORY = "accessory"
 /** The category of every service line (services are priced by rules, not catalog offers). */
 export const SERVICE_CATEGORY = "service"
 
-export const LineType = Schema.Literals(["offer", "warranty", "accessory", "service"])
+export const LineType = CartSnapshotLine.fields.type
 export type LineType = typeof LineType.Type
 
-export const Quantity = Schema.Int.check(Schema.isBetween({ minimum: MIN_QUANTITY, maximum: MAX_QUANTITY }))
+export const Quantity = CartSnapshotLine.fields.quantity.check(Schema.isBetween({ minimum: MIN_QUANTITY, maximum: MAX_QUANTITY }))
 
-export const Line = Schema.Struct({
-  item_id: Schema.String.check(Schema.isNonEmpty()),
-  offer_id: Schema.String.check(Schema.isNonEmpty()),
-  type: LineType,
-  name: Schema.String,
-  category: Schema.String,
+/**
+ * A line is the kernel's snapshot line (the published language, one copy of its fields) with the
+ * cart's own rules on what it writes: ids not empty, 1..99 units, no negative price.
+ */
+export const Line = CartSnapshotLine.mapFields((fields) => ({
+  ...fields,
+  item_id: fields.item_id.check(Schema.isNonEmpty()),
+  offer_id: fields.offer_id.check(Schema.isNonEmpty()),
   quantity: Quantity,
-  unit_price: MinorUnits.check(Schema.isGreaterThanOrEqualTo(0)),
-  /** The line this one is attached to (warranty, service, accessory), null for top-level lines. */
-  parent_item_id: Schema.NullOr(Schema.String)
-})
+  unit_price: fields.unit_price.check(Schema.isGreaterThanOrEqualTo(0))
+}))
 export type Line = typeof Line.Type
 
 export interface Cart {

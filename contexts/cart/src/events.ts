@@ -3,8 +3,8 @@
  * the one function that turns a decision's changes into envelopes. Every payload carries the cart
  * snapshot after its change (`cart_version`, `lines[]`, `currency`), so other contexts rebuild their
  * own view from the event alone and drop events older than the version they hold. Snapshot lines
- * have the shape of the domain's `Line`, with `parent_item_id` null for top-level lines, exactly as
- * `GET /cart` shows them.
+ * are the domain's `Line`, which is the kernel's `CartSnapshotLine` (the published language other
+ * contexts decode with) under the cart's own rules, exactly as `GET /cart` shows them.
  */
 import { Schema } from "effect"
 import { type Envelope, makeEnvelope } from "@kasa/shared"
