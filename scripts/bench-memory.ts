@@ -6,7 +6,7 @@
  * resident memory (VmRSS from /proc/<pid>/status): idle before, at its peak during the load, right
  * after it, and once every cart has expired and been swept. Asserts nothing; prints a table.
  */
-import { startApp } from "../test/process.ts"
+import { startApp } from "@kasa/test-support/process"
 
 const root = new URL("..", import.meta.url).pathname
 const sessions = Number(process.env.BENCH_SESSIONS ?? 20_000)

@@ -6,7 +6,7 @@
 import { tmpdir } from "node:os"
 import { Redacted } from "effect"
 import { sessionTokens } from "@kasa/app-platform"
-import { startApp, TEST_SESSION_SECRET } from "../test/process.ts"
+import { startApp, TEST_SESSION_SECRET } from "@kasa/test-support/process"
 
 export const root = new URL("..", import.meta.url).pathname
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)

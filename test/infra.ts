@@ -4,8 +4,8 @@
  * groups and keys, and the cleanup when the run ends. Nothing is ever skipped: if Kafka or Redis can
  * be neither found nor started, the test that needs it fails saying what is missing.
  */
-import { startOrFindKafka, type RunningKafka } from "../adapters/kafka/src/testing/broker.ts"
-import { startOrFindRedis, type RunningRedis } from "../adapters/redis/src/testing/redis-server.ts"
+import { startOrFindKafka, type RunningKafka } from "@kasa/adapter-kafka/testing/broker"
+import { startOrFindRedis, type RunningRedis } from "@kasa/adapter-redis/testing/redis-server"
 
 export const runId = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
 

@@ -12,7 +12,7 @@ import { type CalendarQuery, type CalendarUnavailable } from "@kasa/shipping"
 import { StateStore } from "@kasa/shared"
 import { calendarCacheKey, type HttpCalendar, type HttpCalendarOptions, makeHttpCalendar, requestUrl } from "@kasa/adapter-calendar-http"
 import { fakeCalendarDays, type FakeCalendarServer, startFakeCalendarServer } from "@kasa/adapter-calendar-http/testing/fake-calendar-server"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let server: FakeCalendarServer
 const data = new MemoryStateData()

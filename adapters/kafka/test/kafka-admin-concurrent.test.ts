@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { EventBusAdmin } from "@kasa/shared"
-import { runId, runTopic, testKafka } from "../../../test/infra.ts"
+import { runId, runTopic, testKafka } from "@kasa/test-support/infra"
 
 describe("EventBusAdmin: Kafka, concurrent provisioning", () => {
   test("two processes ensuring the same missing topics at once both succeed", async () => {

@@ -6,7 +6,7 @@ import { Effect, Exit, ManagedRuntime } from "effect"
 import { EventBus, EventBusAdmin, topicSpecs, type BusMessage, type DeliveredMessage, type PartitionLag } from "@kasa/shared"
 import { waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { useKafkaRuntime } from "./kafka-test-runtime.ts"
-import { runGroup, runTopic, testKafka } from "../../../test/infra.ts"
+import { runGroup, runTopic, testKafka } from "@kasa/test-support/infra"
 
 const { run } = useKafkaRuntime("kasa-admin-test")
 

@@ -7,7 +7,7 @@ import { Effect, Exit, Fiber, ManagedRuntime, Scope } from "effect"
 import { EventBus, EventBusAdmin, type BusMessage, type MessageBatch } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { useKafkaRuntime } from "./kafka-test-runtime.ts"
-import { runGroup, runTopic } from "../../../test/infra.ts"
+import { runGroup, runTopic } from "@kasa/test-support/infra"
 
 const { run } = useKafkaRuntime("kasa-bus-test")
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from "bun:test"
 import { Effect, Layer, ManagedRuntime, type Scope } from "effect"
 import type { EventBus, EventBusAdmin } from "@kasa/shared"
 import { layerKafka } from "../src/index.ts"
-import { testKafka } from "../../../test/infra.ts"
+import { testKafka } from "@kasa/test-support/infra"
 
 export const testKafkaOptions = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 } as const
 

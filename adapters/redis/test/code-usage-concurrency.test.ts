@@ -8,7 +8,7 @@ import { createClient } from "redis"
 import { CodeUsage, CodeUsageKeys } from "@kasa/promotion"
 import { layerOutboxReader, layerRedisCodeUsage, layerRedisConnection } from "@kasa/adapter-redis"
 import { makeEnvelope, OutboxReader, Topics } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const prefix = `${runPrefix}code-race:`
 const runtimes: Array<ManagedRuntime.ManagedRuntime<CodeUsage | OutboxReader, unknown>> = []

@@ -23,7 +23,7 @@ import {
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
 import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
-import { runPrefix, testRedis } from "../../../test/infra.ts"
+import { runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const deadlineMs = 15_000
 const testTimeoutMs = 60_000

@@ -5,7 +5,7 @@ import { createClient } from "redis"
 import { Effect, ManagedRuntime } from "effect"
 import { DEFAULT_TOPIC_RETENTION_MS, StateStore } from "@kasa/shared"
 import { layerRedisStateStore, processedKey } from "@kasa/adapter-redis"
-import { runPrefix, testRedis } from "../../../test/infra.ts"
+import { runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const markerTtlMs = async (retention: number | undefined, group: string): Promise<number> => {
   const { url } = await testRedis()

@@ -7,7 +7,7 @@ import { createClient } from "redis"
 import { StockKeys, StockReservations } from "@kasa/catalog"
 import { layerOutboxReader, layerRedisConnection, layerRedisStockReservations } from "@kasa/adapter-redis"
 import { OutboxReader } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const prefix = `${runPrefix}stock-race:`
 const runtimes: Array<ManagedRuntime.ManagedRuntime<StockReservations | OutboxReader, unknown>> = []

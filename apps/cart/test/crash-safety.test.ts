@@ -13,10 +13,10 @@ import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { decodeEnvelope, EventBusAdmin, OutboxReader, randomToken, runConsumer, StateStore, Topics } from "@kasa/shared"
-import { runGroup, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { runGroup, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
 import { writeCatalogFile } from "./fixtures.ts"
-import { newSession, type Session } from "../../../test/app-harness.ts"
+import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartMain = new URL("../src/main.ts", import.meta.url).pathname
 /** The cart app names its outbox stream after itself: `outbox:cart` under its key prefix. */

@@ -7,10 +7,10 @@ import { Effect } from "effect"
 import { EventBus, EventBusAdmin, decodeEnvelope, StateStore, type Envelope, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
 import { type CartView, noFloor } from "@kasa/cart"
 import { type App, createApp } from "@kasa/app-platform"
-import { runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
+import { runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
 import { cartModule } from "../src/module.ts"
 import { writeCatalogFile } from "./fixtures.ts"
-import { newSession, type Session, TEST_SESSION_SECRET } from "../../../test/app-harness.ts"
+import { newSession, type Session, TEST_SESSION_SECRET } from "@kasa/test-support/app-harness"
 
 let app: App
 let catalog: Awaited<ReturnType<typeof writeCatalogFile>>

@@ -9,7 +9,7 @@ import type { Product } from "@kasa/catalog"
 import { noFloor } from "@kasa/cart"
 import { fixtureOffers } from "@kasa/cart/testing"
 import { type Envelope, Topics } from "@kasa/shared"
-import { eventIdsOn, idOf, publishedOn, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
+import { eventIdsOn, idOf, publishedOn, startTestApp, type TestApp, writeTempFile, type Session } from "@kasa/test-support/app-harness"
 import { cartModule, type CartModuleOptions } from "../src/module.ts"
 
 /** The cart's fixture offers (one currency, as a catalog must have) plus enough filler to fill a cart. */
@@ -39,7 +39,7 @@ export const fixtureProducts: ReadonlyArray<Product> = [
   }))
 ]
 
-export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
+export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "@kasa/test-support/app-harness"
 
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
 export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
 import { createClient } from "redis"
 import { isUuidv7, randomToken } from "@kasa/shared"
-import { runGroup, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { runGroup, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
 import { newSession, sessionOf, writeCatalogFile } from "./fixtures.ts"
 
 const cartMain = new URL("../src/main.ts", import.meta.url).pathname

@@ -10,9 +10,9 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { decodeEnvelope, EventBusAdmin, OutboxBacklog, StateStore, Topics } from "@kasa/shared"
-import { newSession, type Session } from "../../../test/app-harness.ts"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { newSession, type Session } from "@kasa/test-support/app-harness"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
 import { writeCatalogFile } from "./fixtures.ts"
 
 const cartMain = new URL("../src/main.ts", import.meta.url).pathname

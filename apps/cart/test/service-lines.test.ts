@@ -9,7 +9,7 @@ import { Effect, Result } from "effect"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import type { CartView } from "@kasa/cart"
 import { defaultServicesRulesFile, parseServicesRules } from "@kasa/services"
-import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
+import { startFailure, startFailureOnFile, writeTempFile } from "@kasa/test-support/app-harness"
 import { cartModule } from "../src/module.ts"
 import { call, footprint, newSession, publishedFor, type Session, startCartApp, type TestApp, writeCatalogFile } from "./fixtures.ts"
 

@@ -13,7 +13,7 @@ import { createApp } from "@kasa/app-platform"
 import { decodeEnvelope, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { catalogModule } from "@kasa/app-catalog"
-import { startFailure } from "../../../test/app-harness.ts"
+import { startFailure } from "@kasa/test-support/app-harness"
 
 const shipped = Result.getOrThrow(parseCatalog(await Bun.file(defaultCatalogFile).json()))
 const tmp = mkdtempSync(join(tmpdir(), "kasa-catalog-"))

@@ -10,8 +10,8 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { createClient } from "redis"
 import { type Product, StockKeys, StockReservations } from "@kasa/catalog"
 import { layerRedisConnection, layerRedisStockReservations, outboxStreamKey } from "@kasa/adapter-redis"
-import { runId, testKafka, testRedis } from "../../../test/infra.ts"
-import { spawnApp, startApp } from "../../../test/process.ts"
+import { runId, testKafka, testRedis } from "@kasa/test-support/infra"
+import { spawnApp, startApp } from "@kasa/test-support/process"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 const tmp = mkdtempSync(join(tmpdir(), "kasa-catalog-process-"))

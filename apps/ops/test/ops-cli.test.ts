@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { DlqHeaders, dlqTopic, EventBus, EventBusAdmin, makeEnvelope, toBusMessage } from "@kasa/shared"
-import { runGroup, runTopic, testKafka } from "../../../test/infra.ts"
+import { runGroup, runTopic, testKafka } from "@kasa/test-support/infra"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 

@@ -7,7 +7,7 @@ import { createClient } from "redis"
 import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
 import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
 import { makeEnvelope, relayOnce, StateStore } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Result } from "effect"
 import { dataFileFrom, InvalidDataFile, loadDataFile } from "@kasa/app-platform"
-import { writeTempFile } from "../../../test/app-harness.ts"
+import { writeTempFile } from "@kasa/test-support/app-harness"
 
 /** A stand-in for a context's parse: `{ name: string }`, with the file's name in what it was given. */
 const parseName = (input: unknown, source: string) =>

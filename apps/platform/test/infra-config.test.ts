@@ -1,6 +1,6 @@
 // Configuration from the environment: defaults, modes, and clear start-up errors naming the variable.
 import { describe, expect, test } from "bun:test"
-import { spawnApp } from "../../../test/process.ts"
+import { spawnApp } from "@kasa/test-support/process"
 import { defaultInstanceId, loadInfraConfig } from "../src/infra-config.ts"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname

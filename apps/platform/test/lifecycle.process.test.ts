@@ -9,8 +9,8 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { dlqTopic, EventBus, EventBusAdmin, makeEnvelope, StateStore, toBusMessage } from "@kasa/shared"
-import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
 
 const entry = new URL("./fixtures/lifecycle-app.ts", import.meta.url).pathname
 const keyPrefix = `${runPrefix}lifecycle:`

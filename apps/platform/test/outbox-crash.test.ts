@@ -6,7 +6,7 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { dlqTopic, EventBusAdmin, runConsumer, runRelay, StateStore } from "@kasa/shared"
 import { waitUntilEffect } from "@kasa/shared/testing/eventually"
-import { runGroup, runPrefix, runTopic, testKafka, testRedis } from "../../../test/infra.ts"
+import { runGroup, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
 
 const writer = new URL("./fixtures/outbox-writer.ts", import.meta.url).pathname
 

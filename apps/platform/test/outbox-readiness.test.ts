@@ -8,8 +8,8 @@ import { makeMemoryOutboxLease, MemoryBroker, MemoryStateData } from "@kasa/adap
 import { type App, createApp } from "@kasa/app-platform"
 import { EventBusAdmin, makeEnvelope, StateStore } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { TEST_SESSION_SECRET } from "../../../test/process.ts"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { TEST_SESSION_SECRET } from "@kasa/test-support/process"
 
 const deadlineMs = 20_000
 let n = 0

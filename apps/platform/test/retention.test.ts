@@ -7,8 +7,8 @@ import { createClient } from "redis"
 import { Effect } from "effect"
 import { StateStore, Topics } from "@kasa/shared"
 import { createApp } from "../src/app-runtime.ts"
-import { runPrefix, runTopic, testKafka, testRedis } from "../../../test/infra.ts"
-import { TEST_SESSION_SECRET } from "../../../test/process.ts"
+import { runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
+import { TEST_SESSION_SECRET } from "@kasa/test-support/process"
 
 const day = 24 * 60 * 60 * 1000
 

@@ -20,7 +20,7 @@ import {
 } from "@kasa/promotion"
 import { snapshot, specRules } from "@kasa/promotion/testing"
 import { IgnoredEvent, makeEnvelope, newSessionId, OutboxReader, StateStore, stampTrace, Topics } from "@kasa/shared"
-import { runId, runPrefix, testRedis } from "../../../test/infra.ts"
+import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 type Services = PromotionStore | PromotionRules | CodeUsage | StateStore | OutboxReader
 const runtimes: Array<ManagedRuntime.ManagedRuntime<Services, unknown>> = []

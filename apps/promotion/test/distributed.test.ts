@@ -9,9 +9,9 @@ import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import type { AvailableView } from "@kasa/promotion"
 import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
-import { newSession, type Session } from "../../../test/app-harness.ts"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartEntry = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const promotionEntry = new URL("../src/main.ts", import.meta.url).pathname

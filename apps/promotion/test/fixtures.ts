@@ -7,11 +7,11 @@ import { Effect } from "effect"
 import { PromotionKeys } from "@kasa/promotion"
 import { type Row, snapshot } from "@kasa/promotion/testing"
 import { type Envelope, makeEnvelope, Topics } from "@kasa/shared"
-import { idOf, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
+import { idOf, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile, type Session } from "@kasa/test-support/app-harness"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { promotionModule, type PromotionModuleOptions } from "../src/module.ts"
 
-export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
+export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "@kasa/test-support/app-harness"
 
 export const startPromotionApp = (options: PromotionModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("promotion", [promotionModule(options)])
 

@@ -3,8 +3,8 @@
 // and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
 import { specRulesInput } from "@kasa/promotion/testing"
-import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
-import { startApp } from "../../../test/process.ts"
+import { startFailure, startFailureOnFile } from "@kasa/test-support/app-harness"
+import { startApp } from "@kasa/test-support/process"
 import { promotionModule } from "../src/module.ts"
 import { call, cartIs, newSession, sessionOf, startPromotionApp, writeRulesFile } from "./fixtures.ts"
 

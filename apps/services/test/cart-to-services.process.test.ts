@@ -12,10 +12,10 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedisStateStore } from "@kasa/adapter-redis"
 import { ServicesKeys } from "@kasa/services"
 import { decodeEnvelope, type Envelope, EventBusAdmin, StateStore, Topics } from "@kasa/shared"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
 import { readUntil } from "./fixtures.ts"
-import { newSession, type Session } from "../../../test/app-harness.ts"
+import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const servicesMain = new URL("../src/main.ts", import.meta.url).pathname

@@ -10,9 +10,9 @@ import { waitUntil } from "@kasa/shared/testing/eventually"
 import { cartEvent } from "@kasa/services/testing"
 import { servicesModule, type ServicesModuleOptions } from "../src/module.ts"
 
-import { call, type Call, idOf, type Session, startTestApp, type TestApp } from "../../../test/app-harness.ts"
+import { call, type Call, idOf, type Session, startTestApp, type TestApp } from "@kasa/test-support/app-harness"
 
-export { type Call, newSession, type Session, sessionOf, TEST_SESSION_SECRET, type TestApp } from "../../../test/app-harness.ts"
+export { type Call, newSession, type Session, sessionOf, TEST_SESSION_SECRET, type TestApp } from "@kasa/test-support/app-harness"
 
 export const startServicesApp = (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("services", [servicesModule(options)])
 

@@ -3,8 +3,8 @@
 // problem); and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
 import { ServicesKeys } from "@kasa/services"
-import { startFailure, startFailureOnFile, writeTempFile } from "../../../test/app-harness.ts"
-import { startApp } from "../../../test/process.ts"
+import { startFailure, startFailureOnFile, writeTempFile } from "@kasa/test-support/app-harness"
+import { startApp } from "@kasa/test-support/process"
 import { servicesModule } from "../src/module.ts"
 import { get, sessionOf, startServicesApp } from "./fixtures.ts"
 

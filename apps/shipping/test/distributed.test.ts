@@ -10,9 +10,9 @@ import type { Subprocess } from "bun"
 import { Effect, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
-import { runId, runPrefix, testKafka, testRedis } from "../../../test/infra.ts"
-import { type RunningProcess, startApp } from "../../../test/process.ts"
-import { newSession, type Session } from "../../../test/app-harness.ts"
+import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
+import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const shippingMain = new URL("../src/main.ts", import.meta.url).pathname

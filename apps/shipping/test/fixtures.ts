@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import type { createApp } from "@kasa/app-platform"
 import type { Product } from "@kasa/catalog"
 import { type CartSnapshot, type CartSnapshotLine, type Envelope, Topics } from "@kasa/shared"
-import { eventIdsOn, idOf, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile, type Session } from "../../../test/app-harness.ts"
+import { eventIdsOn, idOf, publishedOn, publishTo, startTestApp, type TestApp, writeTempFile, type Session } from "@kasa/test-support/app-harness"
 import { waitUntil } from "@kasa/shared/testing/eventually"
 import { ShippingKeys } from "@kasa/shipping"
 import { cartEvent, cartLine, cartSnapshot, fixtureParcels } from "@kasa/shipping/testing"
@@ -41,7 +41,7 @@ export const fixtureProducts: ReadonlyArray<Product> = fixtureParcels.map(([offe
   ...(offer_id === "warranty-2y" ? { warranty_for: ["appliance" as const] } : {})
 }))
 
-export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "../../../test/app-harness.ts"
+export { call, type Call, newSession, type Session, sessionOf, type TestApp } from "@kasa/test-support/app-harness"
 
 /** Writes `content` as a catalog data file in a fresh folder; `remove` deletes it. */
 export const writeCatalogFile = (content: unknown = { products: fixtureProducts }) => writeTempFile("products.json", content)

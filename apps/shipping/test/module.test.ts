@@ -2,8 +2,8 @@
 // courier and parcel locker), refusing to start on a missing or invalid data file (naming it and the
 // problem), and as a process started the way a user starts it.
 import { describe, expect, test } from "bun:test"
-import { startFailure, startFailureOnFile } from "../../../test/app-harness.ts"
-import { startApp } from "../../../test/process.ts"
+import { startFailure, startFailureOnFile } from "@kasa/test-support/app-harness"
+import { startApp } from "@kasa/test-support/process"
 import { shippingModule } from "../src/module.ts"
 import { call, cartLine, cartOf, newSession, sessionOf, startShippingApp, writeCatalogFile } from "./fixtures.ts"
 

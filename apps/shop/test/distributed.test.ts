@@ -4,8 +4,8 @@ import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { EventBusAdmin } from "@kasa/shared"
-import { testKafka, testRedis } from "../../../test/infra.ts"
-import { startApp } from "../../../test/process.ts"
+import { testKafka, testRedis } from "@kasa/test-support/infra"
+import { startApp } from "@kasa/test-support/process"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { createApp } from "@kasa/app-platform"
 import { shopModules } from "../src/modules.ts"
-import { spawnApp, startApp } from "../../../test/process.ts"
+import { spawnApp, startApp } from "@kasa/test-support/process"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { type AnyAppModule, type App, createApp } from "@kasa/app-platform"
 import { MemoryStateData } from "@kasa/adapter-memory"
 import { cartModule } from "@kasa/app-cart"
-import { newSession, TEST_SESSION_SECRET } from "../../../test/app-harness.ts"
+import { newSession, TEST_SESSION_SECRET } from "@kasa/test-support/app-harness"
 import { shopModules } from "../src/modules.ts"
 
 const LIMIT = 4_096

@@ -3,8 +3,8 @@
 // the retry, byte for byte, and never applied twice.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { decodeEnvelope, Topics } from "@kasa/shared"
-import { newSession, startTestApp, type TestApp } from "../../../test/app-harness.ts"
-import { faultyStore } from "../../../test/faulty-store.ts"
+import { newSession, startTestApp, type TestApp } from "@kasa/test-support/app-harness"
+import { faultyStore } from "@kasa/test-support/faulty-store"
 import { shopModules } from "../src/modules.ts"
 
 const store = faultyStore()

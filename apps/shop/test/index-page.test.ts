@@ -7,7 +7,7 @@ import { promotionModule } from "@kasa/app-promotion"
 import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
 import { fixtureShippingRulesFile } from "@kasa/shipping/testing"
-import { writeTempFile } from "../../../test/app-harness.ts"
+import { writeTempFile } from "@kasa/test-support/app-harness"
 import { indexPageModule } from "../src/index-page.ts"
 import { shopModules } from "../src/modules.ts"
 

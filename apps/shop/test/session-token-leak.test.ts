@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Effect } from "effect"
 import { waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
-import { call, newSession, startTestApp, type TestApp } from "../../../test/app-harness.ts"
+import { call, newSession, startTestApp, type TestApp } from "@kasa/test-support/app-harness"
 import { shopModules } from "../src/modules.ts"
 
 const exporter = new InMemorySpanExporter()

@@ -15,6 +15,7 @@ import type { OutboxLease } from "../outbox-lease.ts"
 import { runRelay } from "../outbox-relay.ts"
 import { StateStore } from "../state-store.ts"
 import { dlqTopic } from "../topics.ts"
+import type { ContractCase } from "./contract.ts"
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "./eventually.ts"
 
 export interface EventBusHarness {
@@ -25,11 +26,6 @@ export interface EventBusHarness {
   readonly run: <A, E>(effect: Effect.Effect<A, E, EventBus | StateStore | OutboxReader | OutboxLease | OutboxBacklog | Scope.Scope>) => Promise<A>
   /** Deadline for conditions; a broker needs longer than memory (rebalances, session timeouts). */
   readonly timeoutMs: number
-}
-
-export interface ContractCase<H> {
-  readonly name: string
-  readonly run: (harness: H) => Promise<void>
 }
 
 const text = new TextEncoder()

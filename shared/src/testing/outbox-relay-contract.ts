@@ -8,7 +8,6 @@
  * test file registers each case.
  */
 import { Effect, Fiber } from "effect"
-import type { Scope } from "effect"
 import { makeEnvelope } from "../envelope.ts"
 import { type DeliveredMessage, EventBus, EventBusAdmin, EventBusUnavailable } from "../event-bus.ts"
 import { OutboxBacklog } from "../outbox-backlog.ts"
@@ -17,29 +16,21 @@ import { runRelay } from "../outbox-relay.ts"
 import { defaultOutboxMaxAgeMs, makeRelayStatus, relayHealth } from "../outbox-relay-status.ts"
 import { type OutboxEvent, OutboxReader } from "../outbox.ts"
 import { StateStore } from "../state-store.ts"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "./contract.ts"
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "./eventually.ts"
 
-export type RelayServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog | Scope.Scope
+export type RelayServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog
 
 /** One process: a store on its outbox and a bus; several opened on one outbox share it, as processes over one server do. */
-export interface RelayProcess {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, RelayServices>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type RelayProcess = Opened<RelayServices>
 
-export interface OutboxRelayHarness {
-  readonly open: (outbox: string) => Promise<RelayProcess>
-  /** A name (for outboxes and topics) no other case uses. */
-  readonly name: (base: string) => string
+export interface OutboxRelayHarness extends OpenHarness<RelayServices> {
   /** Writes one entry into the outbox that can never be published (unreadable, or not encodable), as the store can hold one. */
   readonly writePoison: (process: RelayProcess, outbox: string, topic: string) => Promise<void>
   readonly timeoutMs: number
 }
 
-export interface RelayContractCase {
-  readonly name: string
-  readonly run: (harness: OutboxRelayHarness) => Promise<void>
-}
+export type RelayContractCase = ContractCase<OutboxRelayHarness>
 
 const eventFor = (topic: string, key: string, n: number, payload: Record<string, unknown> = {}): OutboxEvent => ({
   topic,
@@ -50,15 +41,6 @@ const eventFor = (topic: string, key: string, n: number, payload: Record<string,
 const decoder = new TextDecoder()
 const numbersOf = (messages: ReadonlyArray<DeliveredMessage>): Array<number> =>
   messages.map((m) => JSON.parse(decoder.decode(m.value)).payload.n as number)
-
-const withProcess = async <A>(h: OutboxRelayHarness, outbox: string, body: (process: RelayProcess) => Promise<A>): Promise<A> => {
-  const process = await h.open(outbox)
-  try {
-    return await body(process)
-  } finally {
-    await process.close()
-  }
-}
 
 const createTopic = (name: string) => Effect.flatMap(EventBusAdmin, (admin) => admin.ensureTopics([{ name, partitions: 1, replicationFactor: 1 }]))
 
@@ -79,8 +61,8 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     name: "lease: one holder at a time; the holder renews it; released, another takes it",
     run: async (h) => {
       const outbox = h.name("lease")
-      await withProcess(h, outbox, (a) =>
-        withProcess(h, outbox, async (b) => {
+      await withOpened(h, outbox, (a) =>
+        withOpened(h, outbox, async (b) => {
           const hold = (p: RelayProcess, ttl = 10_000) => p.run(Effect.flatMap(OutboxLease, (lease) => lease.hold(ttl)))
           assertEqual(await hold(a), true, "the first taker holds it")
           assertEqual(await hold(b), false, "a second one does not")
@@ -98,8 +80,8 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     name: "lease: a holder that stops renewing loses it to another within its time to live",
     run: async (h) => {
       const outbox = h.name("lease-lapse")
-      await withProcess(h, outbox, (a) =>
-        withProcess(h, outbox, async (b) => {
+      await withOpened(h, outbox, (a) =>
+        withOpened(h, outbox, async (b) => {
           assertEqual(await a.run(Effect.flatMap(OutboxLease, (lease) => lease.hold(300))), true, "a holds it for 300 ms")
           await b.run(
             Effect.flatMap(OutboxLease, (lease) =>
@@ -115,7 +97,7 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     name: "backlog: pending count and the oldest entry's age; an entry set aside leaves the outbox for the dead place",
     run: async (h) => {
       const outbox = h.name("backlog")
-      await withProcess(h, outbox, (p) =>
+      await withOpened(h, outbox, (p) =>
         p.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -150,7 +132,7 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     run: async (h) => {
       const outbox = h.name("poison")
       const topic = h.name("poison-topic")
-      await withProcess(h, outbox, async (p) => {
+      await withOpened(h, outbox, async (p) => {
         await p.run(createTopic(topic))
         await p.run(Effect.flatMap(StateStore, (store) => store.commit({ events: [eventFor(topic, "k", 1), eventFor(topic, "k", 2)] })))
         await h.writePoison(p, outbox, topic)
@@ -177,7 +159,7 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
       const outbox = h.name("failing")
       // The topic does not exist yet: every publish fails until it is created.
       const topic = h.name("failing-topic")
-      await withProcess(h, outbox, (p) =>
+      await withOpened(h, outbox, (p) =>
         p.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -204,8 +186,8 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     run: async (h) => {
       const outbox = h.name("handover")
       const topic = h.name("handover-topic")
-      await withProcess(h, outbox, (a) =>
-        withProcess(h, outbox, async (b) => {
+      await withOpened(h, outbox, (a) =>
+        withOpened(h, outbox, async (b) => {
           await a.run(createTopic(topic))
           const failing = makeRelayStatus()
           let done = false
@@ -236,7 +218,7 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
     run: async (h) => {
       const outbox = h.name("defect")
       const topic = h.name("defect-topic")
-      await withProcess(h, outbox, (p) =>
+      await withOpened(h, outbox, (p) =>
         p.run(
           Effect.gen(function* () {
             yield* createTopic(topic)
@@ -273,7 +255,7 @@ export const outboxRelayContract: ReadonlyArray<RelayContractCase> = [
       const topic = h.name("chunks-topic")
       // 300 envelopes of about 8 KB (a cart of 50 lines): 2.4 MB, over a broker's 1 MB request limit.
       const lines = Array.from({ length: 50 }, (_, i) => ({ sku: `SKU-${i}`.padEnd(40, "x"), name: "A product with a long name ".repeat(4), quantity: i + 1, unit_price: 1999 }))
-      await withProcess(h, outbox, (p) =>
+      await withOpened(h, outbox, (p) =>
         p.run(
           Effect.gen(function* () {
             yield* createTopic(topic)

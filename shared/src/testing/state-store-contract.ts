@@ -5,34 +5,24 @@
  * reader taking over after a crash. Framework-free: a test file registers each case.
  */
 import { Effect, Fiber } from "effect"
-import type { Scope } from "effect"
 import { makeEnvelope, type Envelope } from "../envelope.ts"
 import { type OutboxEvent, OutboxReader, type PendingEvent, toBusMessage } from "../outbox.ts"
 import { StateStore } from "../state-store.ts"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "./contract.ts"
 import { assert, assertEqual, AssertionFailed, waitUntilEffect } from "./eventually.ts"
 
 /** One store as a process sees it; several opened on the same outbox share their data, as two processes over one server do. */
-export interface OpenStore {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, StateStore | OutboxReader | Scope.Scope>) => Promise<A>
-  /** Closes its connections, as a process that stops (or crashes) would. */
-  readonly close: () => Promise<void>
-}
+export type OpenStore = Opened<StateStore | OutboxReader>
 
-export interface StateStoreHarness {
-  /** Opens a store (fresh connections) whose outbox is named `outbox`. */
-  readonly open: (outbox: string) => Promise<OpenStore>
-  /** A name (for keys, outboxes, groups) no other case uses. */
-  readonly name: (base: string) => string
+/** Opens a store (fresh connections) whose outbox is the space's name. */
+export interface StateStoreHarness extends OpenHarness<StateStore | OutboxReader> {
   /** Deadline for conditions. */
   readonly timeoutMs: number
   /** Optional: how many `waitForPending` calls are parked in the store right now (lets a case wait until one is). */
   readonly parkedWaits?: () => Promise<number>
 }
 
-export interface ContractCase<H> {
-  readonly name: string
-  readonly run: (harness: H) => Promise<void>
-}
+export type { ContractCase }
 
 /** A store may trim a capped stream lazily (Redis trims whole stream nodes of up to 100 entries). */
 export const streamTrimSlack = 100
@@ -52,16 +42,6 @@ const comparable = (e: OutboxEvent) => ({ topic: e.topic, key: e.key, envelope: 
 
 const pendingNumbers = (pending: ReadonlyArray<PendingEvent>): Array<unknown> => pending.map((p) => p.event.envelope.payload.n)
 
-/** Opens a store, runs `body` in it, and closes it whatever happens. */
-const withStore = async <A>(h: StateStoreHarness, outbox: string, body: (store: OpenStore) => Promise<A>): Promise<A> => {
-  const store = await h.open(outbox)
-  try {
-    return await body(store)
-  } finally {
-    await store.close()
-  }
-}
-
 /** Fails the case (not the process) when `effect` does not finish within the deadline. */
 const within = <A, E, R>(timeoutMs: number, what: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.timeoutOrElse(effect, {
@@ -73,7 +53,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "get and getMany return what set wrote, undefined for missing keys, in the order asked",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -95,7 +75,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "a value set with ttlSeconds expires; setting it again without a ttl keeps it",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -122,7 +102,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "append and incrementBy with ttlSeconds give the stream and the counter that lifetime",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -158,7 +138,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "a write with ttlSeconds starts the key's lifetime over (value, stream and counter)",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -194,7 +174,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "delete removes a value, a counter and a stream",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -223,7 +203,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "append keeps order and fields; readStream of a missing stream is empty",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -240,7 +220,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "append with maxLength keeps the newest entries, in order, trimmed to about maxLength",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -264,7 +244,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "incrementBy counts from zero, up and down, and keeps the other keys' values",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -281,8 +261,8 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
     name: "a commit's state operations are seen all together or not at all by a concurrent reader",
     run: (h) => {
       const name = h.name("outbox")
-      return withStore(h, name, (writer) =>
-        withStore(h, name, async (reader) => {
+      return withOpened(h, name, (writer) =>
+        withOpened(h, name, async (reader) => {
           const k = h.name("atomic")
           const rounds = 200
           // Wide commits (about 50 KB): a store that applied them piece by piece would be caught mid-way.
@@ -332,7 +312,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "a commit writes state, outbox entries (in order, intact) and processed markers together",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -368,7 +348,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "a commit whose preconditions hold applies; one whose preconditions fail applies nothing and says which key",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -401,7 +381,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "concurrent read-modify-write commits with a precondition never lose an update",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -452,7 +432,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
       } finally {
         await first.close()
       }
-      await withStore(h, name, (second) =>
+      await withOpened(h, name, (second) =>
         second.run(
           Effect.gen(function* () {
             const outbox = yield* OutboxReader
@@ -471,8 +451,8 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
     run: async (h) => {
       const a = h.name("outbox-a")
       const b = h.name("outbox-b")
-      await withStore(h, a, (sa) =>
-        withStore(h, b, async (sb) => {
+      await withOpened(h, a, (sa) =>
+        withOpened(h, b, async (sb) => {
           await sa.run(StateStore.use((store) => store.commit({ events: [event("t", "k", 1)] })))
           await sb.run(StateStore.use((store) => store.commit({ events: [event("t", "k", 2)] })))
           assertEqual(pendingNumbers(await sa.run(OutboxReader.use((o) => o.pending(10)))), [1], "outbox a")
@@ -484,7 +464,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "processed returns exactly the marked subset, per group",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -506,7 +486,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "a commit whose processed marker is already set applies nothing of itself and reports a duplicate",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -567,7 +547,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "an outbox entry in raw form comes back byte for byte, with exactly its headers",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -589,7 +569,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "waitForPending returns at once while entries are pending",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -605,8 +585,8 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
     name: "waitForPending wakes on another process's commit with events, long before its timeout",
     run: async (h) => {
       const name = h.name("outbox")
-      await withStore(h, name, (relay) =>
-        withStore(h, name, async (app) => {
+      await withOpened(h, name, (relay) =>
+        withOpened(h, name, async (app) => {
           const parkedBefore = (await h.parkedWaits?.()) ?? 0
           await relay.run(
             Effect.gen(function* () {
@@ -634,7 +614,7 @@ export const stateStoreContract: ReadonlyArray<ContractCase<StateStoreHarness>> 
   {
     name: "waitForPending returns after its timeout when nothing comes, also once everything is acknowledged",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* StateStore

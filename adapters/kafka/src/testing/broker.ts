@@ -10,17 +10,9 @@ import { deleteRunTopics, log, seconds, waitForBroker } from "./broker-support.t
 import { startFromMavenJars } from "./kafka-process.ts"
 import { KAFKA_VERSION } from "./maven-jars.ts"
 import { containerRuntime, startRedpanda } from "./redpanda.ts"
+import type { RunningKafka } from "./running-kafka.ts"
 
-export interface RunningKafka {
-  /** Bootstrap servers, "host:port[,host:port]". */
-  readonly brokers: string
-  /** How it was obtained: "KAFKA_BROKERS", "testcontainers", "maven-jars". */
-  readonly source: string
-  /** Deletes this run's topics (names containing `runId`). */
-  readonly cleanup: (runId: string) => Promise<void>
-  /** Stops the broker if this run started it. */
-  readonly stop: () => Promise<void>
-}
+export type { RunningKafka }
 
 /** The Apache Kafka version the Maven path runs (defined beside the jars it names). */
 export { KAFKA_VERSION }

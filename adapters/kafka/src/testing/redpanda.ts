@@ -8,7 +8,7 @@ import { existsSync } from "node:fs"
 import { connect } from "node:net"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import type { RunningKafka } from "./broker.ts"
+import type { RunningKafka } from "./running-kafka.ts"
 import { deleteRunTopics, freePort, log, STARTUP_DEADLINE_MS, waitForBroker } from "./broker-support.ts"
 
 const REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v24.2.7"

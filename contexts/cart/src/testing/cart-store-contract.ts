@@ -6,8 +6,8 @@
  * failure for an unreadable view. A test file registers each case with its runner.
  */
 import { Effect, Result } from "effect"
-import type { Scope } from "effect"
 import { type Envelope, OutboxReader, StateStore, Topics, type WriteConflict } from "@kasa/shared"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "@kasa/shared/testing/contract"
 import { assert, assertEqual, AssertionFailed } from "@kasa/shared/testing/eventually"
 import { CartKeys, EVENT_STREAM_CAP } from "../cart-store.ts"
 import { changeQuantity, type Decision, emptyCart, totals } from "../domain.ts"
@@ -17,33 +17,14 @@ import { toView } from "../view.ts"
 import { withLine } from "./fixtures.ts"
 
 /** One store as a process sees it; stores opened on the same name share their data, as processes over one server do. */
-export interface OpenCartStore {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, CartStore | StateStore | OutboxReader | Scope.Scope>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type OpenCartStore = Opened<CartStore | StateStore | OutboxReader>
 
-export interface CartStoreHarness {
-  /** Opens a CartStore over a StateStore (fresh connections) whose outbox is named `outbox`. */
-  readonly open: (outbox: string) => Promise<OpenCartStore>
-  /** A name no other case uses (for outboxes). */
-  readonly name: (base: string) => string
+export interface CartStoreHarness extends OpenHarness<CartStore | StateStore | OutboxReader> {
   /** A fresh, well-formed session id. */
   readonly sessionId: () => string
 }
 
-export interface CartStoreContractCase {
-  readonly name: string
-  readonly run: (harness: CartStoreHarness) => Promise<void>
-}
-
-const withStore = async <A>(h: CartStoreHarness, outbox: string, body: (store: OpenCartStore) => Promise<A>): Promise<A> => {
-  const store = await h.open(outbox)
-  try {
-    return await body(store)
-  } finally {
-    await store.close()
-  }
-}
+export type CartStoreContractCase = ContractCase<CartStoreHarness>
 
 const eventContext = { correlation_id: "corr_contract", occurred_at: new Date("2026-02-11T12:00:00.000Z") }
 
@@ -72,7 +53,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "a session with no cart loads as an empty cart at version 0, with nothing stored",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -88,7 +69,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "save writes the view, the item counter, one stream entry per event and the events on cart-events keyed by session; load reads it back",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -126,7 +107,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "a save over a stale load fails with WriteConflict and writes nothing: no view, stream entry, counter or event",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -171,8 +152,8 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
           yield* Effect.yieldNow
         }
       })
-      return withStore(h, outbox, (one) =>
-        withStore(h, outbox, async (two) => {
+      return withOpened(h, outbox, (one) =>
+        withOpened(h, outbox, async (two) => {
           const writers = (s: OpenCartStore) => s.run(Effect.all(Array.from({ length: perWriter }, () => increment), { concurrency: "unbounded" }))
           const attempts = (await Promise.all([writers(one), writers(two)])).flat()
           await one.run(
@@ -194,7 +175,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "the write as data, committed with a consumer's processed marker, applies cart, events and marker together",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -219,7 +200,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "carts of different sessions are independent",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -239,7 +220,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: `the event stream keeps about the last ${EVENT_STREAM_CAP} events, newest last`,
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* CartStore
@@ -266,7 +247,7 @@ export const cartStoreContract: ReadonlyArray<CartStoreContractCase> = [
   {
     name: "a stored view that is not a cart fails the load with CartUnavailable, not a defect",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const sessionId = h.sessionId()

@@ -6,37 +6,18 @@
  * count apart; malformed requests count nothing. A test file registers each case with its runner.
  */
 import { Effect } from "effect"
-import type { Scope } from "effect"
 import { makeEnvelope, OutboxReader, type OutboxEvent, Topics } from "@kasa/shared"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "@kasa/shared/testing/contract"
 import { assertEqual } from "@kasa/shared/testing/eventually"
 import { CodeUsage, type RedemptionEvents } from "../ports.ts"
 
 /** A CodeUsage as one process sees it; opens of the same space share their counters, as processes over one server do. */
-export interface OpenCodeUsage {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, CodeUsage | OutboxReader | Scope.Scope>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type OpenCodeUsage = Opened<CodeUsage | OutboxReader>
 
-export interface CodeUsageHarness {
-  /** Opens a CodeUsage (fresh connections) over the counters and outbox of `space`. */
-  readonly open: (space: string) => Promise<OpenCodeUsage>
-  /** A name no other case uses (for spaces). */
-  readonly name: (base: string) => string
-}
+/** Opens a CodeUsage (fresh connections) over the counters and outbox of a space. */
+export type CodeUsageHarness = OpenHarness<CodeUsage | OutboxReader>
 
-export interface CodeUsageContractCase {
-  readonly name: string
-  readonly run: (harness: CodeUsageHarness) => Promise<void>
-}
-
-const withUsage = async <A>(h: CodeUsageHarness, space: string, body: (usage: OpenCodeUsage) => Promise<A>): Promise<A> => {
-  const usage = await h.open(space)
-  try {
-    return await body(usage)
-  } finally {
-    await usage.close()
-  }
-}
+export type CodeUsageContractCase = ContractCase<CodeUsageHarness>
 
 const event = (name: string, orderId: string): OutboxEvent => {
   const session = `sess_contract${orderId.replace(/[^0-9A-Za-z]/g, "").padEnd(16, "0")}`
@@ -53,12 +34,12 @@ const summary = (r: { readonly outcome: string; readonly used: number; readonly 
 export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "a code never redeemed has 0 uses",
-    run: (h) => withUsage(h, h.name("space"), (u) => u.run(Effect.map(used("NEVER"), (n) => assertEqual(n, 0, "uses"))))
+    run: (h) => withOpened(h, h.name("space"), (u) => u.run(Effect.map(used("NEVER"), (n) => assertEqual(n, 0, "uses"))))
   },
   {
     name: "a redemption counts once per order: the same order again replays its outcome and counts nothing",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             assertEqual(summary(yield* redeem("MINUS50", 100, "ord-1")), ["redeemed", 1, false], "first use")
@@ -73,7 +54,7 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "a limit is never passed: the order past it is told limit_reached, counts nothing, and keeps that outcome",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             for (const order of ["a", "b", "c"]) assertEqual((yield* redeem("LIMIT3", 3, order)).outcome, "redeemed", `order ${order}`)
@@ -88,7 +69,7 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "with no limit (null) every order counts",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             for (let i = 1; i <= 7; i++) assertEqual(summary(yield* redeem("WELCOME10", null, `o${i}`)), ["redeemed", i, false], `order ${i}`)
@@ -100,7 +81,7 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "the outcome's events are written with it, the other outcome's never, and a replay writes none",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             const first = eventsFor("e1")
@@ -123,7 +104,7 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "codes count apart, also for the same order id",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             yield* redeem("ONE", 1, "shared-order")
@@ -137,8 +118,8 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
     name: "concurrent redemptions from two processes stop at the limit exactly, each order counted at most once",
     run: async (h) => {
       const space = h.name("space")
-      await withUsage(h, space, (one) =>
-        withUsage(h, space, async (two) => {
+      await withOpened(h, space, (one) =>
+        withOpened(h, space, async (two) => {
           const orders = Array.from({ length: 60 }, (_, i) => `race-${i}`)
           const attempt = (orderId: string, i: number) => (i % 2 === 0 ? one : two).run(redeem("RACE", 25, orderId, eventsFor(orderId)))
           // Every order twice, so replays race with first redemptions too.
@@ -160,7 +141,7 @@ export const codeUsageContract: ReadonlyArray<CodeUsageContractCase> = [
   {
     name: "a malformed request (empty code or order, a limit below 1) fails with InvalidRedemption and counts nothing",
     run: (h) =>
-      withUsage(h, h.name("space"), (u) =>
+      withOpened(h, h.name("space"), (u) =>
         u.run(
           Effect.gen(function* () {
             for (const [code, limit, order] of [["", 5, "o"], ["BAD", 0, "o"], ["BAD", 1.5, "o"], ["BAD", 5, ""]] as const) {

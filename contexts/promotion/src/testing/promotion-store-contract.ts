@@ -7,8 +7,8 @@
  * registers each case with its runner.
  */
 import { Effect } from "effect"
-import type { Scope } from "effect"
 import { cartHash, type Envelope, OutboxReader, StateStore, Topics } from "@kasa/shared"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "@kasa/shared/testing/contract"
 import { assert, assertEqual } from "@kasa/shared/testing/eventually"
 import { type Applied, emptyCart, nothingApplied, recompute, addPromotion, addCode } from "../domain.ts"
 import { promotionEnvelopes } from "../events.ts"
@@ -18,33 +18,17 @@ import { availablePromotions } from "../view.ts"
 import { accessories, snapshot, specRules } from "./fixtures.ts"
 
 /** One store as a process sees it; stores opened on the same name share their data, as processes over one server do. */
-export interface OpenPromotionStore {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, PromotionStore | StateStore | OutboxReader | Scope.Scope>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type OpenPromotionStore = Opened<PromotionStore | StateStore | OutboxReader>
 
-export interface PromotionStoreHarness {
-  /** Opens a PromotionStore over a StateStore (fresh connections) whose outbox is named `outbox`. */
-  readonly open: (outbox: string) => Promise<OpenPromotionStore>
-  /** A name no other case uses (for outboxes). */
-  readonly name: (base: string) => string
+export interface PromotionStoreHarness extends OpenHarness<PromotionStore | StateStore | OutboxReader> {
   /** A fresh, well-formed session id. */
   readonly sessionId: () => string
 }
 
-export interface PromotionStoreContractCase {
-  readonly name: string
-  readonly run: (harness: PromotionStoreHarness) => Promise<void>
-}
+export type PromotionStoreContractCase = ContractCase<PromotionStoreHarness>
 
-const withStore = async <A>(h: PromotionStoreHarness, body: (store: OpenPromotionStore) => Promise<A>): Promise<A> => {
-  const store = await h.open(h.name("outbox"))
-  try {
-    return await body(store)
-  } finally {
-    await store.close()
-  }
-}
+/** Runs `body` with a store on an outbox of its own. */
+const withStore = <A>(h: PromotionStoreHarness, body: (store: OpenPromotionStore) => Promise<A>): Promise<A> => withOpened(h, h.name("outbox"), body)
 
 const NOW = Date.parse("2026-02-11T12:00:00.000Z")
 const context = (session_id: string) => ({ session_id, correlation_id: "corr_contract", occurred_at: new Date(NOW) })

@@ -7,8 +7,8 @@
  * registers each case with its runner.
  */
 import { Effect } from "effect"
-import type { Scope } from "effect"
 import { cartHash, type CartSnapshot, type Envelope, OutboxReader, StateStore, Topics } from "@kasa/shared"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "@kasa/shared/testing/contract"
 import { assertEqual } from "@kasa/shared/testing/eventually"
 import { availabilityEnvelope } from "../events.ts"
 import { availability } from "../offering.ts"
@@ -17,33 +17,17 @@ import { ServicesKeys } from "../services-store.ts"
 import { cartEvent, fixtureRules, productLine, serviceLine, snapshot } from "./fixtures.ts"
 
 /** One store as a process sees it; stores opened on the same name share their data, as processes over one server do. */
-export interface OpenServicesStore {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, ServicesStore | StateStore | OutboxReader | Scope.Scope>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type OpenServicesStore = Opened<ServicesStore | StateStore | OutboxReader>
 
-export interface ServicesStoreHarness {
-  /** Opens a ServicesStore over a StateStore (fresh connections) whose outbox is named `outbox`. */
-  readonly open: (outbox: string) => Promise<OpenServicesStore>
-  /** A name no other case uses (for outboxes). */
-  readonly name: (base: string) => string
+export interface ServicesStoreHarness extends OpenHarness<ServicesStore | StateStore | OutboxReader> {
   /** A fresh, well-formed session id. */
   readonly sessionId: () => string
 }
 
-export interface ServicesStoreContractCase {
-  readonly name: string
-  readonly run: (harness: ServicesStoreHarness) => Promise<void>
-}
+export type ServicesStoreContractCase = ContractCase<ServicesStoreHarness>
 
-const withStore = async <A>(h: ServicesStoreHarness, body: (store: OpenServicesStore) => Promise<A>): Promise<A> => {
-  const store = await h.open(h.name("outbox"))
-  try {
-    return await body(store)
-  } finally {
-    await store.close()
-  }
-}
+/** Runs `body` with a store on an outbox of its own. */
+const withStore = <A>(h: ServicesStoreHarness, body: (store: OpenServicesStore) => Promise<A>): Promise<A> => withOpened(h, h.name("outbox"), body)
 
 /** The write the consumer would make for `cart` over `loaded`. */
 const projectionWrite = (loaded: LoadedProjection, cart: CartSnapshot): ProjectionWrite => {

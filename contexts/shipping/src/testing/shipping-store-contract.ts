@@ -7,8 +7,8 @@
  * eviction, and a typed failure for unreadable state. A test file registers each case with its runner.
  */
 import { Effect } from "effect"
-import type { Scope } from "effect"
 import { type Envelope, OutboxReader, StateStore, Topics } from "@kasa/shared"
+import { type ContractCase, type OpenHarness, type Opened, withOpened } from "@kasa/shared/testing/contract"
 import { assert, assertEqual, AssertionFailed } from "@kasa/shared/testing/eventually"
 import type { Address } from "../address.ts"
 import { type Decision, emptySession, type ShippingChange, type ShippingSession } from "../domain.ts"
@@ -19,33 +19,14 @@ import type { MethodView } from "../view.ts"
 import { cartLine } from "./fixtures.ts"
 
 /** One store as a process sees it; stores opened on the same name share their data, as processes over one server do. */
-export interface OpenShippingStore {
-  readonly run: <A, E>(effect: Effect.Effect<A, E, ShippingStore | StateStore | OutboxReader | Scope.Scope>) => Promise<A>
-  readonly close: () => Promise<void>
-}
+export type OpenShippingStore = Opened<ShippingStore | StateStore | OutboxReader>
 
-export interface ShippingStoreHarness {
-  /** Opens a ShippingStore over a StateStore (fresh connections) whose outbox is named `outbox`. */
-  readonly open: (outbox: string) => Promise<OpenShippingStore>
-  /** A name no other case uses (for outboxes). */
-  readonly name: (base: string) => string
+export interface ShippingStoreHarness extends OpenHarness<ShippingStore | StateStore | OutboxReader> {
   /** A fresh, well-formed session id. */
   readonly sessionId: () => string
 }
 
-export interface ShippingStoreContractCase {
-  readonly name: string
-  readonly run: (harness: ShippingStoreHarness) => Promise<void>
-}
-
-const withStore = async <A>(h: ShippingStoreHarness, outbox: string, body: (store: OpenShippingStore) => Promise<A>): Promise<A> => {
-  const store = await h.open(outbox)
-  try {
-    return await body(store)
-  } finally {
-    await store.close()
-  }
-}
+export type ShippingStoreContractCase = ContractCase<ShippingStoreHarness>
 
 const eventContext = { correlation_id: "corr_contract", occurred_at: new Date("2026-02-11T12:00:00.000Z") }
 
@@ -93,7 +74,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "a new session loads as empty (no cart seen, nothing chosen), with nothing stored",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const sessionId = h.sessionId()
@@ -108,7 +89,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "save writes shipping:session, shipping:address and shipping:addons and the events on shipping-events keyed by session; load reads it back",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
@@ -134,7 +115,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "a part emptied by a save is deleted; the others stay",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
@@ -156,7 +137,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "a save over a stale load of any of the three keys fails with WriteConflict and writes nothing",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
@@ -204,8 +185,8 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
           yield* Effect.yieldNow
         }
       })
-      return withStore(h, outbox, (one) =>
-        withStore(h, outbox, async (two) => {
+      return withOpened(h, outbox, (one) =>
+        withOpened(h, outbox, async (two) => {
           const writers = (s: OpenShippingStore) => s.run(Effect.all(Array.from({ length: perWriter }, () => bump), { concurrency: "unbounded" }))
           const attempts = (await Promise.all([writers(one), writers(two)])).flat()
           const final = await one.run(Effect.flatMap(ShippingStore, (store) => store.load(sessionId)))
@@ -218,7 +199,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "the write as data, committed with a consumer's processed marker, applies state, events and marker together",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
@@ -243,7 +224,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "the methods cache: a miss, then what was cached; an unreadable entry is a miss; a save evicting the hash drops it",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
@@ -264,7 +245,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "unreadable stored state fails the load with ShippingUnavailable, not a defect",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const state = yield* StateStore
@@ -281,7 +262,7 @@ export const shippingStoreContract: ReadonlyArray<ShippingStoreContractCase> = [
   {
     name: "sessions are independent",
     run: (h) =>
-      withStore(h, h.name("outbox"), (s) =>
+      withOpened(h, h.name("outbox"), (s) =>
         s.run(
           Effect.gen(function* () {
             const store = yield* ShippingStore
