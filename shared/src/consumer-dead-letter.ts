@@ -3,8 +3,10 @@
  * bytes, key and headers, which may not be an envelope at all) plus `dlq.*` headers saying why. It is
  * written through the outbox in the same atomic step as the message's processed marker, so a crash
  * right after dead-lettering never dead-letters it twice: the redelivered message finds its marker,
- * and the relay publishes the letter (at least once, like every outbox entry). A message without an
- * event_id is marked by its place on the log.
+ * and the relay publishes the letter (at least once, like every outbox entry). A dead letter's marker
+ * is the message's place on the log (topic/partition/offset), not its event_id: a redelivery of that
+ * offset finds it and adds no second letter, while `ops dlq replay`, which puts the same envelope back
+ * at a new offset, is handled afresh (an event_id marker would make every replay a silent duplicate).
  */
 import { makeEnvelope, type Envelope, Headers } from "./envelope.ts"
 import type { DeliveredMessage } from "./event-bus.ts"
@@ -31,6 +33,12 @@ export const markerId = (message: DeliveredMessage, envelope: Envelope | undefin
 export const markerOf = (group: string, message: DeliveredMessage, envelope: Envelope | undefined): ProcessedMarker => ({
   group,
   eventId: markerId(message, envelope)
+})
+
+/** The marker a dead letter is written with: the message's place on the log, whatever it holds. */
+export const deadLetterMarkerOf = (group: string, message: DeliveredMessage): ProcessedMarker => ({
+  group,
+  eventId: offsetMarkerId(message.topic, message.partition, message.offset)
 })
 
 /** Describes bytes that are no envelope, for the relay's span and metrics only (never published). */

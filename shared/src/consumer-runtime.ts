@@ -11,7 +11,7 @@ import { Effect } from "effect"
 import type { Scope } from "effect"
 import { decodeEnvelope, type Envelope, Headers } from "./envelope.ts"
 import { EventBus, type DeliveredMessage, type EventBusUnavailable, type MessageBatch, type Subscription } from "./event-bus.ts"
-import { deadLetter, markerId, markerOf } from "./consumer-dead-letter.ts"
+import { deadLetter, deadLetterMarkerOf, markerId, markerOf } from "./consumer-dead-letter.ts"
 import {
   attemptSchedule,
   defaultRetry,
@@ -69,7 +69,7 @@ export const runConsumer = <E, R>(
     /** Dead-letters `message` with its marker, in one write; "duplicate": another member settled it first. */
     const sendToDlq = (message: DeliveredMessage, envelope: Envelope | undefined, error: string, attempts: number): Effect.Effect<CommitResult> =>
       persistently(
-        store.commit({ events: [deadLetter(group, message, envelope, error, attempts)], processed: [markerOf(group, message, envelope)] }),
+        store.commit({ events: [deadLetter(group, message, envelope, error, attempts)], processed: [deadLetterMarkerOf(group, message)] }),
         policy
       ).pipe(
         Effect.tap((result) =>

@@ -90,6 +90,36 @@ describe("consumer runtime", () => {
   })
 })
 
+describe("consumer runtime and replayed dead letters", () => {
+  test("a dead letter put back on its topic (ops dlq replay: the same envelope at a new offset) is handled afresh", async () => {
+    const { deadLetters, runtime } = setup()
+    const handled: Array<string> = []
+    let failing = true
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* runConsumer({
+            group: "g",
+            topics: ["in"],
+            retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+            handler: (event) =>
+              failing ? Effect.fail(new PermanentFailure({ reason: "a bug, fixed before the replay" })) : Effect.sync(() => void handled.push(event.envelope.event_id))
+          })
+          const bus = yield* EventBus
+          const e = makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+          yield* bus.publish([toBusMessage({ topic: "in", key: "a", envelope: e })])
+          yield* waitUntil(() => deadLetters().length === 1, { describe: () => "no dead letter", timeoutMs: 5_000 })
+          failing = false
+          const letter = deadLetters()[0]!
+          yield* bus.publish([{ topic: "in", key: letter.key, value: letter.value, headers: { event_name: "x.y" } }])
+          yield* waitUntil(() => handled.length === 1, { describe: () => `handled ${handled.length} after the replay`, timeoutMs: 5_000 })
+          expect(handled).toEqual([e.event_id])
+        })
+      )
+    )
+  })
+})
+
 describe("consumer runtime and optimistic writes", () => {
   test("a handler that loses write races is run again on fresh state without using up its attempts", async () => {
     const { deadLetters, runtime } = setup()

@@ -32,6 +32,8 @@ interface Entry {
 export interface MemoryStateOptions {
   /** The topics' retention (TOPIC_RETENTION_MS); processed markers outlive it (`markerLifetimeMs`). Default 7 days. */
   readonly topicRetentionMs?: number
+  /** How long a processed marker lives; default `markerLifetimeMs(topicRetentionMs)` (retention + 1 day). */
+  readonly markerLifetimeMs?: number
   /** Milliseconds since the epoch; tests move it to see markers expire. */
   readonly now?: () => number
 }
@@ -62,7 +64,7 @@ export class MemoryStateData {
   private readonly now: () => number
 
   constructor(options: MemoryStateOptions = {}) {
-    this.markerLifetimeMs = markerLifetimeMs(options.topicRetentionMs ?? DEFAULT_TOPIC_RETENTION_MS)
+    this.markerLifetimeMs = options.markerLifetimeMs ?? markerLifetimeMs(options.topicRetentionMs ?? DEFAULT_TOPIC_RETENTION_MS)
     this.now = options.now ?? Date.now
   }
 

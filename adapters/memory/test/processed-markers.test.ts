@@ -27,4 +27,14 @@ describe("processed markers: memory", () => {
     expect(data.processed.size).toBe(2)
     expect(await processed(["young", "later"])).toEqual(["later", "young"])
   })
+
+  test("a lifetime of its own (the embedded app's: the memory broker never delivers a committed offset again) replaces retention + 1 day", async () => {
+    let now = 5_000
+    const store = makeMemoryStateStore(new MemoryStateData({ topicRetentionMs: 7 * 24 * 60 * 60 * 1000, markerLifetimeMs: 1_000, now: () => now }))
+    await Effect.runPromise(store.commit({ processed: [{ group: "g", eventId: "e" }] }))
+    now += 999
+    expect([...(await Effect.runPromise(store.processed("g", ["e"])))]).toEqual(["e"])
+    now += 1
+    expect([...(await Effect.runPromise(store.processed("g", ["e"])))]).toEqual([])
+  })
 })

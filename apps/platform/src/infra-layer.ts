@@ -22,11 +22,21 @@ export interface InfraOptions {
   readonly keyPrefix?: string
 }
 
+/**
+ * How long the embedded store keeps a processed marker. A marker guards against a message delivered
+ * again; the in-memory broker delivers again only what a group has not committed yet (a batch in hand
+ * when its member stopped or died), never an old offset, and it forgets committed messages. An hour
+ * covers any batch in hand many times over, where the topics' retention (plus a day, as in Redis) would
+ * keep every event's marker for eight days: most of what an embedded shop still held once its carts
+ * had expired.
+ */
+export const EMBEDDED_MARKER_LIFETIME_MS = 60 * 60 * 1000
+
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const tokens = Layer.succeed(SessionTokens, config.sessionSecret === undefined ? processSessionTokens() : sessionTokens(config.sessionSecret))
   const sessionTtl = Layer.succeed(SessionTtl, config.sessionTtlSeconds)
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
-    const memory = options.state ?? new MemoryStateData({ topicRetentionMs: config.topicRetentionMs })
+    const memory = options.state ?? new MemoryStateData({ markerLifetimeMs: EMBEDDED_MARKER_LIFETIME_MS })
     return Layer.mergeAll(
       tokens,
       sessionTtl,
