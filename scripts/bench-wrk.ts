@@ -38,12 +38,13 @@ export interface Result {
   readonly non2xx: string
 }
 
-export const wrk = async (url: string, connections: number, mode: string): Promise<Result> => {
+/** `sessions`: a file of session tokens the app under test accepts (default: tokens signed with TEST_SESSION_SECRET). */
+export const wrk = async (url: string, connections: number, mode: string, sessions: string = sessionsFile): Promise<Result> => {
   const threads = Math.min(2, connections)
   // The script's arguments (after `--`): how many connections each thread has (it sizes the thread's
   // session pool), and how many threads share the session tokens.
   const child = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", wrkScript, url, "--", String(Math.ceil(connections / threads)), String(threads)], {
-    env: { ...process.env, BENCH_OFFERS: offers, BENCH_SESSIONS: sessionsFile },
+    env: { ...process.env, BENCH_OFFERS: offers, BENCH_SESSIONS: sessions },
     stdout: "pipe",
     stderr: "pipe"
   })
