@@ -4,8 +4,9 @@
  * in a single-threaded runtime, exactly as MULTI is in Redis. Keys written with a lifetime (values,
  * streams and counters alike) are swept on a timer as well as hidden when read, so a process that
  * serves many short sessions gives their memory back rather than only forgetting them when asked.
- * Processed markers live as long as in Redis (a day past the topics' retention) and are pruned as
- * commits add new ones, so the set stays bounded under any load.
+ * Processed markers live as long as in Redis (a day past the topics' retention) unless told otherwise
+ * (the embedded app keeps them minutes, infra-layer.ts) and are pruned as commits add new ones and by
+ * the sweep, so the set stays bounded under any load and empties once the traffic stops.
  */
 import { Effect, Layer, Schedule } from "effect"
 import {
@@ -21,7 +22,8 @@ import {
   WriteConflict
 } from "@kasa/shared"
 import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
-import { PackedStream } from "./packed-stream.ts"
+import { FullCollection } from "./full-collection.ts"
+import { MemoryStream } from "./memory-stream.ts"
 import { pack, type Packed, unpack } from "./packed-text.ts"
 
 interface Entry {
@@ -36,6 +38,11 @@ export interface MemoryStateOptions {
   readonly markerLifetimeMs?: number
   /** Milliseconds since the epoch; tests move it to see markers expire. */
   readonly now?: () => number
+  /**
+   * Markers `group` wrote before this time can go before their lifetime is over: the bus will not
+   * deliver their messages to it again (the embedded app's broker knows, `MemoryBroker.uncommittedSince`).
+   */
+  readonly markerHorizon?: (group: string) => number
 }
 
 const markerKey = (group: string, eventId: string): string => `${group}\u0000${eventId}`
@@ -51,7 +58,7 @@ export const SWEEP_BUDGET = 2_000
 
 export class MemoryStateData {
   readonly values = new Map<string, Entry>()
-  readonly streams = new Map<string, PackedStream>()
+  readonly streams = new Map<string, MemoryStream>()
   /** Marker → when it expires. Insertion order is expiry order (one lifetime for all), which makes pruning cheap. */
   readonly processed = new Map<string, number>()
   readonly outbox: Array<PendingEvent> = []
@@ -61,11 +68,14 @@ export class MemoryStateData {
   private sweepCursor: Iterator<[string, { readonly expiresAt: number | undefined }]> | undefined = undefined
   private sweepingStreams = false
   private readonly markerLifetimeMs: number
-  private readonly now: () => number
+  private readonly markerHorizon: ((group: string) => number) | undefined
+  /** Milliseconds since the epoch, as markers count them. */
+  readonly now: () => number
 
   constructor(options: MemoryStateOptions = {}) {
     this.markerLifetimeMs = options.markerLifetimeMs ?? markerLifetimeMs(options.topicRetentionMs ?? DEFAULT_TOPIC_RETENTION_MS)
     this.now = options.now ?? Date.now
+    this.markerHorizon = options.markerHorizon
   }
 
   isProcessed(group: string, eventId: string): boolean {
@@ -73,12 +83,31 @@ export class MemoryStateData {
     return expiresAt !== undefined && expiresAt > this.now()
   }
 
-  /** Drops expired markers from the oldest on, stopping at the first live one. */
-  private pruneMarkers(now: number): void {
+  /**
+   * Drops markers from the oldest on, those expired or (with a horizon) written before their group's,
+   * stopping at the first to keep or after `budget`; returns how many went.
+   */
+  pruneMarkers(now: number, budget: number = Number.POSITIVE_INFINITY): number {
+    let removed = 0
+    const horizons = new Map<string, number>()
     for (const [key, expiresAt] of this.processed) {
-      if (expiresAt > now) return
+      if (removed >= budget) break
+      if (expiresAt > now) {
+        if (this.markerHorizon === undefined) break
+        const group = key.slice(0, key.indexOf("\u0000"))
+        let horizon = horizons.get(group)
+        if (horizon === undefined) horizons.set(group, (horizon = this.markerHorizon(group)))
+        if (expiresAt - this.markerLifetimeMs >= horizon) break
+      }
       this.processed.delete(key)
+      removed++
     }
+    return removed
+  }
+
+  /** How many values, streams and markers the store holds. */
+  get size(): number {
+    return this.values.size + this.streams.size + this.processed.size
   }
 
   read(key: string): string | undefined {
@@ -144,7 +173,7 @@ export class MemoryStateData {
       case "append": {
         let stream = this.streams.get(op.key)
         if (stream === undefined || !isLive(stream, now)) {
-          stream = new PackedStream(undefined)
+          stream = new MemoryStream(undefined)
           this.streams.set(op.key, stream)
         }
         stream.append(op.fields, op.maxLength)
@@ -227,10 +256,30 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.isProcessed(group, id))))
   })
 
-/** Sweeps `data` every `intervalMs` for as long as the layer's scope lives. */
-const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
-  Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep(Date.now(), SWEEP_BUDGET)), Schedule.spaced(intervalMs))))
+/**
+ * Every `intervalMs` for as long as the layer's scope lives: sweeps a slice of `data`'s keys, prunes
+ * its expired processed markers (nothing else does while no commit comes), and has the runtime
+ * collect once a good share of the store is gone (full-collection.ts).
+ */
+const layerSweeper = (data: MemoryStateData, intervalMs: number, collection: FullCollection) =>
+  Layer.effectDiscard(
+    Effect.forkScoped(
+      Effect.repeat(
+        Effect.sync(() => {
+          collection.note(data.sweep(Date.now(), SWEEP_BUDGET) + data.pruneMarkers(data.now(), SWEEP_BUDGET), data.size)
+        }),
+        Schedule.spaced(intervalMs)
+      )
+    )
+  )
 
 /** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data, its expired keys swept while the layer lives. */
-export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data), layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS))
+export const layerStateStore = (
+  data: MemoryStateData = new MemoryStateData(),
+  options: { readonly sweepIntervalMs?: number; readonly collection?: FullCollection } = {}
+) =>
+  Layer.mergeAll(
+    Layer.succeed(StateStore, makeMemoryStateStore(data)),
+    layerMemoryOutbox(data),
+    layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS, options.collection ?? new FullCollection())
+  )
