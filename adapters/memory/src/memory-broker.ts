@@ -68,6 +68,11 @@ export interface MemberHandle {
 
 export class MemoryGroup {
   readonly committed = new Map<string, number>()
+  /**
+   * Per partition with a batch in hand that is not committed yet: when it was first read. A batch that
+   * fails or whose member leaves is delivered again from the same offset, and keeps its first time.
+   */
+  readonly inHandSince = new Map<string, number>()
   readonly members: Array<MemberHandle> = []
   /** Per partition, the loop currently owning it: a successor waits for it to finish. */
   readonly owners = new Map<string, Promise<void>>()
@@ -143,7 +148,9 @@ export class MemoryBroker {
   /** Records `group`'s commit and, with trimming on, forgets what every group reading the topic has committed. */
   commit(groupName: string, topic: string, partition: number, offset: number): void {
     const key = tpKey(topic, partition)
-    this.group(groupName).committed.set(key, offset)
+    const group = this.group(groupName)
+    group.committed.set(key, offset)
+    group.inHandSince.delete(key)
     if (!this.trimming) return
     const target = this.topics.get(topic)?.[partition]
     if (target === undefined) return
@@ -153,6 +160,22 @@ export class MemoryBroker {
       if (reads) lowest = Math.min(lowest, group.committed.get(key) ?? target.base)
     }
     if (lowest - target.base >= TRIM_BATCH || lowest === target.end) target.trimBelow(lowest)
+  }
+
+  /** Notes that `group` holds a batch of `topic:partition` from its committed offset, unless it already did. */
+  reading(groupName: string, key: string, now: number = Date.now()): void {
+    const group = this.group(groupName)
+    if (!group.inHandSince.has(key)) group.inHandSince.set(key, now)
+  }
+
+  /**
+   * When the oldest batch `group` holds uncommitted was first read (Infinity when it holds none): a
+   * message the group applied before then is committed, and never delivered to it again.
+   */
+  uncommittedSince(groupName: string): number {
+    let oldest = Number.POSITIVE_INFINITY
+    for (const since of this.groups.get(groupName)?.inHandSince.values() ?? []) oldest = Math.min(oldest, since)
+    return oldest
   }
 
   group(name: string): MemoryGroup {

@@ -46,6 +46,7 @@ const subscribe = (broker: MemoryBroker, options: SubscribeOptions) =>
           position = Math.max(position, log.base)
           if (position < log.end) {
             const messages = log.read(position, maxBatch)
+            broker.reading(options.group, key)
             const batch: MessageBatch = { topic, partition, messages }
             // A handler that dies commits nothing; the batch comes again after a pause, as on Kafka.
             const handled = yield* Effect.exit(options.handle(batch))

@@ -23,24 +23,35 @@ export interface InfraOptions {
 }
 
 /**
- * How long the embedded store keeps a processed marker. A marker guards against a message delivered
- * again; the in-memory broker delivers again only what a group has not committed yet (a batch in hand
- * when its member stopped or died), never an old offset, and it forgets committed messages. An hour
- * covers any batch in hand many times over, where the topics' retention (plus a day, as in Redis) would
- * keep every event's marker for eight days: most of what an embedded shop still held once its carts
- * had expired.
+ * How long the embedded store keeps a processed marker at most. A marker stops a message being applied
+ * twice; in embedded mode the only message that comes twice is one of a batch in hand that was not
+ * committed (its handler died, or its member left or aborted): the in-memory broker never delivers a
+ * committed offset again, forgets committed messages and does not outlive the process, so neither a
+ * restart nor a reset offset brings one back (`ops dlq replay` talks to Kafka, and publishes at a new
+ * offset anyway). So a marker need only outlive the batch it was written in, and the store drops it as
+ * soon as the broker says its group holds no older batch uncommitted (`markerHorizon`): under load that
+ * is a second or so of markers, not an hour's worth (an hour kept three markers per add: at 1,500 adds
+ * a second, 16 million of them, and every one still there long after its cart had expired). This
+ * lifetime is the bound for a store without that horizon: the slowest batch, 500 messages (the memory
+ * bus's largest) each retried to the end of the default policy before it is dead-lettered, takes about
+ * eight minutes.
  */
-export const EMBEDDED_MARKER_LIFETIME_MS = 60 * 60 * 1000
+export const EMBEDDED_MARKER_LIFETIME_MS = 10 * 60 * 1000
+
+/** The embedded app's state: markers kept at most EMBEDDED_MARKER_LIFETIME_MS, and dropped once `broker` has their batch committed. */
+export const embeddedState = (broker: MemoryBroker): MemoryStateData =>
+  new MemoryStateData({ markerLifetimeMs: EMBEDDED_MARKER_LIFETIME_MS, markerHorizon: (group) => broker.uncommittedSince(group) })
 
 export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
   const tokens = Layer.succeed(SessionTokens, config.sessionSecret === undefined ? processSessionTokens() : sessionTokens(config.sessionSecret))
   const sessionTtl = Layer.succeed(SessionTtl, config.sessionTtlSeconds)
   if (config.kafkaBrokers === undefined || config.redisUrl === undefined) {
-    const memory = options.state ?? new MemoryStateData({ markerLifetimeMs: EMBEDDED_MARKER_LIFETIME_MS })
+    const broker = options.broker ?? new MemoryBroker({ trim: true })
+    const memory = options.state ?? embeddedState(broker)
     return Layer.mergeAll(
       tokens,
       sessionTtl,
-      layerEventBus(options.broker ?? new MemoryBroker({ trim: true })),
+      layerEventBus(broker),
       layerStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
     )
