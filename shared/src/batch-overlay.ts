@@ -172,6 +172,7 @@ export const batchAware = (store: Store): Store => {
       Effect.flatMap(CurrentBatchOverlay, (overlay) => (overlay === undefined ? store.processed(group, ids) : overlay.processedOf(group, ids))),
     commit: store.commit
   })
-  Object.defineProperty(aware, Inner, { value: store })
+  // Enumerable, so a wrapper that spreads the store (`{ ...store, commit }`, e.g. answeringStore) stays batch-aware.
+  Object.defineProperty(aware, Inner, { value: store, enumerable: true })
   return aware
 }

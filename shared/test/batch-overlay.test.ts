@@ -119,3 +119,8 @@ describe("batchAware", () => {
     expect(batchAware(aware)).toBe(aware)
   })
 })
+
+test("a wrapper that spreads a batch-aware store (as answeringStore does) is batch-aware too", () => {
+  const aware = batchAware(makeMemoryStateStore(new MemoryStateData()))
+  expect(storeBehind({ ...aware, commit: aware.commit })).toBe(storeBehind(aware))
+})
