@@ -11,6 +11,7 @@ import { Effect, Layer, Schedule } from "effect"
 import {
   type AtomicWrite,
   type BusMessage,
+  batchAware,
   type CommitResult,
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
@@ -233,4 +234,4 @@ const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
 
 /** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data, its expired keys swept while the layer lives. */
 export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
-  Layer.mergeAll(Layer.succeed(StateStore, makeMemoryStateStore(data)), layerMemoryOutbox(data), layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS))
+  Layer.mergeAll(Layer.succeed(StateStore, batchAware(makeMemoryStateStore(data))), layerMemoryOutbox(data), layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS))

@@ -11,7 +11,7 @@
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
+import { type AtomicWrite, batchAware, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
 import { COMMIT_SCRIPT, encodeCommit } from "./commit-script.ts"
 import { outboxStreamKey, processedKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
@@ -102,4 +102,4 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
 
 /** StateStore over the RedisConnection in context. */
 export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
-  Layer.effect(StateStore, makeRedisStateStore(options))
+  Layer.effect(StateStore, Effect.map(makeRedisStateStore(options), batchAware))
