@@ -6,7 +6,7 @@
  */
 import { afterAll } from "bun:test"
 import { Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
-import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, layerMemoryStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { type ConsumerOptions, dlqTopic, type Envelope, EventBus, runConsumer, type StateStore, toBusMessage } from "@kasa/shared"
 
 export interface ConsumerHarnessOptions<E, R, P, PE> {
@@ -30,7 +30,7 @@ export const startConsumerHarness = async <E, R extends P | StateStore | EventBu
   /** Log lines the consumer wrote (instead of the console). */
   const logged: Array<string> = []
   const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push(textOf(message)))])
-  const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(options.ports(data), layerStateStore(data)), captureLogs))
+  const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), Layer.provideMerge(options.ports(data), layerMemoryStateStore(data)), captureLogs))
   const scope = await runtime.runPromise(Scope.make())
   await runtime.runPromise(Scope.provide(scope)(runConsumer({ ...options.consumer, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } })))
   afterAll(async () => {

@@ -21,8 +21,8 @@ import {
   EventBus
 } from "@kasa/shared"
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
-import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
-import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
+import { layerMemoryEventBus, MemoryBroker } from "@kasa/adapter-memory"
+import { layerRedis, outboxStreamKey } from "@kasa/adapter-redis"
 import { runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const deadlineMs = 15_000
@@ -43,7 +43,7 @@ const newTopic = (base: string): string => {
 /** A process: the in-memory bus plus a Redis store on connections of its own. */
 const openProcess = async (outboxName: string) => {
   const { url } = await testRedis()
-  const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName })))
+  const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerRedis({ url, keyPrefix: runPrefix, outboxName })))
   await runtime.runPromise(Effect.void)
   return runtime
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { type KafkaOptions, layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { decodeEnvelope, EventBusAdmin, StateStore, Topics } from "@kasa/shared"
 import type { Session } from "@kasa/test-support/app-harness"
 import { testKafka, testRedis } from "@kasa/test-support/infra"
@@ -45,7 +45,7 @@ export const cartProcesses = () => {
    */
   const probe = (keyPrefix: string, kafka: Omit<KafkaOptions, "brokers">) => {
     const runtime = ManagedRuntime.make(
-      Layer.mergeAll(layerKafka({ brokers: kafkaBrokers.split(","), ...kafka }), layerRedisStateStore({ url: redisUrl, keyPrefix, outboxName: CART_OUTBOX }))
+      Layer.mergeAll(layerKafka({ brokers: kafkaBrokers.split(","), ...kafka }), layerRedis({ url: redisUrl, keyPrefix, outboxName: CART_OUTBOX }))
     )
     /** The event ids of the session's `cart:events` stream (written in the same atomic step as the outbox). */
     const streamFor = (session: Session) =>

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { dlqTopic, EventBus, EventBusAdmin, makeEnvelope, StateStore, toBusMessage } from "@kasa/shared"
 import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
 import { type RunningProcess, startApp } from "@kasa/test-support/process"
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
   baseEnv = { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, TOPIC_PARTITIONS: "1" }
   runtime = ManagedRuntime.make(
-    Layer.mergeAll(layerKafka({ brokers: kafka.brokers.split(","), clientId: `lifecycle-test-${runId}` }), layerRedisStateStore({ url: redis.url, keyPrefix, outboxName: "lifecycle-test" }))
+    Layer.mergeAll(layerKafka({ brokers: kafka.brokers.split(","), clientId: `lifecycle-test-${runId}` }), layerRedis({ url: redis.url, keyPrefix, outboxName: "lifecycle-test" }))
   )
 }, 120_000)
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { ServicesKeys } from "@kasa/services"
 import { decodeEnvelope, type Envelope, EventBusAdmin, StateStore, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
@@ -36,7 +36,7 @@ beforeAll(async () => {
   probe = ManagedRuntime.make(
     Layer.mergeAll(
       layerKafka({ brokers: kafka.brokers.split(","), clientId: `services-it-${runId}` }),
-      layerRedisStateStore({ url: redis.url, keyPrefix: servicesPrefix, outboxName: `probe-${runId}`, clientName: `kasa-test-${runId}-services-it` })
+      layerRedis({ url: redis.url, keyPrefix: servicesPrefix, outboxName: `probe-${runId}`, clientName: `kasa-test-${runId}-services-it` })
     )
   )
   // Both report ready (broker, Redis, their consumers assigned) before the test acts.
