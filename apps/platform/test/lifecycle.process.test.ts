@@ -10,7 +10,7 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { layerRedis } from "@kasa/adapter-redis"
 import { dlqTopic, EventBus, EventBusAdmin, makeEnvelope, StateStore, toBusMessage } from "@kasa/shared"
 import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { killNow, type RunningProcess, startApp } from "@kasa/test-support/process"
 import { waitFor } from "@kasa/test-support/wait-for"
 
 const entry = new URL("./fixtures/lifecycle-app.ts", import.meta.url).pathname
@@ -51,7 +51,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  await Promise.all(children.map(killNow))
   await runtime?.dispose()
 })
 
