@@ -4,11 +4,12 @@
  * the ceiling (a bare Bun server parsing the same JSON body), the cart app alone, and the whole shop
  * (`apps/shop`, every context's consumers running), each embedded and distributed over Kafka + Redis;
  * and, given the path of another checkout with its own node_modules (e.g. a worktree of the commit before
- * a change), the same rows from there. Besides wrk's figures it reports the CPU the app's process spent
- * per add (utime + stime from /proc/<pid>/stat; Kafka's and Redis's own CPU is not in it) and, for the
- * whole shop, how long its consumers took after the run to catch up with every add (from /metrics:
- * every group reading cart-events has consumed what was published), and the rate that makes sustained:
- * adds / (run + catch-up). Asserts nothing; prints a table.
+ * a change), the same rows from there. Besides wrk's figures it reports, for the whole shop, how long
+ * its consumers took after the run to catch up with every add (from /metrics: every group reading
+ * cart-events has consumed what was published) and the rate that makes sustained, adds / (run +
+ * catch-up); and the CPU the app's process spent per add from the start of the run until its consumers
+ * had caught up (utime + stime from /proc/<pid>/stat; Kafka's and Redis's own CPU is not in it).
+ * Asserts nothing; prints a table.
  */
 import { tmpdir } from "node:os"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"

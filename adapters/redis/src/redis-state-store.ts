@@ -51,14 +51,14 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
       if (ops.length + events.length + markers.length === 0) return "committed" as CommitResult
       const problem = invalid(write)
       if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
-      const { keys, argument } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
+      const { keys, args } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
       const conflict = yield* redis
         .run("commit", async (client) => {
           try {
-            return (await client.evalSha(sha, { keys, arguments: [argument] })) as string | number
+            return (await client.evalSha(sha, { keys, arguments: args })) as string | number
           } catch (error) {
             if (!String(error).includes("NOSCRIPT")) throw error
-            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: [argument] })) as string | number
+            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: args })) as string | number
           }
         })
         .pipe(Effect.mapError(toStoreUnavailable))
