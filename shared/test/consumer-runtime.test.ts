@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Metric, Schema } from "effect"
 import { batchAware, type ConsumedEvent, DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
 import { waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
-import { MemoryBroker, MemoryStateData, layerEventBus, layerStateStore, makeMemoryStateStore } from "@kasa/adapter-memory"
+import { MemoryBroker, MemoryStateData, layerMemoryEventBus, layerMemoryStateStore, makeMemoryStateStore } from "@kasa/adapter-memory"
 
 const setup = () => {
   const broker = new MemoryBroker()
@@ -13,7 +13,7 @@ const setup = () => {
   broker.createTopic("in.dlq", 1)
   const state = new MemoryStateData()
   const deadLetters = () => state.pendingMessages("in.dlq")
-  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state))) }
+  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state))) }
 }
 
 /** Runs `handler` on one message with `attempts` attempts; resolves with the dead letter and the number of calls. */
@@ -174,7 +174,7 @@ describe("consumer runtime and defects", () => {
     const broker = new MemoryBroker()
     broker.createTopic("in", 1)
     const state = new MemoryStateData()
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state)))
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state)))
     const handled: Array<string> = []
     const event = (eventName: string) => makeEnvelope({ eventName, aggregateId: "a", correlationId: "c", producer: "t", payload: { n: 1 } })
     const unknown = event("router.unknown_name")
@@ -222,7 +222,7 @@ describe("consumer runtime and a fetched batch at once", () => {
     const inner = makeMemoryStateStore(state)
     const counted = { commits: 0 }
     const store = batchAware(StateStore.of({ ...inner, commit: (write) => Effect.suspend(() => (counted.commits++, inner.commit(write))) }))
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.succeed(StateStore, store)))
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), Layer.succeed(StateStore, store)))
     return { runtime, counted, inner, deadLetters: () => state.pendingMessages("in.dlq") }
   }
 

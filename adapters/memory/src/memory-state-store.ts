@@ -233,5 +233,5 @@ const layerSweeper = (data: MemoryStateData, intervalMs: number) =>
   Layer.effectDiscard(Effect.forkScoped(Effect.repeat(Effect.sync(() => data.sweep(Date.now(), SWEEP_BUDGET)), Schedule.spaced(intervalMs))))
 
 /** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data, its expired keys swept while the layer lives. */
-export const layerStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
+export const layerMemoryStateStore = (data: MemoryStateData = new MemoryStateData(), options: { readonly sweepIntervalMs?: number } = {}) =>
   Layer.mergeAll(Layer.succeed(StateStore, batchAware(makeMemoryStateStore(data))), layerMemoryOutbox(data), layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS))

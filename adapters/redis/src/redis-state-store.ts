@@ -97,5 +97,5 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
   })
 
 /** StateStore over the RedisConnection in context. */
-export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
+export const layerRedisStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
   Layer.effect(StateStore, Effect.map(makeRedisStateStore(options), batchAware))
