@@ -53,6 +53,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
       brokers: config.kafkaBrokers,
       clientId: `kasa-${options.appName}`,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      fetchLingerMs: config.kafkaFetchLingerMs,
       ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId })
     }),
     layerRedisStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
