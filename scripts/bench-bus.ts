@@ -11,7 +11,7 @@
 import { Admin, Consumer, Producer, ProduceAcks, compatibilityPartitioner, stringDeserializers, stringSerializers } from "@platformatic/kafka"
 import { Effect, Fiber, Layer, ManagedRuntime } from "effect"
 import { EventBus, EventBusAdmin, type BusMessage, encodeEnvelope, makeEnvelope, Headers } from "@kasa/shared"
-import { layerEventBus } from "@kasa/adapter-memory"
+import { layerMemoryEventBus } from "@kasa/adapter-memory"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 
@@ -188,7 +188,7 @@ const main = async () => {
   const size = makeMessages("t", 1)[0]!.value.byteLength
   console.log(`bench-bus: ${fmt(MESSAGES)} messages of ~${size} bytes (envelope JSON), batches of ${BATCH}, ${PARTITIONS} partitions, broker ${kafka.source} ${kafka.brokers}`)
   const kafkaRuntime = ManagedRuntime.make(layerKafka({ brokers, clientId: "bench", sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 }))
-  const memoryRuntime = ManagedRuntime.make(Layer.mergeAll(layerEventBus()))
+  const memoryRuntime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus()))
   const results: Array<Result> = []
   const paced: Array<Result> = []
   const topic = (name: string) => `bench-${name}.${runId}`

@@ -1,24 +1,154 @@
 /**
- * `bun run bench:cart`: add-to-cart latency and throughput measured from a second process (wrk) for
- * at least 10 s per run, at 1 connection and at 50, against the cart app embedded and distributed
- * (Kafka + Redis, found or started as the tests do). Prints p50/p99 and requests/s; asserts nothing.
+ * `npm run bench:cart [-- <base-checkout>]`: add-to-cart (POST /cart/items) measured from a second
+ * process (wrk), 10 s a level at 1 and at 50 connections, in ONE run so the ratios hold on any machine:
+ * the ceiling (a bare Bun server parsing the same JSON body), the cart app alone, and the whole shop
+ * (`apps/shop`, every context's consumers running), each embedded and distributed over Kafka + Redis;
+ * and, given the path of another checkout with its own node_modules (e.g. a worktree of the commit before
+ * a change), the same rows from there. Besides wrk's figures it reports, for the whole shop, how long
+ * its consumers took after the run to catch up with every add (from /metrics: every group reading
+ * cart-events has consumed what was published) and the rate that makes sustained, adds / (run +
+ * catch-up); and the CPU the app's process spent per add from the start of the run until its consumers
+ * had caught up (utime + stime from /proc/<pid>/stat; Kafka's and Redis's own CPU is not in it).
+ * Asserts nothing; prints a table.
  */
+import { tmpdir } from "node:os"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
-import { benchCartApp, printResults, type Result } from "./bench-wrk.ts"
+import { startApp } from "@kasa/test-support/process"
+import { root, wrk } from "./bench-wrk.ts"
 
-const results: Array<Result> = []
-results.push(...(await benchCartApp("embedded", {})))
+const CLOCK_TICKS_PER_SECOND = 100
+const SESSIONS = 6_000
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+/** The groups of the shop that read cart-events (SPEC §3.3), whose catching up the whole-shop rows wait for. */
+const CART_READERS = ["shipping-consumer", "promotion-consumer", "services-consumer"]
+const CATCH_UP_LIMIT_MS = 120_000
+
+const cpuMs = (pid: number): number => {
+  const fields = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ") as Array<string>
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+}
+
+/** Sessions the app itself issues (whatever its token format), one per line of a file wrk reads. */
+const issuedSessions = async (url: string, label: string): Promise<string> => {
+  const tokens: Array<string> = []
+  for (let i = 0; i < SESSIONS; i += 50) {
+    const batch = await Promise.all(Array.from({ length: 50 }, () => fetch(`${url}/cart`).then((r) => r.headers.get("X-Session-Id") ?? "")))
+    tokens.push(...batch)
+  }
+  const file = `${tmpdir()}/kasa-bench-cart-${process.pid}-${label.replace(/\W+/g, "-")}.txt`
+  await Bun.write(file, tokens.join("\n"))
+  return file
+}
+
+/** The sum of a Prometheus counter's samples whose labels include all of `labels`. */
+const sampleSum = (text: string, metric: string, labels: Readonly<Record<string, string>>): number => {
+  let sum = 0
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${metric}{`)) continue
+    if (!Object.entries(labels).every(([name, value]) => line.includes(`${name}="${value}"`))) continue
+    sum += Number(line.slice(line.lastIndexOf(" ") + 1))
+  }
+  return sum
+}
+
+/**
+ * Milliseconds until every cart-events reader has consumed what the shop published there, counted from
+ * now; undefined if the app's /metrics does not say (an older checkout) or the limit passed.
+ */
+const catchUpMs = async (url: string): Promise<number | undefined> => {
+  const started = performance.now()
+  while (performance.now() - started < CATCH_UP_LIMIT_MS) {
+    const text = await fetch(`${url}/metrics`).then((r) => r.text())
+    const published = sampleSum(text, "kasa_events_published_total", { topic: "cart-events" })
+    const pending = sampleSum(text, "kasa_outbox_pending", {})
+    if (published === 0) return undefined
+    const behind = CART_READERS.some((group) => sampleSum(text, "kasa_events_consumed_total", { group, topic: "cart-events" }) < published)
+    if (!behind && pending === 0) return performance.now() - started
+    await Bun.sleep(50)
+  }
+  return undefined
+}
+
+interface Row {
+  readonly label: string
+  readonly connections: number
+  readonly rps: number
+  readonly p50: string
+  readonly p99: string
+  readonly non2xx: string
+  readonly cpuMsPerAdd: number | undefined
+  readonly catchUpMs: number | undefined
+}
+
+const rows: Array<Row> = []
+
+const measure = async (label: string, url: string, pid: number, sessions: string | undefined, waitForConsumers: boolean) => {
+  await wrk(url, 10, label, sessions) // warm-up, not reported
+  if (waitForConsumers) await catchUpMs(url)
+  for (const connections of [1, 50]) {
+    const before = cpuMs(pid)
+    const result = await wrk(url, connections, label, sessions)
+    const caughtUp = waitForConsumers ? await catchUpMs(url) : undefined
+    const adds = result.rps * SECONDS
+    rows.push({ ...result, label, cpuMsPerAdd: adds === 0 ? undefined : (cpuMs(pid) - before) / adds, catchUpMs: caughtUp })
+  }
+}
+
+const bench = async (label: string, entry: string, env: Record<string, string>, waitForConsumers: boolean) => {
+  const app = await startApp(entry, env, 60_000)
+  try {
+    await measure(label, app.url, app.process.pid, await issuedSessions(app.url, label), waitForConsumers)
+  } finally {
+    app.process.kill("SIGTERM")
+    await app.process.exited
+  }
+}
+
+/** The ceiling: a bare Bun server that only parses the body, in a process of its own; resolves with its URL. */
+const startCeiling = async () => {
+  const child = Bun.spawn(["bun", "-e", 'const s = Bun.serve({ port: 0, fetch: async (r) => { await r.json(); return new Response("{}", { status: 201 }) } }); console.log(s.url.href)'], {
+    stdout: "pipe"
+  })
+  const { value } = await child.stdout.getReader().read()
+  return { child, url: new TextDecoder().decode(value).trim().replace(/\/$/, "") }
+}
+
+const base = process.argv[2]
+const checkouts: Array<readonly [string, string]> = [["this code", root.replace(/\/$/, "")], ...(base === undefined ? [] : [["base", base.replace(/\/$/, "")] as const])]
+
+const ceiling = await startCeiling()
+await measure("ceiling: bare Bun parsing the body", ceiling.url, ceiling.child.pid, undefined, false)
+ceiling.child.kill()
 const kafka = await startOrFindKafka()
 const redis = await startOrFindRedis()
-// The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
-const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
 try {
-  results.push(...(await benchCartApp("distributed (Kafka + Redis)", { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix })))
+  for (const [name, checkout] of checkouts) {
+    for (const [what, entry, isShop] of [["cart alone", "cart", false], ["whole shop", "shop", true]] as const) {
+      await bench(`${name}, ${what}, embedded`, `${checkout}/apps/${entry}/src/main.ts`, {}, isShop)
+      // The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
+      const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
+      try {
+        await bench(`${name}, ${what}, distributed`, `${checkout}/apps/${entry}/src/main.ts`, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix }, isShop)
+      } finally {
+        await redis.cleanup(keyPrefix).catch((error) => console.error(`could not remove the bench's Redis keys (${keyPrefix}*): ${String(error)}`))
+      }
+    }
+  }
 } finally {
-  await redis.cleanup(keyPrefix).catch((error) => console.error(`could not remove the bench's Redis keys (${keyPrefix}*): ${String(error)}`))
   await kafka.stop()
   await redis.stop()
 }
 
-printResults(results)
+console.log(`\nadd-to-cart, wrk from a second process, ${SECONDS} s a level, a new session every 20 adds`)
+console.log("catch-up: after the run, until every cart-events reader has consumed every add; sustained = adds / (run + catch-up)")
+console.log("what                                      conns    req/s      p50      p99  non-2xx  CPU ms/add  catch-up  sustained/s")
+for (const r of rows) {
+  const cpu = r.cpuMsPerAdd === undefined ? "" : r.cpuMsPerAdd.toFixed(3)
+  const catchUp = r.catchUpMs === undefined ? "" : `${(r.catchUpMs / 1000).toFixed(1)} s`
+  const sustained = r.catchUpMs === undefined ? "" : ((r.rps * SECONDS) / (SECONDS + r.catchUpMs / 1000)).toFixed(0)
+  console.log(
+    `${r.label.padEnd(40)}  ${String(r.connections).padStart(5)}  ${r.rps.toFixed(0).padStart(7)}  ${r.p50.padStart(7)}  ${r.p99.padStart(7)}  ${r.non2xx.padStart(7)}  ${cpu.padStart(10)}  ${catchUp.padStart(8)}  ${sustained.padStart(11)}`
+  )
+}

@@ -53,3 +53,20 @@ export const startApp = async (entry: string, env: Record<string, string>, timeo
   child.kill("SIGKILL")
   throw new Error(`app did not listen within ${timeoutMs} ms:\n${out}`)
 }
+
+const running = (child: Subprocess | undefined): child is Subprocess => child !== undefined && child.exitCode === null && child.signalCode === null
+
+/** SIGTERM (graceful), then SIGKILL if the process has not exited within `graceMs`; nothing if it is not running. */
+export const stopProcess = async (child: Subprocess | undefined, graceMs = 20_000): Promise<void> => {
+  if (!running(child)) return
+  child.kill("SIGTERM")
+  const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])
+  if (!exited) await killNow(child)
+}
+
+/** SIGKILL, as a crash would, and wait for the exit; nothing if it is not running. */
+export const killNow = async (child: Subprocess | undefined): Promise<void> => {
+  if (!running(child)) return
+  child.kill("SIGKILL")
+  await child.exited
+}

@@ -23,6 +23,7 @@ import {
   persistently,
   type RetryPolicy
 } from "./consumer-retry.ts"
+import { BatchOverlay, CurrentBatchOverlay, storeBehind } from "./batch-overlay.ts"
 import { countConsumed, observeProcessing } from "./metrics.ts"
 import { stampTrace } from "./outbox.ts"
 import { type AtomicWrite, type CommitResult, StateStore } from "./state-store.ts"
@@ -56,6 +57,14 @@ export interface ConsumerOptions<E, R> {
   readonly maxBatch?: number
 }
 
+interface Pending {
+  readonly message: DeliveredMessage
+  readonly envelope: Envelope
+}
+
+/** Most messages committed in one write: bounds the size of one atomic step (a Lua script in Redis). */
+const TOGETHER_MAX = 100
+
 export const runConsumer = <E, R>(
   options: ConsumerOptions<E, R>
 ): Effect.Effect<Subscription, EventBusUnavailable, Scope.Scope | EventBus | StateStore | R> =>
@@ -76,6 +85,29 @@ export const runConsumer = <E, R>(
           result === "committed" ? Effect.logWarning("message dead-lettered", { topic: message.topic, group, error }) : Effect.void
         )
       )
+
+    /** One message's span (a child of the producer's trace) and its log and span annotations. */
+    const traced =
+      (message: DeliveredMessage, envelope: Envelope) =>
+      <A, E2, R2>(effect: Effect.Effect<A, E2, R2>): Effect.Effect<A, E2, R2> =>
+        effect.pipe(
+          Effect.withSpan(`process ${message.topic}`, {
+            kind: "consumer",
+            parent: externalParent(message.headers[Headers.traceparent]),
+            attributes: {
+              correlation_id: envelope.correlation_id,
+              "messaging.operation.type": "process",
+              "messaging.destination.name": message.topic,
+              "messaging.consumer.group.name": group,
+              "messaging.destination.partition.id": String(message.partition),
+              "messaging.kafka.offset": message.offset,
+              "messaging.message.id": envelope.event_id,
+              event_name: envelope.event_name
+            }
+          }),
+          Effect.annotateLogs({ correlation_id: envelope.correlation_id, event_id: envelope.event_id }),
+          Effect.annotateSpans("correlation_id", envelope.correlation_id)
+        )
 
     const processOne = (message: DeliveredMessage, envelope: Envelope): Effect.Effect<void> => {
       const event: ConsumedEvent = { envelope, group, topic: message.topic, partition: message.partition, offset: message.offset }
@@ -125,24 +157,53 @@ export const runConsumer = <E, R>(
             )
           }
         }),
-        Effect.withSpan(`process ${message.topic}`, {
-          kind: "consumer",
-          parent: externalParent(message.headers[Headers.traceparent]),
-          attributes: {
-            correlation_id: envelope.correlation_id,
-            "messaging.operation.type": "process",
-            "messaging.destination.name": message.topic,
-            "messaging.consumer.group.name": group,
-            "messaging.destination.partition.id": String(message.partition),
-            "messaging.kafka.offset": message.offset,
-            "messaging.message.id": envelope.event_id,
-            event_name: name
-          }
-        }),
-        Effect.annotateLogs({ correlation_id: envelope.correlation_id, event_id: envelope.event_id }),
-        Effect.annotateSpans("correlation_id", envelope.correlation_id)
+        traced(message, envelope)
       )
     }
+
+    /**
+     * Handles `pending` at once (batch-overlay.ts), reading through an overlay over `behind`: each handler in turn, reading through the batch's
+     * overlay, then one commit of all their writes with all their markers. Answers how many of them,
+     * from the first, that commit covered. The rest (from a handler that failed or decided against
+     * what the batch decided, or all of them if the commit did not apply) are then handled one by
+     * one, where fresh state, retries and dead letters are; their markers keep that exact.
+     */
+    const handleTogether = (behind: typeof StateStore.Service, pending: ReadonlyArray<Pending>): Effect.Effect<number> =>
+      Effect.gen(function* () {
+        const overlay = new BatchOverlay(behind)
+        const outcomes: Array<{ readonly message: DeliveredMessage; readonly name: string; readonly result: "processed" | "ignored"; readonly ms: number }> = []
+        for (const { message, envelope } of pending) {
+          const started = performance.now()
+          const event: ConsumedEvent = { envelope, group, topic: message.topic, partition: message.partition, offset: message.offset }
+          const processed = [markerOf(group, message, envelope)]
+          const added = yield* defectsAsFailures(Effect.suspend(() => options.handler(event))).pipe(
+            Effect.flatMap((write) =>
+              write === IgnoredEvent
+                ? Effect.map(overlay.add({ processed }), (added) => (added === "added" ? ("ignored" as const) : added))
+                : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
+                    Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? ("processed" as const) : added))
+                  )
+            ),
+            Effect.provideService(CurrentBatchOverlay, overlay),
+            Effect.provideContext(context),
+            traced(message, envelope),
+            // Whatever went wrong is handled where retries and dead letters are: alone, after the batch.
+            Effect.orElseSucceed(() => "conflict" as const)
+          )
+          if (added === "conflict") break
+          outcomes.push({ message, name: envelope.event_name, result: added, ms: performance.now() - started })
+        }
+        if (outcomes.length === 0) return 0
+        const committed = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
+        if (committed !== "committed") return 0
+        for (const { message, name, result, ms } of outcomes) {
+          yield* countConsumed(group, message.topic, name, result)
+          if (result === "processed") yield* observeProcessing(group, message.topic, ms / 1000)
+        }
+        return outcomes.length
+      })
+
+    const behind = storeBehind(store)
 
     const handle = (batch: MessageBatch): Effect.Effect<void> =>
       Effect.gen(function* () {
@@ -153,6 +214,7 @@ export const runConsumer = <E, R>(
           return markerId(message, result.ok ? result.envelope : undefined)
         })
         const done = new Set(ids.length === 0 ? [] : yield* persistently(store.processed(group, ids), policy))
+        const pending: Array<Pending> = []
         for (let i = 0; i < batch.messages.length; i++) {
           const message = batch.messages[i]!
           const result = decoded[i]!
@@ -164,11 +226,17 @@ export const runConsumer = <E, R>(
           }
           done.add(id)
           if (result.ok) {
-            yield* processOne(message, result.envelope)
+            pending.push({ message, envelope: result.envelope })
           } else {
+            // Its own write, whatever the others do: it never reaches a handler.
             yield* sendToDlq(message, undefined, result.reason, 0)
             yield* countConsumed(group, message.topic, name, "undecodable")
           }
+        }
+        for (let from = 0; from < pending.length; from += TOGETHER_MAX) {
+          const chunk = pending.slice(from, from + TOGETHER_MAX)
+          const covered = behind !== undefined && chunk.length > 1 ? yield* handleTogether(behind, chunk) : 0
+          for (let i = covered; i < chunk.length; i++) yield* processOne(chunk[i]!.message, chunk[i]!.envelope)
         }
       })
 

@@ -3,9 +3,9 @@
 // Dead letters are outbox entries (the relay publishes them), so they are read from the outbox here.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Metric, Schema } from "effect"
-import { DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
-import { waitUntil } from "@kasa/shared/testing/eventually"
-import { MemoryBroker, MemoryStateData, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
+import { batchAware, type ConsumedEvent, DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
+import { waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
+import { MemoryBroker, MemoryStateData, layerMemoryEventBus, layerMemoryStateStore, makeMemoryStateStore } from "@kasa/adapter-memory"
 
 const setup = () => {
   const broker = new MemoryBroker()
@@ -13,7 +13,7 @@ const setup = () => {
   broker.createTopic("in.dlq", 1)
   const state = new MemoryStateData()
   const deadLetters = () => state.pendingMessages("in.dlq")
-  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state))) }
+  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state))) }
 }
 
 /** Runs `handler` on one message with `attempts` attempts; resolves with the dead letter and the number of calls. */
@@ -174,7 +174,7 @@ describe("consumer runtime and defects", () => {
     const broker = new MemoryBroker()
     broker.createTopic("in", 1)
     const state = new MemoryStateData()
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerStateStore(state)))
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state)))
     const handled: Array<string> = []
     const event = (eventName: string) => makeEnvelope({ eventName, aggregateId: "a", correlationId: "c", producer: "t", payload: { n: 1 } })
     const unknown = event("router.unknown_name")
@@ -209,5 +209,101 @@ describe("consumer runtime and defects", () => {
     expect(state.processed.has(`router-g\u0000${unknown.event_id}`)).toBe(true)
     expect(counts).toEqual({ ignored: 1, processedUnknown: 0, processedKnown: 1 })
     expect(state.outbox).toEqual([])
+  })
+})
+
+describe("consumer runtime and a fetched batch at once", () => {
+  /** A bus and a batch-aware memory store that counts the commits reaching it. */
+  const countingSetup = () => {
+    const broker = new MemoryBroker()
+    broker.createTopic("in", 1)
+    broker.createTopic("in.dlq", 1)
+    const state = new MemoryStateData()
+    const inner = makeMemoryStateStore(state)
+    const counted = { commits: 0 }
+    const store = batchAware(StateStore.of({ ...inner, commit: (write) => Effect.suspend(() => (counted.commits++, inner.commit(write))) }))
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), Layer.succeed(StateStore, store)))
+    return { runtime, counted, inner, deadLetters: () => state.pendingMessages("in.dlq") }
+  }
+
+  /** Reads the counter, writes it plus one, on the condition that nobody moved it meanwhile: a read-modify-write handler. */
+  const bump = (failOn?: string, onCall?: (n: number) => Effect.Effect<void>) => {
+    let calls = 0
+    return (event: ConsumedEvent) =>
+      Effect.gen(function* () {
+        calls++
+        if (onCall !== undefined) yield* onCall(calls)
+        const store = yield* StateStore
+        const current = yield* store.get("counter")
+        const next = Number(current ?? "0") + 1
+        if (event.envelope.correlation_id === failOn) return yield* new PermanentFailure({ reason: `refuses ${failOn}` })
+        return { expect: [{ key: "counter", value: current }], ops: [{ op: "set" as const, key: "counter", value: String(next) }] }
+      })
+  }
+
+  const publishMany = (count: number) =>
+    Effect.flatMap(EventBus, (bus) =>
+      bus.publish(
+        Array.from({ length: count }, (_, i) =>
+          toBusMessage({ topic: "in", key: "a", envelope: makeEnvelope({ eventName: "x.y", aggregateId: "a", correlationId: `c${i}`, producer: "t", payload: {} }) })
+        )
+      )
+    )
+
+  const counterOf = (store: typeof StateStore.Service, expected: number) =>
+    Effect.gen(function* () {
+      let value: string | undefined
+      yield* waitUntilEffect(
+        Effect.map(store.get("counter"), (v) => (value = v) === String(expected)),
+        { describe: () => `counter at ${value}`, timeoutMs: 5_000 }
+      )
+      return value
+    })
+
+  test("twenty messages fetched together are committed in one write, each handler seeing the ones before it", async () => {
+    const { runtime, counted, inner } = countingSetup()
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(20)
+          yield* runConsumer({ group: "g", topics: ["in"], handler: bump() })
+          expect(yield* counterOf(inner, 20)).toBe("20")
+        })
+      )
+    )
+    expect(counted.commits).toBe(1)
+  })
+
+  test("a handler that fails mid-batch: the ones before it are committed together, it is dead-lettered, the ones after it are handled", async () => {
+    const { runtime, inner, deadLetters } = countingSetup()
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(10)
+          yield* runConsumer({ group: "g", topics: ["in"], retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, handler: bump("c4") })
+          yield* waitUntil(() => deadLetters().length === 1, { describe: () => "no dead letter", timeoutMs: 5_000 })
+          // 4 applied, the 5th refused (dead-lettered), then the other 5 each take the next number from 5.
+          expect(yield* counterOf(inner, 9)).toBe("9")
+        })
+      )
+    )
+    expect(deadLetters()[0]!.headers[DlqHeaders.error]).toBe("PermanentFailure: refuses c4")
+  })
+
+  test("a batch whose store moved under it (a request wrote the same key) is handled again one by one on fresh state", async () => {
+    const { runtime, counted, inner } = countingSetup()
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(10)
+          // During the batch's 3rd handler a "request" moves the counter to 100: the batch's commit must not apply.
+          const request = (n: number) => (n === 3 ? Effect.asVoid(Effect.orDie(inner.commit({ ops: [{ op: "set", key: "counter", value: "100" }] }))) : Effect.void)
+          yield* runConsumer({ group: "g", topics: ["in"], handler: bump(undefined, request) })
+          expect(yield* counterOf(inner, 110)).toBe("110")
+        })
+      )
+    )
+    // One batch commit that did not apply, then one per message.
+    expect(counted.commits).toBe(11)
   })
 })

@@ -2,13 +2,13 @@
 // in context, guarded by the claim; the outcome reported (written, or unclear when the store failed).
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer } from "effect"
-import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import { answering, IdempotentAnswer, layerAnsweringStore, StateStore, StoreUnavailable, withAnswer } from "@kasa/shared"
 import { runAnswered } from "@kasa/shared/testing/answered"
 
 const setup = () => {
   const data = new MemoryStateData()
-  const run = <A, E>(effect: Effect.Effect<A, E, StateStore>) => Effect.runPromise(Effect.provide(effect, Layer.provide(layerAnsweringStore, layerStateStore(data))))
+  const run = <A, E>(effect: Effect.Effect<A, E, StateStore>) => Effect.runPromise(Effect.provide(effect, Layer.provide(layerAnsweringStore, layerMemoryStateStore(data))))
   return { data, run }
 }
 const command = (value: string) =>

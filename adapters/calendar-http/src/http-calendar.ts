@@ -67,5 +67,5 @@ export const makeHttpCalendar = (options: HttpCalendarOptions): Effect.Effect<Ht
   })
 
 /** DeliveryCalendar over the calendar service, caching in the StateStore in context. */
-export const layerHttpCalendar = (options: HttpCalendarOptions): Layer.Layer<DeliveryCalendar, never, StateStore> =>
+export const layerHttpDeliveryCalendar = (options: HttpCalendarOptions): Layer.Layer<DeliveryCalendar, never, StateStore> =>
   Layer.effect(DeliveryCalendar, Effect.map(makeHttpCalendar(options), (http) => http.calendar))

@@ -6,8 +6,8 @@
 // on a probe's success.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, ManagedRuntime } from "effect"
-import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerRedis } from "@kasa/adapter-redis"
 import { type CalendarQuery, type CalendarUnavailable } from "@kasa/shipping"
 import { StateStore } from "@kasa/shared"
 import { calendarCacheKey, type HttpCalendar, type HttpCalendarOptions, makeHttpCalendar, requestUrl } from "@kasa/adapter-calendar-http"
@@ -16,7 +16,7 @@ import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
 let server: FakeCalendarServer
 const data = new MemoryStateData()
-const runtime = ManagedRuntime.make(layerStateStore(data))
+const runtime = ManagedRuntime.make(layerMemoryStateStore(data))
 
 beforeAll(() => {
   server = startFakeCalendarServer()
@@ -181,7 +181,7 @@ describe("the circuit breaker, against the live fake service", () => {
 describe("the cache over a real Redis", () => {
   test("an answer cached by one process (key under the run's prefix, with a TTL) is served to another without a request", async () => {
     const { url } = await testRedis()
-    const redisLayer = () => layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName: "calendar-test", clientName: `kasa-test-${runId}-calendar` })
+    const redisLayer = () => layerRedis({ url, keyPrefix: runPrefix, outboxName: "calendar-test", clientName: `kasa-test-${runId}-calendar` })
     const one = ManagedRuntime.make(redisLayer())
     const two = ManagedRuntime.make(redisLayer())
     try {

@@ -22,6 +22,12 @@ export interface KafkaOptions {
   readonly rebalanceTimeoutMs?: number
   /** Longest a fetch waits at the broker for new records (the consumer's long poll). */
   readonly fetchMaxWaitMs?: number
+  /**
+   * After a fetch that brought records, how long the next one waits, so that what arrives meanwhile
+   * comes (and is handled, in one write) together rather than one record per fetch. A fetch after an
+   * idle spell is not delayed: only a busy consumer lingers. 0 fetches again at once.
+   */
+  readonly fetchLingerMs?: number
   /** Closing clients (leave group, flush) gives up after this long. */
   readonly closeTimeoutMs?: number
   /**
@@ -45,9 +51,13 @@ export interface ResolvedKafkaOptions {
   readonly heartbeatIntervalMs: number
   readonly rebalanceTimeoutMs: number
   readonly fetchMaxWaitMs: number
+  readonly fetchLingerMs: number
   readonly closeTimeoutMs: number
   readonly instanceId: string | undefined
 }
+
+/** Measured on the whole shop at one connection (`npm run bench:cart`): about 10-15% less CPU per add than 0. */
+export const DEFAULT_FETCH_LINGER_MS = 10
 
 export const resolveKafkaOptions = (options: KafkaOptions): ResolvedKafkaOptions => {
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000
@@ -60,6 +70,7 @@ export const resolveKafkaOptions = (options: KafkaOptions): ResolvedKafkaOptions
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(sessionTimeoutMs / 10)),
     rebalanceTimeoutMs: Math.max(options.rebalanceTimeoutMs ?? 60_000, sessionTimeoutMs),
     fetchMaxWaitMs: options.fetchMaxWaitMs ?? 500,
+    fetchLingerMs: options.fetchLingerMs ?? DEFAULT_FETCH_LINGER_MS,
     closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
     instanceId: options.instanceId?.trim() || undefined
   }

@@ -1,6 +1,7 @@
 /**
  * A group member's fetch loop: long-poll fetches, at most one in flight per broker, for the owned
- * partitions that have a position and room to read ahead, on a connection pool of their own so a
+ * partitions that have a position and room to read ahead (a busy one lingering briefly between fetches,
+ * so records arrive in batches the consumer runtime writes at once), on a connection pool of their own so a
  * waiting fetch never delays heartbeats or commits. Records are queued only if they continue the
  * partition exactly where the request said it was and the member's token has not changed since: an
  * answer that arrives after a rebalance can never move a position past records nobody handled.
@@ -30,6 +31,8 @@ type Requested = ReadonlyMap<string, { readonly state: PartitionState; readonly 
 
 export class KafkaFetcher {
   private readonly inflight = new Set<number>()
+  /** How many partition answers have queued records, so far. */
+  private queuedSoFar = 0
   private pumping = false
 
   constructor(
@@ -37,6 +40,8 @@ export class KafkaFetcher {
     private readonly pool: ConnectionPool,
     private readonly topics: Array<string>,
     private readonly maxWaitMs: number,
+    /** After a fetch that queued records, the pause before the next one (KafkaOptions.fetchLingerMs). */
+    private readonly lingerMs: number,
     private readonly maxQueued: number,
     private readonly host: FetchHost
   ) {}
@@ -103,11 +108,15 @@ export class KafkaFetcher {
         }
         // Partition-level errors arrive as an error that still carries the response.
         const answer: fetchV17.FetchResponse | undefined = response ?? (error as { response?: fetchV17.FetchResponse } | null)?.response
+        const queued = this.queuedSoFar
         const troubled = answer === undefined ? true : this.accept(answer, requested, topicNames)
         if (error !== null && error !== undefined) this.host.warn("fetching records failed; retrying", error)
         if (troubled) {
           this.consumer.clearMetadata()
           this.host.later(RETRY_MS, () => this.pump())
+        } else if (this.lingerMs > 0 && this.queuedSoFar !== queued) {
+          // Records came, so more are likely on the way: let them gather and arrive together.
+          this.host.later(this.lingerMs, () => this.pump())
         } else {
           this.pump()
         }
@@ -140,7 +149,10 @@ export class KafkaFetcher {
         if (records === undefined || records === null || records.length === 0) continue
         const before = state.queue.length
         state.fetchOffset = decodeBatches(topic, answer.partitionIndex, records, offset, state.queue)
-        if (state.queue.length > before) this.host.received(state)
+        if (state.queue.length > before) {
+          this.queuedSoFar++
+          this.host.received(state)
+        }
       }
     }
     return troubled

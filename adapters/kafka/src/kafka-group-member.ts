@@ -77,7 +77,7 @@ export class KafkaGroupMember {
       },
       log
     })
-    this.fetcher = new KafkaFetcher(consumer, this.pool, this.topics, options.fetchMaxWaitMs, maxQueued, {
+    this.fetcher = new KafkaFetcher(consumer, this.pool, this.topics, options.fetchMaxWaitMs, options.fetchLingerMs, maxQueued, {
       partitions: () => this.dispatch.partitions.values(),
       token: () => this.status.token,
       active: () => this.status.phase === "active",

@@ -8,7 +8,7 @@ import { dlqTopic, EventBusAdmin } from "@kasa/shared"
 import { openLayer, runContract, uniqueNames } from "@kasa/shared/testing/contract"
 import { eventBusContract } from "@kasa/shared/testing/event-bus-contract"
 import { outboxRelayContract } from "@kasa/shared/testing/outbox-relay-contract"
-import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
+import { layerRedis, outboxStreamKey } from "@kasa/adapter-redis"
 import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
 import { layerKafka } from "../src/index.ts"
 import { useKafkaRuntime } from "./kafka-test-runtime.ts"
@@ -16,7 +16,7 @@ import { useKafkaRuntime } from "./kafka-test-runtime.ts"
 const runner = { describe, test }
 
 const { run } = useKafkaRuntime("kasa-contract", async () =>
-  layerRedisStateStore({ url: (await testRedis()).url, keyPrefix: `${runPrefix}contract:`, outboxName: "contract" })
+  layerRedis({ url: (await testRedis()).url, keyPrefix: `${runPrefix}contract:`, outboxName: "contract" })
 )
 const busName = uniqueNames("contract-")
 
@@ -55,7 +55,7 @@ runContract(
       return openLayer(
         Layer.mergeAll(
           layerKafka({ brokers: kafka.brokers.split(","), clientId: `relay-contract-${runId}` }),
-          layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName: outbox })
+          layerRedis({ url, keyPrefix: runPrefix, outboxName: outbox })
         )
       )
     },

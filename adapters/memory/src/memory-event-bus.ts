@@ -171,5 +171,5 @@ export const makeMemoryEventBusAdmin = (broker: MemoryBroker) =>
   })
 
 /** Both bus ports over one fresh broker. */
-export const layerEventBus = (broker: MemoryBroker = new MemoryBroker()) =>
+export const layerMemoryEventBus = (broker: MemoryBroker = new MemoryBroker()) =>
   Layer.mergeAll(Layer.succeed(EventBus, makeMemoryEventBus(broker)), Layer.succeed(EventBusAdmin, makeMemoryEventBusAdmin(broker)))

@@ -12,6 +12,7 @@ import { Effect, Layer, Schedule } from "effect"
 import {
   type AtomicWrite,
   type BusMessage,
+  batchAware,
   type CommitResult,
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
@@ -274,12 +275,12 @@ const layerSweeper = (data: MemoryStateData, intervalMs: number, collection: Ful
   )
 
 /** StateStore and the outbox's reader, lease and backlog over one fresh set of in-memory data, its expired keys swept while the layer lives. */
-export const layerStateStore = (
+export const layerMemoryStateStore = (
   data: MemoryStateData = new MemoryStateData(),
   options: { readonly sweepIntervalMs?: number; readonly collection?: FullCollection } = {}
 ) =>
   Layer.mergeAll(
-    Layer.succeed(StateStore, makeMemoryStateStore(data)),
+    Layer.succeed(StateStore, batchAware(makeMemoryStateStore(data))),
     layerMemoryOutbox(data),
     layerSweeper(data, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS, options.collection ?? new FullCollection())
   )

@@ -3,7 +3,7 @@
 // process's state is, so two opens of one space are two processes over one server.
 import { describe, test } from "bun:test"
 import { Effect, Layer } from "effect"
-import { layerEventBus, layerMemoryCodeUsage, layerMemoryStockReservations, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, layerMemoryCodeUsage, layerMemoryStockReservations, layerMemoryStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { layerCartStore } from "@kasa/cart"
 import { cartStoreContract } from "@kasa/cart/testing"
 import { stockReservationsContract } from "@kasa/catalog/testing"
@@ -30,13 +30,13 @@ const memory = <R>(layer: (data: MemoryStateData) => Layer.Layer<R>): OpenHarnes
 
 /** A context's store over the in-memory StateStore of the space (its outbox). */
 const contextStore = <S>(store: Layer.Layer<S, never, StateStore>) => ({
-  ...memory((data) => Layer.provideMerge(store, layerStateStore(data))),
+  ...memory((data) => Layer.provideMerge(store, layerMemoryStateStore(data))),
   sessionId: newSessionId
 })
 
-runContract(runner, "StateStore contract: memory", stateStoreContract, { ...memory((data) => layerStateStore(data)), timeoutMs: 5_000 })
-runContract(runner, "StockReservations contract: memory", stockReservationsContract, memory((data) => Layer.mergeAll(layerMemoryStockReservations(data), layerStateStore(data))))
-runContract(runner, "CodeUsage contract: memory", codeUsageContract, memory((data) => Layer.mergeAll(layerMemoryCodeUsage(data), layerStateStore(data))))
+runContract(runner, "StateStore contract: memory", stateStoreContract, { ...memory((data) => layerMemoryStateStore(data)), timeoutMs: 5_000 })
+runContract(runner, "StockReservations contract: memory", stockReservationsContract, memory((data) => Layer.mergeAll(layerMemoryStockReservations(data), layerMemoryStateStore(data))))
+runContract(runner, "CodeUsage contract: memory", codeUsageContract, memory((data) => Layer.mergeAll(layerMemoryCodeUsage(data), layerMemoryStateStore(data))))
 runContract(runner, "CartStore contract: memory", cartStoreContract, contextStore(layerCartStore))
 runContract(runner, "PromotionStore contract: memory", promotionStoreContract, contextStore(layerPromotionStore))
 runContract(runner, "ServicesStore contract: memory", servicesStoreContract, contextStore(layerServicesStore))
@@ -46,7 +46,7 @@ runContract(runner, "ShippingStore contract: memory", shippingStoreContract, con
 // entry memory can hold and never publish.
 const relayBroker = new MemoryBroker()
 runContract(runner, "outbox relay contract: memory", outboxRelayContract, {
-  ...memory((data) => Layer.mergeAll(layerEventBus(relayBroker), layerStateStore(data))),
+  ...memory((data) => Layer.mergeAll(layerMemoryEventBus(relayBroker), layerMemoryStateStore(data))),
   writePoison: (process, _outbox, topic) =>
     process.run(
       Effect.flatMap(StateStore, (store) =>
@@ -67,7 +67,7 @@ runContract(runner, "outbox relay contract: memory", outboxRelayContract, {
 // The bus over a broker that keeps every message, and over one that trims what every group has
 // committed (the embedded app's), with the in-memory StateStore.
 const busOver = (broker: MemoryBroker): EventBusHarness => {
-  const opened = openLayer(Layer.mergeAll(layerEventBus(broker), layerStateStore()))
+  const opened = openLayer(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore()))
   return {
     topic: async (base, partitions = 3) => {
       const topic = name(base)

@@ -4,7 +4,7 @@ import { expect, test } from "bun:test"
 import { Deferred, Effect } from "effect"
 import { EventBus, type DeliveredMessage } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, MemoryBroker } from "@kasa/adapter-memory"
 
 const messages = (topic: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) => ({ topic, key: "k", value: new TextEncoder().encode(String(from + i)), headers: {} }))
@@ -47,7 +47,7 @@ test("a partition is trimmed below the lowest offset every reading group committ
         yield* waitUntil(() => late.length === 5 && fast.length === 1_005 && slow.length === 1_005, { timeoutMs: 5_000, describe: () => `late has ${late.length}` })
         expect(late.map((m) => m.offset)).toEqual([1_000, 1_001, 1_002, 1_003, 1_004])
         expect(new TextDecoder().decode(late[0]!.value)).toBe("1000")
-      }).pipe(Effect.provide(layerEventBus(broker)))
+      }).pipe(Effect.provide(layerMemoryEventBus(broker)))
     )
   )
 })

@@ -3,11 +3,11 @@ import { expect, test } from "bun:test"
 import { Effect, ManagedRuntime } from "effect"
 import { StateStore } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 
 test("expired values, streams and counters are swept out of memory without anyone reading them", async () => {
   const data = new MemoryStateData()
-  const runtime = ManagedRuntime.make(layerStateStore(data, { sweepIntervalMs: 20 }))
+  const runtime = ManagedRuntime.make(layerMemoryStateStore(data, { sweepIntervalMs: 20 }))
   try {
     await runtime.runPromise(
       Effect.gen(function* () {

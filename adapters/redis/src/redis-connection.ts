@@ -1,6 +1,7 @@
 /**
- * One connected node-redis client as a scoped Layer, shared by every Redis adapter of a process:
- * opened when the layer is built (bounded by a connect timeout), closed when its scope closes. Keys
+ * One connected node-redis client, and one of Bun's own for the hot path (`send`), as a scoped Layer
+ * shared by every Redis adapter of a process: opened when the layer is built (bounded by a connect
+ * timeout), closed when its scope closes. Keys
  * are prefixed explicitly through `key()`, so tests and tenants can share a server. Every driver
  * call goes through `run`, which bounds it in time and turns any failure into `RedisError`; each
  * adapter maps that to its own port's error, so no driver error crosses a port. Commands fail fast
@@ -78,14 +79,13 @@ const connect = (
         : Effect.sync(() => client.destroy())
   )
 
-/** Runs one driver call with the time bound and the error mapping. */
 /**
  * One call, bounded in time by a plain timer: Effect.timeout would fork a racing fiber per command,
  * which on the hot path costs more than the Redis round trip itself.
  */
 const runWith =
-  (client: RedisClient, commandTimeoutMs: number) =>
-  <A>(operation: string, call: (client: RedisClient) => Promise<A>): Effect.Effect<A, RedisError> =>
+  <C>(client: C, commandTimeoutMs: number) =>
+  <A>(operation: string, call: (client: C) => Promise<A>): Effect.Effect<A, RedisError> =>
     Effect.callback<A, RedisError>((resume) => {
       let settled = false
       const settle = (outcome: Effect.Effect<A, RedisError>) => {
@@ -115,6 +115,43 @@ const runWith =
       })
     })
 
+/**
+ * Bun's own client, for the calls on every request's and every consumed event's path (the state store's
+ * reads and commits): it pipelines natively and costs a fraction of node-redis's CPU per call
+ * (measured here: 50 concurrent GET + EVALSHA pairs, 8-16 against 23-43 µs of CPU a pair). It fails
+ * commands at once while disconnected (no offline queue, like the node-redis client) and, should it
+ * give up reconnecting, is connected again every RECONNECT_MS for as long as its scope lives.
+ */
+const RECONNECT_MS = 500
+
+const connectNative = (options: RedisConnectionOptions): Effect.Effect<Bun.RedisClient, RedisError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.suspend(() => {
+      const timeoutMs = options.connectTimeoutMs ?? 5_000
+      const client = new Bun.RedisClient(options.url, { connectionTimeout: timeoutMs, enableOfflineQueue: false, autoReconnect: true })
+      let open = true
+      const reconnect = () => {
+        if (open) setTimeout(() => open && client.connect().catch(reconnect), RECONNECT_MS)
+      }
+      client.onclose = reconnect
+      return Effect.tryPromise({
+        try: async () => {
+          await client.connect()
+          if (options.clientName !== undefined) await client.send("CLIENT", ["SETNAME", `${options.clientName}:native`])
+          return { client, stop: () => (open = false) }
+        },
+        catch: (error) => new RedisError({ operation: "connect", message: describe(error) })
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: timeoutMs,
+          orElse: () => Effect.fail(new RedisError({ operation: "connect", message: `no connection to Redis in ${timeoutMs} ms` }))
+        }),
+        Effect.onError(() => Effect.sync(() => ((open = false), client.close())))
+      )
+    }),
+    ({ client, stop }) => Effect.sync(() => (stop(), client.close()))
+  ).pipe(Effect.map(({ client }) => client))
+
 /** A connection of its own (for blocking reads), closed with the scope that opened it. */
 export interface DedicatedConnection {
   readonly client: RedisClient
@@ -131,6 +168,8 @@ export class RedisConnection extends Context.Service<
     /** The full Redis key of an adapter-level key. */
     readonly key: (key: string) => string
     readonly run: <A>(operation: string, call: (client: RedisClient) => Promise<A>) => Effect.Effect<A, RedisError>
+    /** One command on Bun's own client (connectNative): for the hot path. */
+    readonly send: (operation: string, command: string, args: Array<string>) => Effect.Effect<unknown, RedisError>
     /** Opens another connection with the same settings, for blocking reads; `commandTimeoutMs` overrides the bound. */
     readonly dedicated: (purpose: string, commandTimeoutMs?: number) => Effect.Effect<DedicatedConnection, RedisError, Scope.Scope>
   }
@@ -139,6 +178,7 @@ export class RedisConnection extends Context.Service<
 export const makeRedisConnection = (options: RedisConnectionOptions): Effect.Effect<typeof RedisConnection.Service, RedisError, Scope.Scope> =>
   Effect.gen(function* () {
     const client = yield* connect(options, options.clientName, true)
+    const native = runWith(yield* connectNative(options), options.commandTimeoutMs ?? 5_000)
     const keyPrefix = options.keyPrefix ?? ""
     const commandTimeoutMs = options.commandTimeoutMs ?? 5_000
     return RedisConnection.of({
@@ -146,6 +186,7 @@ export const makeRedisConnection = (options: RedisConnectionOptions): Effect.Eff
       keyPrefix,
       key: (key) => keyPrefix + key,
       run: runWith(client, commandTimeoutMs),
+      send: (operation, command, args) => native(operation, (c) => c.send(command, args)),
       dedicated: (purpose, timeoutMs) =>
         Effect.gen(function* () {
           const own = yield* connect(options, options.clientName === undefined ? undefined : `${options.clientName}:${purpose}`, false)

@@ -78,4 +78,4 @@ export const makeRedisOutboxBacklog = (options: { readonly outboxName: string })
     })
   })
 
-export const layerOutboxBacklog = (options: { readonly outboxName: string }) => Layer.effect(OutboxBacklog, makeRedisOutboxBacklog(options))
+export const layerRedisOutboxBacklog = (options: { readonly outboxName: string }) => Layer.effect(OutboxBacklog, makeRedisOutboxBacklog(options))

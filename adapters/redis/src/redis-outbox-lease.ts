@@ -55,4 +55,4 @@ export const makeRedisOutboxLease = (options: RedisOutboxLeaseOptions) =>
     })
   })
 
-export const layerOutboxLease = (options: RedisOutboxLeaseOptions) => Layer.effect(OutboxLease, makeRedisOutboxLease(options))
+export const layerRedisOutboxLease = (options: RedisOutboxLeaseOptions) => Layer.effect(OutboxLease, makeRedisOutboxLease(options))

@@ -79,5 +79,5 @@ export const makeRedisOutboxReader = (
   })
 
 /** OutboxReader over the RedisConnection in context, with its own blocking connection. */
-export const layerOutboxReader = (options: RedisOutboxReaderOptions): Layer.Layer<OutboxReader, RedisError, RedisConnection> =>
+export const layerRedisOutboxReader = (options: RedisOutboxReaderOptions): Layer.Layer<OutboxReader, RedisError, RedisConnection> =>
   Layer.effect(OutboxReader, makeRedisOutboxReader(options))

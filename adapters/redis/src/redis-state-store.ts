@@ -11,7 +11,7 @@
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
+import { type AtomicWrite, batchAware, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
 import { COMMIT_SCRIPT, encodeCommit } from "./commit-script.ts"
 import { outboxStreamKey, processedKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
@@ -51,17 +51,15 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
       if (ops.length + events.length + markers.length === 0) return "committed" as CommitResult
       const problem = invalid(write)
       if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
-      const { keys, argument } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
-      const conflict = yield* redis
-        .run("commit", async (client) => {
-          try {
-            return (await client.evalSha(sha, { keys, arguments: [argument] })) as string | number
-          } catch (error) {
-            if (!String(error).includes("NOSCRIPT")) throw error
-            return (await client.eval(COMMIT_SCRIPT, { keys, arguments: [argument] })) as string | number
-          }
-        })
-        .pipe(Effect.mapError(toStoreUnavailable))
+      const { keys, args } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
+      const conflict = yield* redis.send("commit", "EVALSHA", [sha, String(keys.length), ...keys, ...args]).pipe(
+        // A Redis that lost its scripts (a restart, SCRIPT FLUSH) gets the script itself.
+        Effect.catchIf(
+          (error) => error.message.includes("NOSCRIPT"),
+          () => redis.send("commit", "EVAL", [COMMIT_SCRIPT, String(keys.length), ...keys, ...args])
+        ),
+        Effect.mapError(toStoreUnavailable)
+      )
       if (conflict === 1) return "duplicate" as CommitResult
       if (conflict !== "") return yield* new WriteConflict({ key: String(conflict).slice(redis.keyPrefix.length) })
       return "committed" as CommitResult
@@ -69,15 +67,13 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
 
     return StateStore.of({
       get: Effect.fnUntraced(function* (key: string) {
-        const value = yield* redis.run("get", (client) => client.get(redis.key(key))).pipe(Effect.mapError(toStoreUnavailable))
-        return value ?? undefined
+        const value = yield* redis.send("get", "GET", [redis.key(key)]).pipe(Effect.mapError(toStoreUnavailable))
+        return (value as string | null) ?? undefined
       }),
       getMany: Effect.fnUntraced(function* (keys: ReadonlyArray<string>) {
         if (keys.length === 0) return []
-        const values = yield* redis
-          .run("getMany", (client) => client.mGet(keys.map(redis.key)))
-          .pipe(Effect.mapError(toStoreUnavailable))
-        return values.map((value) => value ?? undefined)
+        const values = yield* redis.send("getMany", "MGET", keys.map(redis.key)).pipe(Effect.mapError(toStoreUnavailable))
+        return (values as Array<string | null>).map((value) => value ?? undefined)
       }),
       readStream: Effect.fn("RedisStateStore.readStream")(function* (key: string) {
         const entries = yield* redis
@@ -89,10 +85,10 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
       processed: Effect.fnUntraced(function* (group: string, eventIds: ReadonlyArray<string>) {
         if (eventIds.length === 0) return new Set<string>()
         const found = yield* redis
-          .run("processed", (client) => client.mGet(eventIds.map((id) => redis.key(processedKey(group, id)))))
+          .send("processed", "MGET", eventIds.map((id) => redis.key(processedKey(group, id))))
           .pipe(Effect.mapError(toStoreUnavailable))
         const done = new Set<string>()
-        found.forEach((value, i) => {
+        ;(found as Array<string | null>).forEach((value, i) => {
           if (value !== null) done.add(eventIds[i]!)
         })
         return done
@@ -101,5 +97,5 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
   })
 
 /** StateStore over the RedisConnection in context. */
-export const layerStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
-  Layer.effect(StateStore, makeRedisStateStore(options))
+export const layerRedisStateStore = (options: RedisStateStoreOptions): Layer.Layer<StateStore, RedisError, RedisConnection> =>
+  Layer.effect(StateStore, Effect.map(makeRedisStateStore(options), batchAware))

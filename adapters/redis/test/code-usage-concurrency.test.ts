@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { createClient } from "redis"
 import { CodeUsage, CodeUsageKeys } from "@kasa/promotion"
-import { layerOutboxReader, layerRedisCodeUsage, layerRedisConnection } from "@kasa/adapter-redis"
+import { layerRedisOutboxReader, layerRedisCodeUsage, layerRedisConnection } from "@kasa/adapter-redis"
 import { makeEnvelope, OutboxReader, Topics } from "@kasa/shared"
 import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
@@ -16,7 +16,7 @@ const runtimes: Array<ManagedRuntime.ManagedRuntime<CodeUsage | OutboxReader, un
 const open = async () => {
   const { url } = await testRedis()
   const connection = layerRedisConnection({ url, keyPrefix: prefix, clientName: `kasa-test-${runId}-code-race` })
-  const runtime = ManagedRuntime.make(Layer.mergeAll(layerRedisCodeUsage({ outboxName: "promotion" }), layerOutboxReader({ outboxName: "promotion" })).pipe(Layer.provide(connection)))
+  const runtime = ManagedRuntime.make(Layer.mergeAll(layerRedisCodeUsage({ outboxName: "promotion" }), layerRedisOutboxReader({ outboxName: "promotion" })).pipe(Layer.provide(connection)))
   runtimes.push(runtime)
   await runtime.runPromise(Effect.void)
   return runtime

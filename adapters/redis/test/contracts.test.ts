@@ -5,7 +5,7 @@
 import { describe, test } from "bun:test"
 import { Layer } from "effect"
 import { createClient } from "redis"
-import { layerOutboxReader, layerRedisCodeUsage, layerRedisConnection, layerRedisStateStore, layerRedisStockReservations, type RedisConnection } from "@kasa/adapter-redis"
+import { layerRedisOutboxReader, layerRedisCodeUsage, layerRedisConnection, layerRedis, layerRedisStockReservations, type RedisConnection } from "@kasa/adapter-redis"
 import { layerCartStore } from "@kasa/cart"
 import { cartStoreContract } from "@kasa/cart/testing"
 import { stockReservationsContract } from "@kasa/catalog/testing"
@@ -26,7 +26,7 @@ const clientName = (label: string) => `kasa-test-${runId}-${label}`
 
 /** A StateStore (and its outbox's reader, lease and backlog) on the outbox `outbox`, over a connection of its own. */
 const stateStore = async (label: string, outbox: string) =>
-  layerRedisStateStore({ url: await redisUrl(), keyPrefix: runPrefix, outboxName: outbox, clientName: clientName(label) })
+  layerRedis({ url: await redisUrl(), keyPrefix: runPrefix, outboxName: outbox, clientName: clientName(label) })
 
 /** A context's store over the StateStore of the space (its outbox). */
 const contextStore = <S>(label: string, store: Layer.Layer<S, never, StateStore>) => ({
@@ -55,8 +55,8 @@ const parkedWaits = async (): Promise<number> => {
 }
 
 runContract(runner, "StateStore contract: Redis", stateStoreContract, { open: async (outbox) => openLayer(await stateStore("contract", outbox)), name: uniqueNames("contract:"), timeoutMs: 10_000, parkedWaits })
-runContract(runner, "StockReservations contract: Redis", stockReservationsContract, prefixes("stock", Layer.mergeAll(layerRedisStockReservations({ outboxName: "catalog" }), layerOutboxReader({ outboxName: "catalog" }))))
-runContract(runner, "CodeUsage contract: Redis", codeUsageContract, prefixes("code-usage", Layer.mergeAll(layerRedisCodeUsage({ outboxName: "promotion" }), layerOutboxReader({ outboxName: "promotion" }))))
+runContract(runner, "StockReservations contract: Redis", stockReservationsContract, prefixes("stock", Layer.mergeAll(layerRedisStockReservations({ outboxName: "catalog" }), layerRedisOutboxReader({ outboxName: "catalog" }))))
+runContract(runner, "CodeUsage contract: Redis", codeUsageContract, prefixes("code-usage", Layer.mergeAll(layerRedisCodeUsage({ outboxName: "promotion" }), layerRedisOutboxReader({ outboxName: "promotion" }))))
 runContract(runner, "CartStore contract: Redis", cartStoreContract, contextStore("cart-contract", layerCartStore))
 runContract(runner, "PromotionStore contract: Redis", promotionStoreContract, contextStore("promotion-contract", layerPromotionStore))
 runContract(runner, "ServicesStore contract: Redis", servicesStoreContract, contextStore("services-contract", layerServicesStore))

@@ -21,8 +21,8 @@ import {
   EventBus
 } from "@kasa/shared"
 import { assert, assertEqual, waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
-import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
-import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
+import { layerMemoryEventBus, MemoryBroker } from "@kasa/adapter-memory"
+import { layerRedis, outboxStreamKey } from "@kasa/adapter-redis"
 import { runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const deadlineMs = 15_000
@@ -43,7 +43,7 @@ const newTopic = (base: string): string => {
 /** A process: the in-memory bus plus a Redis store on connections of its own. */
 const openProcess = async (outboxName: string) => {
   const { url } = await testRedis()
-  const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName })))
+  const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerRedis({ url, keyPrefix: runPrefix, outboxName })))
   await runtime.runPromise(Effect.void)
   return runtime
 }
@@ -88,6 +88,13 @@ const drained = (timeoutMs = deadlineMs) =>
     )
   })
 
+/** Waits until `count` messages are on `topic`, then until the outbox has nothing left. */
+const publishedAndDrained = (topic: string, count: number) =>
+  Effect.gen(function* () {
+    yield* waitUntil(() => topicLog(topic).length >= count, { timeoutMs: deadlineMs, describe: () => `${topicLog(topic).length} of ${count} published` })
+    yield* drained()
+  })
+
 describe("outbox relay: Redis outbox onto the in-memory bus", () => {
   test(
     "publishes committed events in order with their headers, then trims them from the stream",
@@ -112,11 +119,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
               }
               // Sequential commits: the relay is parked in its blocking read between them and wakes on each.
               for (const write of writes) yield* store.commit(write)
-              yield* waitUntil(() => topicLog(topic).length >= 30, {
-                timeoutMs: deadlineMs,
-                describe: () => `${topicLog(topic).length} of 30 published`
-              })
-              yield* drained()
+              yield* publishedAndDrained(topic, 30)
             })
           )
         )
@@ -177,11 +180,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
           Effect.scoped(
             Effect.gen(function* () {
               yield* Effect.forkScoped(runRelay({ idleWaitMs: 60_000, maxBatch: 7 }))
-              yield* waitUntil(() => topicLog(topic).length >= 50, {
-                timeoutMs: deadlineMs,
-                describe: () => `${topicLog(topic).length} of 50 published`
-              })
-              yield* drained()
+              yield* publishedAndDrained(topic, 50)
             })
           )
         )
@@ -301,11 +300,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
           Effect.scoped(
             Effect.gen(function* () {
               yield* Effect.forkScoped(runRelay({ idleWaitMs: 60_000, maxBatch: 300 }))
-              yield* waitUntil(() => topicLog(topic).length >= 1_000, {
-                timeoutMs: deadlineMs,
-                describe: () => `${topicLog(topic).length} of 1000 published`
-              })
-              yield* drained()
+              yield* publishedAndDrained(topic, 1_000)
             })
           )
         )

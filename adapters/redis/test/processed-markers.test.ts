@@ -4,14 +4,14 @@ import { describe, expect, test } from "bun:test"
 import { createClient } from "redis"
 import { Effect, ManagedRuntime } from "effect"
 import { DEFAULT_TOPIC_RETENTION_MS, StateStore } from "@kasa/shared"
-import { layerRedisStateStore, processedKey } from "@kasa/adapter-redis"
+import { layerRedis, processedKey } from "@kasa/adapter-redis"
 import { runPrefix, testRedis } from "@kasa/test-support/infra"
 
 const markerTtlMs = async (retention: number | undefined, group: string): Promise<number> => {
   const { url } = await testRedis()
   const keyPrefix = `${runPrefix}markers:`
   const runtime = ManagedRuntime.make(
-    layerRedisStateStore({ url, keyPrefix, outboxName: group, ...(retention === undefined ? {} : { topicRetentionMs: retention }) })
+    layerRedis({ url, keyPrefix, outboxName: group, ...(retention === undefined ? {} : { topicRetentionMs: retention }) })
   )
   const admin = createClient({ url })
   await admin.connect()

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { createClient } from "redis"
 import { StockKeys, StockReservations } from "@kasa/catalog"
-import { layerOutboxReader, layerRedisConnection, layerRedisStockReservations } from "@kasa/adapter-redis"
+import { layerRedisOutboxReader, layerRedisConnection, layerRedisStockReservations } from "@kasa/adapter-redis"
 import { OutboxReader } from "@kasa/shared"
 import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
@@ -16,7 +16,7 @@ const open = async () => {
   const { url } = await testRedis()
   const connection = layerRedisConnection({ url, keyPrefix: prefix, clientName: `kasa-test-${runId}-race` })
   const runtime = ManagedRuntime.make(
-    Layer.mergeAll(layerRedisStockReservations({ outboxName: "catalog" }), layerOutboxReader({ outboxName: "catalog" })).pipe(Layer.provide(connection))
+    Layer.mergeAll(layerRedisStockReservations({ outboxName: "catalog" }), layerRedisOutboxReader({ outboxName: "catalog" })).pipe(Layer.provide(connection))
   )
   runtimes.push(runtime)
   await runtime.runPromise(Effect.void)

@@ -1,5 +1,5 @@
 /**
- * @kasa/adapter-telemetry: the process's OpenTelemetry setup (`layerTracing`), the HTTP middleware
+ * @kasa/adapter-telemetry: the process's OpenTelemetry setup (`layerOtelTracing`), the HTTP middleware
  * that starts server spans and carries correlation ids (`httpTelemetry`, `inRequest`), `/metrics`
  * rendering (`prometheusText`) and JSON logging (`layerJsonLogging`).
  */

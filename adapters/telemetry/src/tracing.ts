@@ -2,7 +2,7 @@
  * The one OpenTelemetry setup of a process (ARCHITECTURE §5): a Node tracer provider with a service
  * resource, OTLP/HTTP export through a BatchSpanProcessor when `OTEL_EXPORTER_OTLP_ENDPOINT` is set,
  * and an optional extra exporter (an `InMemorySpanExporter` in tests, exported synchronously so a
- * test sees a span as soon as it ends). `layerTracing` installs it as Effect's tracer through
+ * test sees a span as soon as it ends). `layerOtelTracing` installs it as Effect's tracer through
  * `@effect/opentelemetry`, so `Effect.withSpan`/`Effect.fn` spans, the kernel's `send`/`process`
  * spans and the HTTP server spans all land in this one provider. While the layer lives it is also
  * the global provider, with the AsyncLocalStorage context manager and the W3C propagator, so plain
@@ -99,7 +99,7 @@ const layerEffectSpansOnly: Layer.Layer<never, never, OtelTracer.OtelTracer> = L
  * Effect's tracer backed by this process's OpenTelemetry provider. Provide it to the app's
  * ManagedRuntime (or merge it into the app layer); releasing the runtime flushes pending spans.
  */
-export const layerTracing = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracer> =>
+export const layerOtelTracing = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracer> =>
   layerEffectSpansOnly.pipe(
     Layer.provideMerge(OtelTracer.layerTracer),
     Layer.provide(layerProvider(options)),

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Cause, Effect, Layer, ManagedRuntime } from "effect"
-import { layerJsonLogging, layerTracing } from "@kasa/adapter-telemetry"
+import { layerJsonLogging, layerOtelTracing } from "@kasa/adapter-telemetry"
 
 describe("layerJsonLogging", () => {
   test("a log line within an annotated effect carries correlation_id, trace_id and span_id", async () => {
@@ -10,7 +10,7 @@ describe("layerJsonLogging", () => {
     const exporter = new InMemorySpanExporter()
     const runtime = ManagedRuntime.make(
       Layer.mergeAll(
-        layerTracing({ serviceName: "logging-test", exporter }),
+        layerOtelTracing({ serviceName: "logging-test", exporter }),
         layerJsonLogging({ write: (line) => lines.push(line), fields: { service: "logging-test" } })
       )
     )

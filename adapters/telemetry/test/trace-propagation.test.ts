@@ -6,10 +6,10 @@ import { SpanKind, trace } from "@opentelemetry/api"
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
-import { MemoryBroker, layerEventBus, layerStateStore } from "@kasa/adapter-memory"
+import { MemoryBroker, layerMemoryEventBus, layerMemoryStateStore } from "@kasa/adapter-memory"
 import { type ConsumedEvent, makeEnvelope, relayOnce, runConsumer, StateStore, stampTrace } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
-import { httpTelemetry, inRequest, layerTracing } from "@kasa/adapter-telemetry"
+import { httpTelemetry, inRequest, layerOtelTracing } from "@kasa/adapter-telemetry"
 
 const topic = "telemetry-test-events"
 const exporter = new InMemorySpanExporter()
@@ -18,7 +18,7 @@ broker.createTopic(topic, 3)
 broker.createTopic(`${topic}.dlq`, 3)
 
 const runtime = ManagedRuntime.make(
-  Layer.mergeAll(layerTracing({ serviceName: "telemetry-test", exporter }), layerEventBus(broker), layerStateStore())
+  Layer.mergeAll(layerOtelTracing({ serviceName: "telemetry-test", exporter }), layerMemoryEventBus(broker), layerMemoryStateStore())
 )
 afterAll(() => runtime.dispose())
 

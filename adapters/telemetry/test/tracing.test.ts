@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
 import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
-import { layerTracing, otlpTracesUrl } from "@kasa/adapter-telemetry"
+import { layerOtelTracing, otlpTracesUrl } from "@kasa/adapter-telemetry"
 
 const received: Array<{ readonly path: string; readonly contentType: string | null; readonly bytes: number }> = []
 const collector = Bun.serve({
@@ -20,11 +20,11 @@ afterAll(() => collector.stop(true))
 
 const delegate = () => (trace.getTracerProvider() as ProxyTracerProvider).getDelegate()
 
-describe("layerTracing", () => {
+describe("layerOtelTracing", () => {
   test("exports Effect spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, flushed when the layer is released", async () => {
     received.length = 0
     const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}/` } }))
-    const runtime = ManagedRuntime.make(layerTracing({ serviceName: "otlp-test" }).pipe(Layer.provide(env)))
+    const runtime = ManagedRuntime.make(layerOtelTracing({ serviceName: "otlp-test" }).pipe(Layer.provide(env)))
     await runtime.runPromise(Effect.void.pipe(Effect.withSpan("Otlp.exported")))
     await runtime.dispose()
     expect(received.length).toBeGreaterThanOrEqual(1)
@@ -36,7 +36,7 @@ describe("layerTracing", () => {
     for (let round = 0; round < 2; round++) {
       // A fresh exporter each time: releasing the layer shuts down the exporter it was given.
       const exporter = new InMemorySpanExporter()
-      const runtime = ManagedRuntime.make(layerTracing({ serviceName: "global-test", exporter }))
+      const runtime = ManagedRuntime.make(layerOtelTracing({ serviceName: "global-test", exporter }))
       await runtime.runPromise(Effect.void)
       const tracer = trace.getTracer("plain-otel")
       const span = tracer.startSpan("plain")

@@ -7,76 +7,22 @@
 //    unpublished, published but not acknowledged (the restart republishes it) or done; whichever it
 //    was, after the restart it is on the topic at least once and a consumer on the product's
 //    runConsumer applies it exactly once (its processed markers absorb a republished copy).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import type { Subprocess } from "bun"
-import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
-import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { decodeEnvelope, EventBusAdmin, OutboxReader, randomToken, runConsumer, StateStore, Topics } from "@kasa/shared"
-import { runGroup, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
-import { writeCatalogFile } from "./fixtures.ts"
+import { describe, expect, test } from "bun:test"
+import { Effect, Exit, Scope } from "effect"
+import { EventBusAdmin, OutboxReader, randomToken, runConsumer, StateStore, Topics } from "@kasa/shared"
+import { runGroup, runPrefix } from "@kasa/test-support/infra"
+import { killNow, type RunningProcess, stopProcess } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
 import { newSession, type Session } from "@kasa/test-support/app-harness"
+import { cartProcesses } from "./cart-processes.ts"
 
-const cartMain = new URL("../src/main.ts", import.meta.url).pathname
-/** The cart app names its outbox stream after itself: `outbox:cart` under its key prefix. */
-const CART_OUTBOX = "cart"
+const cart = cartProcesses()
 
-/** Polls `check` until it returns a value, or fails at the deadline saying what it last saw. */
-const waitFor = async <T>(check: () => T | undefined | Promise<T | undefined>, options: { readonly timeoutMs: number; readonly describe: () => string }): Promise<T> => {
-  const deadline = Date.now() + options.timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in ${options.timeoutMs} ms; last seen: ${options.describe()}`)
-    await Bun.sleep(25)
-  }
-}
-
-/** SIGTERM (graceful), then SIGKILL if the process has not exited within `graceMs`. */
-const stopProcess = async (child: Subprocess | undefined, graceMs = 20_000): Promise<void> => {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill("SIGTERM")
-  const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])
-  if (!exited) {
-    child.kill("SIGKILL")
-    await child.exited
-  }
-}
-
-const killNow = async (child: Subprocess): Promise<void> => {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill("SIGKILL")
-  await child.exited
-}
-
-let kafkaBrokers = ""
-let redisUrl = ""
-let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
-
-beforeAll(async () => {
-  const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
-  kafkaBrokers = kafka.brokers
-  redisUrl = redis.url
-  catalog = await writeCatalogFile()
-}, 120_000)
-
-afterAll(async () => {
-  await catalog?.remove()
-})
-
-/** A scenario's own Redis prefix, the cart process's environment under it, and a runtime that looks into both. */
+/** A scenario's own Redis prefix, the cart process started under it, and a runtime that looks into both. */
 const scenario = (name: string) => {
   const keyPrefix = `${runPrefix}cart-crash-${name}:`
-  const runtime = ManagedRuntime.make(
-    Layer.mergeAll(
-      layerKafka({ brokers: kafkaBrokers.split(","), clientId: `cart-crash-${name}`, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 }),
-      // Read-only use of the outbox (pending, never acknowledge) and the cart's keys, under the process's prefix.
-      layerRedisStateStore({ url: redisUrl, keyPrefix, outboxName: CART_OUTBOX })
-    )
-  )
-  const env = (relay: "on" | "off") => ({ KAFKA_BROKERS: kafkaBrokers, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, CATALOG_DATA_FILE: catalog.file, OUTBOX_RELAY: relay })
-  const start = (relay: "on" | "off") => startApp(cartMain, env(relay), 60_000)
+  const { runtime, streamFor, copiesOnTopic } = cart.probe(keyPrefix, { clientId: `cart-crash-${name}`, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 })
+  const start = (relay: "on" | "off") => cart.start(keyPrefix, { OUTBOX_RELAY: relay })
 
   /** The ids of the session's events still in the cart's outbox stream. */
   const outboxFor = (session: Session) =>
@@ -87,22 +33,6 @@ const scenario = (name: string) => {
     )
   /** Everything in the cart's outbox stream (any session). */
   const outboxSize = () => runtime.runPromise(Effect.map(Effect.flatMap(OutboxReader, (reader) => reader.pending(10_000)), (pending) => pending.length))
-  /** The event ids of the session's `cart:events` stream (written in the same atomic step as the outbox). */
-  const streamFor = (session: Session) =>
-    runtime.runPromise(Effect.map(Effect.flatMap(StateStore, (store) => store.readStream(`cart:events:${session.id}`)), (entries) => entries.map((entry) => entry.event_id!)))
-  /** How many copies of each of `eventIds` are on cart-events. */
-  const copiesOnTopic = (eventIds: ReadonlyArray<string>) =>
-    runtime.runPromise(
-      Effect.map(Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(Topics.cart)), (messages) => {
-        const copies = new Map(eventIds.map((id) => [id, 0]))
-        for (const message of messages) {
-          const decoded = decodeEnvelope(message.value)
-          const id = decoded.ok ? decoded.envelope.event_id : undefined
-          if (id !== undefined && copies.has(id)) copies.set(id, copies.get(id)! + 1)
-        }
-        return copies
-      })
-    )
   return { keyPrefix, runtime, start, outboxFor, outboxSize, streamFor, copiesOnTopic }
 }
 
@@ -143,14 +73,14 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
       // Restart with the relay on, same prefix: the leftover is published.
       second = await s.start("on")
       let copies = 0
-      await waitFor(async () => ((copies = (await s.copiesOnTopic([eventId!])).get(eventId!)!) >= 1 ? true : undefined), {
+      await waitFor(async () => (copies = (await s.copiesOnTopic([eventId!])).get(eventId!)!) >= 1, {
         timeoutMs: 30_000,
         describe: () => `copies on cart-events: ${copies}\n${second?.output() ?? ""}`
       })
       // The relay acknowledges only what Kafka acknowledged: once the outbox is empty it has nothing
       // left to (re)publish, so the count on the topic is final.
       let left = -1
-      await waitFor(async () => ((left = await s.outboxSize()) === 0 ? true : undefined), { timeoutMs: 30_000, describe: () => `outbox entries left: ${left}` })
+      await waitFor(async () => (left = await s.outboxSize()) === 0, { timeoutMs: 30_000, describe: () => `outbox entries left: ${left}` })
       expect((await s.copiesOnTopic([eventId!])).get(eventId!)).toBe(1)
 
       // The cart survived the kill as it was acknowledged.
@@ -160,7 +90,7 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
       const version = (added.body as { cart_version: number }).cart_version
       expect(after.body).toMatchObject({ session_id: session.id, cart_version: version, item_count: 1, items: [{ item_id: `item_${version}`, offer_id: "fridge-a", quantity: 1 }] })
     } finally {
-      await Promise.all([first === undefined ? undefined : killNow(first.process), stopProcess(second?.process)])
+      await Promise.all([killNow(first?.process), stopProcess(second?.process)])
       await s.runtime.dispose()
     }
   }, 120_000)
@@ -213,7 +143,7 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
 
       second = await s.start("on")
       let left = -1
-      await waitFor(async () => ((left = await s.outboxSize()) === 0 ? true : undefined), {
+      await waitFor(async () => (left = await s.outboxSize()) === 0, {
         timeoutMs: 30_000,
         describe: () => `outbox entries left: ${left}\n${second?.output() ?? ""}`
       })
@@ -251,7 +181,7 @@ describe("cart crash safety, with real processes over Kafka and Redis", () => {
       expect(carts.map((cart) => cart.status)).toEqual(sessions.map(() => 200))
       expect(carts.map((cart) => cart.body)).toEqual(last.map((answer) => answer.body))
     } finally {
-      await Promise.all([first === undefined ? undefined : killNow(first.process), stopProcess(second?.process)])
+      await Promise.all([killNow(first?.process), stopProcess(second?.process)])
       await s.runtime.runPromise(Scope.close(scope, Exit.void))
       await s.runtime.dispose()
     }

@@ -11,34 +11,13 @@ import type { Subprocess } from "bun"
 import { createClient } from "redis"
 import { isUuidv7, randomToken } from "@kasa/shared"
 import { runGroup, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { type RunningProcess, startApp, stopProcess } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
 import { newSession, sessionOf, writeCatalogFile } from "./fixtures.ts"
 
 const cartMain = new URL("../src/main.ts", import.meta.url).pathname
 const listenerScript = new URL("./fixtures/cart-events-listener.ts", import.meta.url).pathname
 const keyPrefix = `${runPrefix}cart-process:`
-
-/** Polls `check` until it returns a value, or fails at the deadline saying what it last saw. */
-const waitFor = async <T>(check: () => T | undefined | Promise<T | undefined>, options: { readonly timeoutMs: number; readonly describe: () => string }): Promise<T> => {
-  const deadline = Date.now() + options.timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in ${options.timeoutMs} ms; last seen: ${options.describe()}`)
-    await Bun.sleep(25)
-  }
-}
-
-/** SIGTERM (graceful), then SIGKILL if the process has not exited within `graceMs`. */
-const stopProcess = async (child: Subprocess | undefined, graceMs = 20_000): Promise<void> => {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill("SIGTERM")
-  const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])
-  if (!exited) {
-    child.kill("SIGKILL")
-    await child.exited
-  }
-}
 
 interface ListenerLine {
   readonly type: "ready" | "message"

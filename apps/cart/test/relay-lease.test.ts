@@ -4,96 +4,34 @@
 // A. 1,000 adds spread over both processes: each event on cart-events exactly once.
 // B. The lease holder is SIGKILLed in the middle of a burst: the other takes the lease over once it
 //    lapses and publishes what is left; every committed event is on the topic at least once.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import type { Subprocess } from "bun"
-import { Effect, Layer, ManagedRuntime } from "effect"
-import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
-import { decodeEnvelope, EventBusAdmin, OutboxBacklog, StateStore, Topics } from "@kasa/shared"
+import { describe, expect, test } from "bun:test"
+import { Effect } from "effect"
+import { OutboxBacklog } from "@kasa/shared"
 import { newSession, type Session } from "@kasa/test-support/app-harness"
-import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
-import { writeCatalogFile } from "./fixtures.ts"
+import { runId, runPrefix } from "@kasa/test-support/infra"
+import { killNow, type RunningProcess, stopProcess } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
+import { cartProcesses } from "./cart-processes.ts"
 
-const cartMain = new URL("../src/main.ts", import.meta.url).pathname
-
-let kafkaBrokers = ""
-let redisUrl = ""
-let catalog: Awaited<ReturnType<typeof writeCatalogFile>>
-
-beforeAll(async () => {
-  const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
-  kafkaBrokers = kafka.brokers
-  redisUrl = redis.url
-  catalog = await writeCatalogFile()
-}, 120_000)
-
-afterAll(async () => {
-  await catalog?.remove()
-})
-
-const poll = async <T>(check: () => Promise<T | undefined>, timeoutMs: number, describe: () => string): Promise<T> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last seen: ${describe()}`)
-    await Bun.sleep(50)
-  }
-}
-
-const stop = async (child: Subprocess | undefined, signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill(signal)
-  await Promise.race([child.exited, Bun.sleep(20_000)])
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGKILL")
-    await child.exited
-  }
-}
+const cart = cartProcesses()
 
 /** Two cart processes on one Redis prefix, and a runtime that looks at the outbox, the carts and the topic. */
 const scenario = (name: string) => {
   const keyPrefix = `${runPrefix}relay-lease-${name}:`
-  const runtime = ManagedRuntime.make(
-    Layer.mergeAll(
-      layerKafka({ brokers: kafkaBrokers.split(","), clientId: `relay-lease-${name}-${runId}` }),
-      layerRedisStateStore({ url: redisUrl, keyPrefix, outboxName: "cart" })
-    )
-  )
-  const start = () => startApp(cartMain, { KAFKA_BROKERS: kafkaBrokers, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix, CATALOG_DATA_FILE: catalog.file }, 60_000)
+  const { runtime, streamFor, copiesOnTopic } = cart.probe(keyPrefix, { clientId: `relay-lease-${name}-${runId}` })
+  const start = () => cart.start(keyPrefix)
   /** Event ids of every committed add (the carts' event streams are written atomically with the outbox). */
-  const committed = (sessions: ReadonlyArray<Session>) =>
-    runtime.runPromise(
-      Effect.flatMap(StateStore, (store) =>
-        Effect.map(
-          Effect.forEach(sessions, (session) => store.readStream(`cart:events:${session.id}`), { concurrency: 16 }),
-          (streams) => streams.flat().map((entry) => entry.event_id!)
-        )
-      )
-    )
-  const copiesOnTopic = (eventIds: ReadonlyArray<string>) =>
-    runtime.runPromise(
-      Effect.map(Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(Topics.cart)), (messages) => {
-        const copies = new Map(eventIds.map((id) => [id, 0]))
-        for (const message of messages) {
-          const decoded = decodeEnvelope(message.value)
-          if (decoded.ok && copies.has(decoded.envelope.event_id)) copies.set(decoded.envelope.event_id, copies.get(decoded.envelope.event_id)! + 1)
-        }
-        return copies
-      })
-    )
+  const committed = async (sessions: ReadonlyArray<Session>) => (await Promise.all(sessions.map(streamFor))).flat()
   /** Waits until every one of `eventIds` is on the topic; returns how many copies of each. */
   const allOnTopic = async (eventIds: ReadonlyArray<string>, timeoutMs: number, more: () => string) => {
     let missing = -1
-    return poll(
+    return waitFor(
       async () => {
         const found = await copiesOnTopic(eventIds)
         missing = [...found.values()].filter((n) => n === 0).length
         return missing === 0 ? found : undefined
       },
-      timeoutMs,
-      () => `${missing} of ${eventIds.length} committed events not on the topic${more()}`
+      { timeoutMs, describe: () => `${missing} of ${eventIds.length} committed events not on the topic${more()}` }
     )
   }
   const pending = () => runtime.runPromise(Effect.map(Effect.flatMap(OutboxBacklog, (backlog) => backlog.stats), (stats) => stats.pending))
@@ -150,13 +88,13 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
       const ids = await s.committed(sessions)
       expect(ids).toHaveLength(1_000)
       let left = -1
-      await poll(async () => ((left = await s.pending()) === 0 ? true : undefined), 60_000, () => `outbox entries left: ${left}`)
+      await waitFor(async () => (left = await s.pending()) === 0, { timeoutMs: 60_000, describe: () => `outbox entries left: ${left}` })
       const copies = await s.allOnTopic(ids, 30_000, () => "")
       const twice = [...copies.values()].filter((n) => n > 1).length
       expect(twice).toBe(0)
       expect([await roleOf(a), await roleOf(b)].sort()).toEqual(["active", "standby"])
     } finally {
-      await Promise.all([stop(a?.process), stop(b?.process)])
+      await Promise.all([stopProcess(a?.process), stopProcess(b?.process)])
       await s.runtime.dispose()
     }
   }, 180_000)
@@ -167,13 +105,12 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
     let b: RunningProcess | undefined
     try {
       ;[a, b] = await Promise.all([s.start(), s.start()])
-      const roles = await poll(
+      const roles = await waitFor(
         async () => {
           const found = [await roleOf(a!), await roleOf(b!)]
           return found.includes("active") ? found : undefined
         },
-        20_000,
-        () => "no process holds the lease"
+        { timeoutMs: 20_000, describe: () => "no process holds the lease" }
       )
       const [holder, other] = roles[0] === "active" ? [a, b] : [b, a]
       const sessions = Array.from({ length: 120 }, () => newSession())
@@ -196,12 +133,12 @@ describe("one relay per outbox, with two cart processes over Kafka and Redis", (
       expect([...copies.values()].every((n) => n >= 1)).toBe(true)
       expect(await roleOf(other)).toBe("active")
       let left = -1
-      await poll(async () => ((left = await s.pending()) === 0 ? true : undefined), 30_000, () => `outbox entries left: ${left}`)
+      await waitFor(async () => (left = await s.pending()) === 0, { timeoutMs: 30_000, describe: () => `outbox entries left: ${left}` })
       console.log(
         `relay-lease B: ${ids.length} committed events, ${acked} acknowledged; ${[...copies.values()].filter((n) => n > 1).length} published more than once (holder killed between publish and acknowledge)`
       )
     } finally {
-      await Promise.all([stop(a?.process, "SIGKILL"), stop(b?.process)])
+      await Promise.all([killNow(a?.process), stopProcess(b?.process)])
       await s.runtime.dispose()
     }
   }, 180_000)

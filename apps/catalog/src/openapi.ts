@@ -4,7 +4,7 @@
  */
 import { Schema } from "effect"
 import { categories, getProduct, listProducts, Product } from "@kasa/catalog"
-import { errorsOf, type OpenApiPaths, withPlatformEdges } from "@kasa/app-platform"
+import { errorsOf, type OpenApiPaths } from "@kasa/app-platform"
 import { catalogProblems } from "./errors-to-http.ts"
 
 const productSchema = Schema.toJsonSchemaDocument(Product).schema
@@ -15,7 +15,7 @@ export const catalogOperationErrors = {
   "GET /catalog/products/{offer_id}": errorsOf(getProduct, ["ProductNotFound", "StoreUnavailable"])
 }
 
-export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges(catalogProblems.documented(catalogOperationErrors, {
+export const catalogOpenApiPaths: OpenApiPaths = catalogProblems.documented(catalogOperationErrors, {
   "/catalog/products": {
     get: {
       operationId: "listProducts",
@@ -42,4 +42,4 @@ export const catalogOpenApiPaths: OpenApiPaths = withPlatformEdges(catalogProble
       }
     }
   }
-}))
+})

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util"
 import { Effect, type Scope } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { list, loadConfig, integer, string, url, withDefault } from "@kasa/shared/config"
 import { dlqList, dlqReplay, follow, lag, listTopics, outboxDead, outboxStatus, provision, tail } from "./commands.ts"
 
@@ -71,7 +71,7 @@ if (command === "outbox") {
       : what === "dead"
         ? outboxDead(outboxName, values.n === undefined ? 100 : Math.max(1, Number(values.n) || 100), print)
         : fail(`outbox: expected "status" or "dead"\n\n${usage}`)
-  await runToExit(program.pipe(Effect.provide(layerRedisStateStore({ url: redisUrl, keyPrefix, outboxName }))))
+  await runToExit(program.pipe(Effect.provide(layerRedis({ url: redisUrl, keyPrefix, outboxName }))))
 }
 
 const loaded = loadConfig(

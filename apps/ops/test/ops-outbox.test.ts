@@ -4,8 +4,8 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { createClient } from "redis"
-import { layerEventBus, MemoryBroker } from "@kasa/adapter-memory"
-import { layerRedisStateStore, outboxStreamKey } from "@kasa/adapter-redis"
+import { layerMemoryEventBus, MemoryBroker } from "@kasa/adapter-memory"
+import { layerRedis, outboxStreamKey } from "@kasa/adapter-redis"
 import { makeEnvelope, relayOnce, StateStore } from "@kasa/shared"
 import { runId, runPrefix, testRedis } from "@kasa/test-support/infra"
 
@@ -31,7 +31,7 @@ describe("ops CLI: the outbox", () => {
 
     const broker = new MemoryBroker()
     broker.createTopic(topic, 1)
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), layerRedisStateStore({ url, keyPrefix: runPrefix, outboxName: outbox })))
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerRedis({ url, keyPrefix: runPrefix, outboxName: outbox })))
     try {
       await runtime.runPromise(
         Effect.gen(function* () {

@@ -10,7 +10,7 @@ import { Hono } from "hono"
 import { hostname } from "node:os"
 import { defaultRelayMaxFailures, EventBusAdmin, layerAnsweringStore, makeRelayStatus, OutboxLease, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
+import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerOtelTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
@@ -69,7 +69,7 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const wrapped = options.wrapStateStore === undefined ? rawInfra : Layer.provideMerge(Layer.effect(StateStore, Effect.map(StateStore, options.wrapStateStore)), rawInfra)
   const infra = Layer.provideMerge(layerAnsweringStore, wrapped)
   const telemetry = Layer.mergeAll(
-    layerTracing({
+    layerOtelTracing({
       serviceName: config.serviceName,
       ...(config.otlpEndpoint === undefined ? {} : { otlpEndpoint: config.otlpEndpoint }),
       ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter })

@@ -3,11 +3,12 @@
  * `/docs`, the Scalar UI over it. The UI's script is Scalar's standalone bundle from the pinned
  * `@scalar/api-reference` package, served by the app itself at `/assets/scalar.js` (and no web
  * fonts), so the page works offline and shows the version the lock file names, not whatever a CDN
- * serves today. Contexts add their paths as they are mounted.
+ * serves today. Contexts add their paths as they are mounted; the platform adds its own answers.
  */
 import { fileURLToPath } from "node:url"
 import { Scalar } from "@scalar/hono-api-reference"
 import { Hono } from "hono"
+import { unmatchedResponses, withPlatformEdges } from "./openapi-parts.ts"
 
 export type OpenApiPaths = Readonly<Record<string, unknown>>
 
@@ -16,11 +17,12 @@ export const SCALAR_ASSET_PATH = "/assets/scalar.js"
 /** The package's own file: it exports only its ESM entry, so the bundle is found beside it. */
 const scalarBundle = (): string => fileURLToPath(new URL("./browser/standalone.js", import.meta.resolve("@scalar/api-reference")))
 
+/** The document of the modules' `paths`, with the platform's edge answers written into every operation. */
 export const openApiDocument = (title: string, paths: OpenApiPaths, schemas: Readonly<Record<string, unknown>> = {}) => ({
   openapi: "3.1.0",
   info: { title, version: "0.1.0", description: "Kasa: an event-driven checkout platform." },
-  paths,
-  components: { schemas }
+  paths: withPlatformEdges(paths as Readonly<Record<string, Readonly<Record<string, unknown>>>>),
+  components: { schemas, responses: unmatchedResponses }
 })
 
 export const docsRoutes = (title: string, paths: () => OpenApiPaths) => {

@@ -6,7 +6,7 @@
  */
 import type { Context, Hono, MiddlewareHandler, NotFoundHandler } from "hono"
 import { bodyLimit } from "hono/body-limit"
-import { problem } from "./problem.ts"
+import { edgeProblem, edges } from "./edge-problems.ts"
 import { problemResponse } from "./http-problems.ts"
 
 interface RouteRow {
@@ -42,7 +42,7 @@ const throughPathMiddleware = async (http: { readonly routes: ReadonlyArray<Rout
 export const limitBody = (http: Hono, maxBytes: number): MiddlewareHandler =>
   bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => throughPathMiddleware(http, c, problemResponse(problem(413, "body_too_large", "The request body is too large", { detail: `at most ${maxBytes} bytes` })))
+    onError: (c) => throughPathMiddleware(http, c, problemResponse(edgeProblem(edges.bodyTooLarge, { detail: `at most ${maxBytes} bytes` })))
   })
 
 const patternCache = new Map<string, RegExp>()
@@ -75,10 +75,10 @@ export const unmatched =
   (c) => {
     const allowed = allowedMethods(http.routes, c.req.path)
     if (allowed.length === 0) {
-      return problemResponse(problem(404, "not_found", "No such resource", { detail: `nothing is served at ${c.req.path}` }))
+      return problemResponse(edgeProblem(edges.notFound, { detail: `nothing is served at ${c.req.path}` }))
     }
     const response = problemResponse(
-      problem(405, "method_not_allowed", "Method not allowed", { detail: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(", ")}` })
+      edgeProblem(edges.methodNotAllowed, { detail: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(", ")}` })
     )
     response.headers.set("allow", allowed.join(", "))
     return response

@@ -5,13 +5,14 @@
  */
 import { Schema } from "effect"
 import type { Context } from "hono"
-import { type FieldProblem, PROBLEM_CONTENT_TYPE, problem, type Problem } from "./problem.ts"
+import { edgeProblem, edges } from "./edge-problems.ts"
+import { type FieldProblem, PROBLEM_CONTENT_TYPE, type Problem } from "./problem.ts"
 
 export const problemResponse = (p: Problem): Response =>
   new Response(JSON.stringify(p), { status: p.status, headers: { "content-type": PROBLEM_CONTENT_TYPE } })
 
-export const validationProblem = (errors: ReadonlyArray<FieldProblem>, status = 400): Problem =>
-  problem(status, "validation_failed", "The request is not valid", { detail: errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors })
+export const validationProblem = (errors: ReadonlyArray<FieldProblem>): Problem =>
+  edgeProblem(edges.validationFailed, { detail: errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors })
 
 /** Issues of a Standard Schema validation as field problems (`lines.0.quantity`, or `body` for the root). */
 export const fieldProblems = (issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }>): ReadonlyArray<FieldProblem> =>
@@ -55,7 +56,7 @@ export const readJson = async <S extends Schema.ConstraintDecoder<unknown>>(
     return {
       ok: false,
       response: problemResponse(
-        problem(415, "unsupported_media_type", "The request body must be JSON", { detail: "send the body as application/json", errors: [{ field: "Content-Type", message: "must be application/json" }] })
+        edgeProblem(edges.unsupportedMediaType, { detail: "send the body as application/json", errors: [{ field: "Content-Type", message: "must be application/json" }] })
       )
     }
   }
@@ -63,7 +64,7 @@ export const readJson = async <S extends Schema.ConstraintDecoder<unknown>>(
   try {
     body = await c.req.json()
   } catch {
-    return { ok: false, response: problemResponse(problem(400, "malformed_json", "The request body is not valid JSON", { errors: [{ field: "body", message: "not valid JSON" }] })) }
+    return { ok: false, response: problemResponse(edgeProblem(edges.malformedJson, { errors: [{ field: "body", message: "not valid JSON" }] })) }
   }
   const checked = validate(schema, body)
   return checked.ok ? checked : { ok: false, response: problemResponse(validationProblem(checked.errors)) }

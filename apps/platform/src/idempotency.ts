@@ -11,7 +11,7 @@
 import { Effect } from "effect"
 import type { MiddlewareHandler } from "hono"
 import { type AnswerCommitOutcome, IdempotentAnswer, StateStore } from "@kasa/shared"
-import { problem } from "./problem.ts"
+import { edgeProblem, edges } from "./edge-problems.ts"
 import type { AppRuntime } from "./app-module.ts"
 import { problemResponse } from "./http-problems.ts"
 import type { SessionEnv } from "./session.ts"
@@ -64,12 +64,12 @@ export const idempotentAnswer = <A>(claim: IdempotencyClaim, render: (result: A)
 
 const inProgress = () =>
   problemResponse(
-    problem(409, "request_in_progress", "Request in progress", {
+    edgeProblem(edges.requestInProgress, {
       detail: "a request with this Idempotency-Key is still running, or ended without a clear outcome; it is never run twice"
     })
   )
 const reused = () =>
-  problemResponse(problem(422, "idempotency_key_reused", "Idempotency-Key reused", { detail: "this Idempotency-Key was used with a different request body" }))
+  problemResponse(edgeProblem(edges.idempotencyKeyReused, { detail: "this Idempotency-Key was used with a different request body" }))
 
 /** Takes the key for this request, or says what the key already holds (a claim or a stored record). */
 const claimKey = (runtime: AppRuntime, key: string, claim: string) =>
@@ -97,7 +97,7 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> 
   const key = c.req.header(IDEMPOTENCY_HEADER)
   if (c.req.method !== "POST" || key === undefined) return next()
   if (key.length === 0 || key.length > 255) {
-    return problemResponse(problem(400, "invalid_idempotency_key", "Invalid Idempotency-Key", { detail: "Idempotency-Key must be 1 to 255 characters" }))
+    return problemResponse(edgeProblem(edges.invalidIdempotencyKey, { detail: "Idempotency-Key must be 1 to 255 characters" }))
   }
   // Scoped by the session `identify` verified; without one there is nothing safe to scope by.
   const scope: string | undefined = c.get("sessionId")
@@ -112,7 +112,7 @@ export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> 
     held = await claimKey(runtime, storeKey, claim)
   } catch {
     // Nothing was claimed and nothing done: the client may retry with the same key.
-    return problemResponse(problem(503, "store_unavailable", "The store is not answering; try again shortly"))
+    return problemResponse(edgeProblem(edges.storeUnavailable))
   }
   if (held !== undefined) {
     if (held.startsWith(CLAIM_PREFIX)) return held.startsWith(`${CLAIM_PREFIX}${fingerprint}:`) ? inProgress() : reused()

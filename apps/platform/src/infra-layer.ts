@@ -5,9 +5,9 @@
  */
 import { Effect, Layer } from "effect"
 import { SessionTtl } from "@kasa/shared"
-import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, layerMemoryStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisConnection, layerStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
+import { layerRedisConnection, layerRedisStateStoreAndOutbox, RedisConnection } from "@kasa/adapter-redis"
 import type { InfraConfig } from "./infra-config.ts"
 import { InfraHandles } from "./infra-handles.ts"
 import { processSessionTokens, sessionTokens, SessionTokens } from "./session-token.ts"
@@ -51,8 +51,8 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
     return Layer.mergeAll(
       tokens,
       sessionTtl,
-      layerEventBus(broker),
-      layerStateStore(memory),
+      layerMemoryEventBus(broker),
+      layerMemoryStateStore(memory),
       Layer.succeed(InfraHandles, InfraHandles.of({ mode: "embedded", memory, outboxName: options.appName }))
     )
   }
@@ -64,9 +64,10 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
       brokers: config.kafkaBrokers,
       clientId: `kasa-${options.appName}`,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      fetchLingerMs: config.kafkaFetchLingerMs,
       ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId })
     }),
-    layerStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
+    layerRedisStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),
     Layer.effect(InfraHandles, Effect.map(RedisConnection, (connection) => InfraHandles.of({ mode: "distributed", redis: connection, outboxName: options.appName })))
   ).pipe(Layer.provide(redis))
 }

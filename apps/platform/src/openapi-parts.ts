@@ -1,10 +1,11 @@
 /**
  * The pieces every context's OpenAPI document repeats: JSON Schema from an Effect Schema, the
- * problem+json body, the session header and parameters, response/request shapes, and what the
- * platform does to every request (Idempotency-Key on POST, the body limit's 413). One copy, so the
- * documents of all apps describe errors, sessions and those edges the same way.
+ * problem+json body, the session header and parameters, response/request shapes, and the platform's
+ * own answers at the edge (edge-problems.ts) written into every operation they apply to. One copy,
+ * so the documents of all apps describe errors, sessions and those edges the same way.
  */
 import { Schema } from "effect"
+import { describeEdges, type EdgeRow, edges } from "./edge-problems.ts"
 import { CART_ID_PARAM, SESSION_HEADER, USER_HEADER } from "./session.ts"
 
 export const jsonSchema = (schema: Schema.Top): unknown => Schema.toJsonSchemaDocument(schema).schema
@@ -37,7 +38,7 @@ export const sessionParameters = [
   { name: USER_HEADER, in: "header", required: false, schema: { type: "string", maxLength: 128 }, description: "The signed-in user, carried in events" }
 ]
 
-/** `?cart_id=` on endpoints that read the caller's cart (session.ts `callersCart`), and its refusals. */
+/** `?cart_id=` on endpoints that read the caller's cart (session.ts `callersCart`); its refusals are edge answers (`edgesOf`). */
 export const cartIdParameter = {
   name: CART_ID_PARAM,
   in: "query",
@@ -45,11 +46,6 @@ export const cartIdParameter = {
   schema: { type: "string", pattern: "^sess_[0-9A-Za-z]{16,64}$" },
   description: "The cart: the caller's own session_id (GET /cart's session_id); by default the caller's cart, and must be it when given"
 }
-
-export const cartIdResponses = () => ({
-  "400": problemResponseSpec("cart_id is not a session id"),
-  "403": problemResponseSpec("cart_id names another session's cart")
-})
 
 /** A JSON answer that also carries the session header. */
 export const okResponse = (description: string, schema: Schema.Top) => ({
@@ -74,46 +70,58 @@ export const idempotencyKeyParameter = {
   description: "A retry with the same key (and the same X-Session-Id and body) gets the first answer again and applies nothing twice; the same key with another body is a 422; a key without a session is a 400"
 }
 
-/** What every request with a body may get: the platform's one body limit is checked before anything reads it. */
-export const bodyTooLargeResponse = problemResponseSpec("The body is larger than the limit (MAX_BODY_BYTES, 64 KiB by default); nothing was read or applied")
-
 type Operation = {
-  readonly parameters?: ReadonlyArray<{ readonly name?: string }>
+  readonly parameters?: ReadonlyArray<{ readonly name?: string; readonly in?: string; readonly required?: boolean }>
   readonly requestBody?: unknown
   readonly responses?: Readonly<Record<string, { readonly description?: string }>>
 }
 
-/** `status` answered as `description` too, after what the context already says about it. */
-const alsoAnswers = (responses: Operation["responses"] & {}, status: string, description: string) => {
-  const own = responses[status]
-  return own === undefined ? problemResponseSpec(description) : { ...own, description: `${own.description ?? ""}; or ${description}` }
+/**
+ * The platform's edge answers an operation can get, from what it takes: a body (read by `readJson`
+ * behind the body limit), the session's X-User-Id, `cart_id`, a required query parameter (checked
+ * by the route with `validate`), and the Idempotency-Key every POST reads.
+ */
+export const edgesOf = (method: string, operation: Operation): ReadonlyArray<EdgeRow> => {
+  const parameters = operation.parameters ?? []
+  const takes = (name: string) => parameters.some((parameter) => parameter.name?.toLowerCase() === name.toLowerCase())
+  const body = operation.requestBody !== undefined
+  const validated = body || takes(USER_HEADER) || takes(CART_ID_PARAM) || parameters.some((parameter) => parameter.in === "query" && parameter.required === true)
+  return [
+    ...(body ? [edges.malformedJson] : []),
+    ...(validated ? [edges.validationFailed] : []),
+    ...(takes(CART_ID_PARAM) ? [edges.cartForbidden] : []),
+    ...(method === "post" ? [edges.sessionRequired, edges.invalidIdempotencyKey, edges.requestInProgress, edges.idempotencyKeyReused, edges.storeUnavailable] : []),
+    ...(body ? [edges.bodyTooLarge, edges.unsupportedMediaType] : [])
+  ]
 }
 
 const withEdges = (method: string, operation: Operation): Operation => {
+  const own = operation.responses ?? {}
+  const byStatus = new Map<string, Array<EdgeRow>>()
+  for (const row of edgesOf(method, operation)) {
+    const status = String(row.status)
+    // A code the context already documents at this status (its table maps an error to it) is named once.
+    if (!(own[status]?.description ?? "").includes(`(${row.code})`)) byStatus.set(status, [...(byStatus.get(status) ?? []), row])
+  }
+  const responses = {
+    ...own,
+    ...Object.fromEntries(
+      [...byStatus].map(([status, rows]) => {
+        const mine = own[status]
+        const description = describeEdges(rows)
+        return [status, mine === undefined ? problemResponseSpec(description) : { ...mine, description: `${mine.description ?? ""}; or ${description}` }]
+      })
+    )
+  }
   const hasKey = (operation.parameters ?? []).some((parameter) => parameter.name?.toLowerCase() === "idempotency-key")
-  let responses = { ...operation.responses }
-  if (operation.requestBody !== undefined) {
-    responses = { ...responses, "413": bodyTooLargeResponse, "415": alsoAnswers(responses, "415", "The body is not sent as application/json (unsupported_media_type)") }
-  }
-  if (method === "post") {
-    responses = {
-      ...responses,
-      "409": alsoAnswers(responses, "409", "the first request with this Idempotency-Key is still running or ended without a clear outcome; it is never run twice (request_in_progress)"),
-      "422": alsoAnswers(responses, "422", "this Idempotency-Key was used with another body (idempotency_key_reused)")
-    }
-  }
-  return {
-    ...operation,
-    ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}),
-    ...(operation.requestBody === undefined && method !== "post" ? {} : { responses })
-  }
+  return { ...operation, ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}), responses }
 }
 
 /**
- * A module's paths with what the platform does to every request written into each operation: the
- * Idempotency-Key header with its 409 and 422 on every POST, and the 413 and 415 on every operation
- * with a body. Each app's
- * openapi.ts passes its paths through here, so no operation can leave them out.
+ * Paths with the platform's edge answers (`edgesOf`) written into each operation, after what the
+ * context already says at the same status, and the Idempotency-Key header on every POST. The
+ * platform passes every module's paths through here when it serves /openapi.json, so no operation
+ * can leave them out and no app writes them.
  */
 export const withPlatformEdges = <P extends Readonly<Record<string, Readonly<Record<string, unknown>>>>>(paths: P): P =>
   Object.fromEntries(
@@ -122,3 +130,12 @@ export const withPlatformEdges = <P extends Readonly<Record<string, Readonly<Rec
       Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, typeof operation === "object" && operation !== null ? withEdges(method, operation as Operation) : operation]))
     ])
   ) as P
+
+/** 404 and 405 answer requests that no operation takes, so a document names them once, beside its schemas. */
+export const unmatchedResponses = {
+  not_found: problemResponseSpec(describeEdges([edges.notFound])),
+  method_not_allowed: {
+    ...problemResponseSpec(describeEdges([edges.methodNotAllowed])),
+    headers: { Allow: { schema: { type: "string" }, description: "The methods the path takes" } }
+  }
+}

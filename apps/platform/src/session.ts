@@ -14,7 +14,8 @@
 import type { Effect } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import { isSessionId, newCorrelationId } from "@kasa/shared"
-import { type FieldProblem, problem } from "./problem.ts"
+import { edgeProblem, edges } from "./edge-problems.ts"
+import type { FieldProblem } from "./problem.ts"
 import { problemResponse, validationProblem } from "./http-problems.ts"
 import { IDEMPOTENCY_HEADER } from "./idempotency.ts"
 import { SessionTokens } from "./session-token.ts"
@@ -52,7 +53,7 @@ export const identify = (runtime: SessionTokensSource): MiddlewareHandler<Sessio
     const verified = incoming === undefined ? undefined : tokens.verify(incoming)
     if (verified === undefined && c.req.method === "POST" && c.req.header(IDEMPOTENCY_HEADER) !== undefined) {
       return problemResponse(
-        problem(400, "session_required", "An Idempotency-Key needs a session", {
+        edgeProblem(edges.sessionRequired, {
           detail: `send the ${SESSION_HEADER} you were given (any response issues one) with an Idempotency-Key`,
           errors: [{ field: SESSION_HEADER, message: incoming === undefined ? "missing" : "not a session token this shop issued" }]
         })
@@ -100,7 +101,7 @@ export const callersCart = (
   return {
     ok: false,
     response: problemResponse(
-      problem(403, "cart_forbidden", "Not this session's cart", {
+      edgeProblem(edges.cartForbidden, {
         detail: `${CART_ID_PARAM} must be your session's id (the session_id of GET /cart), or left out`,
         errors: [{ field: CART_ID_PARAM, message: "names another session's cart" }]
       })

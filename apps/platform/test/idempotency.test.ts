@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
-import { layerEventBus, layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import { type AppRuntime, idempotency, identify, problem, problemResponse, processSessionTokens, responder, SessionTokens } from "@kasa/app-platform"
 import { answering, answeringStore, StateStore, StoreUnavailable } from "@kasa/shared"
 
@@ -13,9 +13,9 @@ const tokens = processSessionTokens()
 const newSession = () => tokens.issue().token
 const runtime = ManagedRuntime.make(
   Layer.mergeAll(
-    layerEventBus(),
+    layerMemoryEventBus(),
     Layer.succeed(SessionTokens, tokens),
-    Layer.effect(StateStore, Effect.map(StateStore, answeringStore)).pipe(Layer.provideMerge(layerStateStore(data)))
+    Layer.effect(StateStore, Effect.map(StateStore, answeringStore)).pipe(Layer.provideMerge(layerMemoryStateStore(data)))
   )
 ) as unknown as AppRuntime
 afterAll(() => runtime.dispose())

@@ -37,6 +37,14 @@ describe("infrastructure configuration", () => {
     expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
   })
 
+  test("a busy consumer lingers 10 ms between fetches unless KAFKA_FETCH_LINGER_MS says otherwise (0: at once)", () => {
+    const defaults = loadInfraConfig({})
+    expect(defaults.ok && defaults.config.kafkaFetchLingerMs).toBe(10)
+    const off = loadInfraConfig({ KAFKA_FETCH_LINGER_MS: "0" })
+    expect(off.ok && off.config.kafkaFetchLingerMs).toBe(0)
+    expect(problems({ KAFKA_FETCH_LINGER_MS: "5000" }).join("; ")).toContain("KAFKA_FETCH_LINGER_MS must be an integer from 0")
+  })
+
   const secret = "s".repeat(32)
 
   test("KAFKA_BROKERS and REDIS_URL: distributed", () => {

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import type { Subprocess } from "bun"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { dlqTopic, EventBus, EventBusAdmin, makeEnvelope, StateStore, toBusMessage } from "@kasa/shared"
 import { runGroup, runId, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { killNow, type RunningProcess, startApp } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
 
 const entry = new URL("./fixtures/lifecycle-app.ts", import.meta.url).pathname
 const keyPrefix = `${runPrefix}lifecycle:`
@@ -19,15 +20,6 @@ type Services = EventBus | EventBusAdmin | StateStore
 let runtime: ManagedRuntime.ManagedRuntime<Services, unknown>
 let baseEnv: Record<string, string>
 const children: Array<Subprocess> = []
-
-/** Polls `check` until it holds, or fails at the deadline saying what it last saw. */
-const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last seen: ${describe()}`)
-    await Bun.sleep(25)
-  }
-}
 
 const start = async (env: Record<string, string>): Promise<RunningProcess> => {
   const app = await startApp(entry, { ...baseEnv, ...env }, 60_000)
@@ -54,12 +46,12 @@ beforeAll(async () => {
   const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
   baseEnv = { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, TOPIC_PARTITIONS: "1" }
   runtime = ManagedRuntime.make(
-    Layer.mergeAll(layerKafka({ brokers: kafka.brokers.split(","), clientId: `lifecycle-test-${runId}` }), layerRedisStateStore({ url: redis.url, keyPrefix, outboxName: "lifecycle-test" }))
+    Layer.mergeAll(layerKafka({ brokers: kafka.brokers.split(","), clientId: `lifecycle-test-${runId}` }), layerRedis({ url: redis.url, keyPrefix, outboxName: "lifecycle-test" }))
   )
 }, 120_000)
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  await Promise.all(children.map(killNow))
   await runtime?.dispose()
 })
 
@@ -69,12 +61,12 @@ describe("an app's lifecycle, as a process", () => {
     const group = runGroup("lifecycle-stuck")
     await provision(topic, 1)
     const app = await start({ TOPIC: topic, GROUP: group, SHUTDOWN_TIMEOUT_MS: "3000" })
-    await waitFor(() => isReady(app), 60_000, () => app.output().slice(-2_000))
+    await waitFor(() => isReady(app), { timeoutMs: 60_000, describe: () => app.output().slice(-2_000) })
 
     const done = await publish(topic, { fail: false })
-    await waitFor(async () => (await committed(group, topic)) === 1 && (await effects(done)) === 1, 30_000, () => app.output().slice(-2_000))
+    await waitFor(async () => (await committed(group, topic)) === 1 && (await effects(done)) === 1, { timeoutMs: 30_000, describe: () => app.output().slice(-2_000) })
     const stuck = await publish(topic, { fail: true })
-    await waitFor(() => app.output().split(`failing attempt ${stuck}`).length > 3, 30_000, () => app.output().slice(-2_000))
+    await waitFor(() => app.output().split(`failing attempt ${stuck}`).length > 3, { timeoutMs: 30_000, describe: () => app.output().slice(-2_000) })
 
     app.process.kill("SIGTERM")
     // The bound is the configured timeout plus the time a loaded machine takes to notice the exit.
@@ -95,16 +87,16 @@ describe("an app's lifecycle, as a process", () => {
     // A session timeout far longer than the wait below: readiness cannot come from the broker giving up on the dead member.
     const env = { TOPIC: topic, GROUP: group, INSTANCE_ID: `lifecycle-${runId}`, KAFKA_SESSION_TIMEOUT_MS: "90000" }
     const first = await start(env)
-    await waitFor(() => isReady(first), 60_000, () => first.output().slice(-2_000))
+    await waitFor(() => isReady(first), { timeoutMs: 60_000, describe: () => first.output().slice(-2_000) })
     first.process.kill("SIGKILL")
     await first.process.exited
 
     const restarted = Date.now()
     const second = await start(env)
-    await waitFor(() => isReady(second), Math.max(1_000, 30_000 - (Date.now() - restarted)), () => second.output().slice(-2_000))
+    await waitFor(() => isReady(second), { timeoutMs: Math.max(1_000, 30_000 - (Date.now() - restarted)), describe: () => second.output().slice(-2_000) })
     // Ready means assigned: it handles what is published now.
     const eventId = await publish(topic, { fail: false })
-    await waitFor(async () => (await effects(eventId)) === 1, 30_000, () => second.output().slice(-2_000))
+    await waitFor(async () => (await effects(eventId)) === 1, { timeoutMs: 30_000, describe: () => second.output().slice(-2_000) })
     second.process.kill("SIGTERM")
     expect(await second.process.exited).toBe(0)
   }, 180_000)
@@ -115,12 +107,12 @@ describe("an app's lifecycle, as a process", () => {
     await provision(topic, 3)
     const env = { TOPIC: topic, GROUP: group, KAFKA_SESSION_TIMEOUT_MS: "90000" }
     const [a, b] = await Promise.all([start({ ...env, INSTANCE_ID: `leave-a-${runId}` }), start({ ...env, INSTANCE_ID: `leave-b-${runId}` })])
-    for (const app of [a, b]) await waitFor(() => isReady(app), 60_000, () => app.output().slice(-2_000))
+    for (const app of [a, b]) await waitFor(() => isReady(app), { timeoutMs: 60_000, describe: () => app.output().slice(-2_000) })
     a.process.kill("SIGTERM")
     expect(await a.process.exited).toBe(0)
     // Keys over every partition: b handles them all, so it holds a's partitions too.
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => publish(topic, { fail: false }, `key-${i}`)))
     let handled = 0
-    await waitFor(async () => (handled = (await Promise.all(ids.map(effects))).filter((n) => n === 1).length) === ids.length, 30_000, () => `${handled} of ${ids.length} handled`)
+    await waitFor(async () => (handled = (await Promise.all(ids.map(effects))).filter((n) => n === 1).length) === ids.length, { timeoutMs: 30_000, describe: () => `${handled} of ${ids.length} handled` })
   }, 180_000)
 })

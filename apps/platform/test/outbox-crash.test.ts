@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Fiber, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { dlqTopic, EventBusAdmin, runConsumer, runRelay, StateStore } from "@kasa/shared"
 import { waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { runGroup, runPrefix, runTopic, testKafka, testRedis } from "@kasa/test-support/infra"
@@ -21,7 +21,7 @@ describe("outbox crash safety over Kafka and Redis", async () => {
     const runtime = ManagedRuntime.make(
       Layer.mergeAll(
         layerKafka({ brokers: kafka.brokers.split(","), clientId: `crash-${mode}` }),
-        layerRedisStateStore({ url: redis.url, keyPrefix, outboxName: outbox })
+        layerRedis({ url: redis.url, keyPrefix, outboxName: outbox })
       )
     )
     try {

@@ -7,9 +7,9 @@ import { Effect } from "effect"
 import { makeMemoryOutboxLease, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { type App, createApp } from "@kasa/app-platform"
 import { EventBusAdmin, makeEnvelope, StateStore } from "@kasa/shared"
-import { waitUntil } from "@kasa/shared/testing/eventually"
 import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
 import { TEST_SESSION_SECRET } from "@kasa/test-support/process"
+import { readUntil } from "@kasa/test-support/wait-for"
 
 const deadlineMs = 20_000
 let n = 0
@@ -50,17 +50,6 @@ const commitTo = (app: App, topic: string) =>
     )
   )
 
-/** Polls an async probe until it answers what `until` wants. */
-const poll = async <A>(probe: () => Promise<A>, until: (a: A) => boolean, what: string): Promise<A> => {
-  let last: A | undefined
-  await Effect.runPromise(
-    waitUntil(() => last !== undefined && until(last), { timeoutMs: deadlineMs, intervalMs: 50, describe: () => `${what}: ${JSON.stringify(last)}` }).pipe(
-      Effect.raceFirst(Effect.forever(Effect.promise(async () => (last = await probe())).pipe(Effect.andThen(Effect.sleep(50)))))
-    )
-  )
-  return last!
-}
-
 for (const [mode, start] of Object.entries(modes)) {
   describe(`outbox readiness: ${mode}`, () => {
     test(
@@ -71,11 +60,11 @@ for (const [mode, start] of Object.entries(modes)) {
         expect((await ready(app)).status).toBe(200)
         const topic = unique("ready-missing")
         await commitTo(app, topic)
-        const down = await poll(() => ready(app), (r) => r.status === 503, "never not ready")
+        const down = await readUntil(() => ready(app), (r) => r.status === 503, "never not ready", deadlineMs)
         expect(down.outbox?.ok).toBe(false)
         expect(down.outbox?.error).toContain("outbox relay failing")
         await app.runtime.runPromise(Effect.flatMap(EventBusAdmin, (admin) => admin.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }])))
-        await poll(() => ready(app), (r) => r.status === 200, "never ready again")
+        await readUntil(() => ready(app), (r) => r.status === 200, "never ready again", deadlineMs)
         const published = await app.runtime.runPromise(Effect.flatMap(EventBusAdmin, (admin) => admin.readTopic(topic)))
         expect(published.length).toBe(1)
       },
@@ -89,7 +78,7 @@ for (const [mode, start] of Object.entries(modes)) {
         apps.push(app)
         expect((await ready(app)).status).toBe(200)
         await commitTo(app, unique("ready-stale"))
-        const stale = await poll(() => ready(app), (r) => r.status === 503, "never not ready")
+        const stale = await readUntil(() => ready(app), (r) => r.status === 503, "never not ready", deadlineMs)
         expect(stale.outbox?.error).toContain("oldest outbox entry")
         const metrics = await (await app.http.request("/metrics")).text()
         expect(metrics).toContain(`kasa_outbox_pending{outbox="${app.config.serviceName}"} 1`)
@@ -105,7 +94,7 @@ describe("outbox lease at stop", () => {
   test("a stopped app gives its outbox lease up, so another instance relays at once", async () => {
     const state = new MemoryStateData()
     const app = await createApp({ name: unique("lease-stop"), modules: [], env: {}, broker: new MemoryBroker(), state, log: () => {} })
-    await poll(() => Effect.runPromise(makeMemoryOutboxLease(state).hold(60_000)).then((held) => !held), (taken) => taken, "the app never took the lease")
+    await readUntil(() => Effect.runPromise(makeMemoryOutboxLease(state).hold(60_000)).then((held) => !held), (taken) => taken, "the app never took the lease", deadlineMs)
     await app.stop()
     expect(await Effect.runPromise(makeMemoryOutboxLease(state).hold(60_000))).toBe(true)
   })

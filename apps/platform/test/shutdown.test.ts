@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test"
 import { Effect, Schema } from "effect"
 import { MemoryBroker } from "@kasa/adapter-memory"
 import { EventBus, makeEnvelope, runConsumer, StateStore, toBusMessage, Topics } from "@kasa/shared"
+import { waitFor } from "@kasa/test-support/wait-for"
 import { createApp } from "../src/app-runtime.ts"
 import { shutdownPlan } from "../src/shutdown.ts"
 
@@ -50,9 +51,9 @@ describe("stop", () => {
     }
     const handled = () => app.runtime.runPromise(Effect.flatMap(StateStore, (store) => store.get("handled")))
     const first = await send({ fail: false })
-    for (const deadline = Date.now() + 10_000; (await handled()) !== first; await Bun.sleep(10)) if (Date.now() > deadline) throw new Error("the first event was not handled")
+    await waitFor(async () => (await handled()) === first, { timeoutMs: 10_000, intervalMs: 10, describe: () => "the first event was not handled" })
     await send({ fail: true })
-    for (const deadline = Date.now() + 10_000; attempts < 3; await Bun.sleep(10)) if (Date.now() > deadline) throw new Error(`attempts: ${attempts}`)
+    await waitFor(() => attempts >= 3, { timeoutMs: 10_000, intervalMs: 10, describe: () => `attempts: ${attempts}` })
 
     const stopped = await Promise.race([app.stop().then(() => "stopped"), Bun.sleep(1_000 + 9_000).then(() => "still stopping")])
     expect(stopped).toBe("stopped")

@@ -4,7 +4,7 @@
  * contributes paths only, not shared components.
  */
 import { AppliedView, appliedFor, applyCode, applyPromotion, availableFor, AvailableView, CodeAppliedView, CodeInvalidReason, PromotionAppliedView, removePromotion } from "@kasa/promotion"
-import { cartIdParameter, cartIdResponses, errorsOf, jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { cartIdParameter, errorsOf, jsonBody, jsonSchema, okResponse as ok, problemResponseSpec as problemResponse, problemSchema, sessionParameters as parameters } from "@kasa/app-platform"
 import { promotionProblems } from "./errors-to-http.ts"
 import { ApplyCodeBody, ApplyPromotionBody } from "./routes.ts"
 
@@ -17,13 +17,13 @@ export const promotionOperationErrors = {
   "DELETE /promotions/{id}": errorsOf(removePromotion, ["NotApplied", "PromotionsChangedConcurrently", "PromotionsUnavailable"])
 }
 
-export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documented(promotionOperationErrors, {
+export const promotionOpenApiPaths = promotionProblems.documented(promotionOperationErrors, {
   "/promotions/available": {
     get: {
       tags: ["promotion"],
       summary: "The promotions this cart qualifies for, with the discount each would give",
       parameters: [...parameters, cartIdParameter],
-      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView), ...cartIdResponses() }
+      responses: { "200": ok("Qualifying promotions (none for a cart never seen)", AvailableView) }
     }
   },
   "/promotions/applied": {
@@ -42,7 +42,6 @@ export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documen
       requestBody: jsonBody(ApplyPromotionBody),
       responses: {
         "200": ok("The promotion as applied to this cart (the same answer again if it already was)", PromotionAppliedView),
-        "400": problemResponse("Malformed JSON or promotion_id missing"),
         "422": problemResponse("The cart cannot have it: reason not_yet_valid, expired, minimum_not_met or not_combinable")
       }
     }
@@ -55,7 +54,6 @@ export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documen
       requestBody: jsonBody(ApplyCodeBody),
       responses: {
         "200": ok("The code as applied to this cart", CodeAppliedView),
-        "400": problemResponse("Malformed JSON, or code missing, empty or too long"),
         "422": problemResponse("The code cannot be applied; promotion.code_invalid is published with the same reason", {
           properties: { ...problemSchema.properties, reason: jsonSchema(CodeInvalidReason), promo_code: { type: "string" } }
         })
@@ -70,4 +68,4 @@ export const promotionOpenApiPaths = withPlatformEdges(promotionProblems.documen
       responses: { "200": ok("What stays applied", AppliedView) }
     }
   }
-}))
+})

@@ -6,7 +6,7 @@
 // cleared; the counter ends at 100.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
-import { layerRedisCodeUsage, layerRedisConnection, layerStateStoreAndOutbox } from "@kasa/adapter-redis"
+import { layerRedisCodeUsage, layerRedisConnection, layerRedisStateStoreAndOutbox } from "@kasa/adapter-redis"
 import {
   applyCode,
   CodeUsage,
@@ -29,7 +29,7 @@ const prefix = `${runPrefix}promotion-limit:`
 const open = async () => {
   const { url } = await testRedis()
   const connection = layerRedisConnection({ url, keyPrefix: prefix, clientName: `kasa-test-${runId}-promotion-limit` })
-  const infra = Layer.mergeAll(layerStateStoreAndOutbox({ outboxName: "promotion" }), layerRedisCodeUsage({ outboxName: "promotion" }))
+  const infra = Layer.mergeAll(layerRedisStateStoreAndOutbox({ outboxName: "promotion" }), layerRedisCodeUsage({ outboxName: "promotion" }))
   // The 200 "past its usage limit" warnings are expected here; keep them off the test output.
   const silent = Logger.layer([])
   const layer = Layer.mergeAll(layerPromotionStore, layerPromotionRules(specRules), silent).pipe(Layer.provideMerge(infra), Layer.provide(connection))

@@ -10,7 +10,8 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import type { AvailableView } from "@kasa/promotion"
 import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { type RunningProcess, startApp, stopProcess } from "@kasa/test-support/process"
+import { readUntil } from "@kasa/test-support/wait-for"
 import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartEntry = new URL("../../cart/src/main.ts", import.meta.url).pathname
@@ -20,25 +21,11 @@ let cart: RunningProcess
 let promotion: RunningProcess
 let brokers: string
 
-/** Polls `probe` until it returns a value, or fails after `timeoutMs` with what it last saw. */
-const eventually = async <A>(what: string, probe: () => Promise<{ readonly done: true; readonly value: A } | { readonly done: false; readonly seen: unknown }>, timeoutMs = 30_000): Promise<A> => {
-  const deadline = Date.now() + timeoutMs
-  let seen: unknown
-  while (Date.now() <= deadline) {
-    const result = await probe()
-    if (result.done) return result.value
-    seen = result.seen
-    await Bun.sleep(50)
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(seen)}`)
-}
-
 const ready = (app: RunningProcess) =>
-  eventually(`${app.url} ready`, async () => {
+  readUntil(async () => {
     const response = await fetch(`${app.url}/health/ready`)
-    const body = await response.json()
-    return response.status === 200 ? { done: true, value: body } : { done: false, seen: body }
-  }, 60_000)
+    return { status: response.status, body: (await response.json()) as unknown }
+  }, (answer) => answer.status === 200, `${app.url} ready`, 60_000)
 
 beforeAll(async () => {
   const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
@@ -49,8 +36,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  for (const app of [cart, promotion]) app?.process.kill("SIGTERM")
-  await Promise.all([cart?.process.exited, promotion?.process.exited])
+  await Promise.all([stopProcess(cart?.process), stopProcess(promotion?.process)])
 })
 
 const send = (app: RunningProcess, method: string, path: string, session: Session, body?: unknown) =>
@@ -85,10 +71,12 @@ describe("cart and promotion, two processes over Kafka and Redis", () => {
     expect(added.status).toBe(201)
     // A new cart counts its versions from the clock; its first line is named after its first version.
     const v1 = ((await added.json()) as { cart_version: number }).cart_version
-    const available = await eventually("the promotion app sees the cart", async () => {
-      const body = (await (await send(promotion, "GET", `/promotions/available?cart_id=${session.id}`, session)).json()) as AvailableView
-      return body.promotions.length > 0 ? { done: true, value: body } : { done: false, seen: body }
-    })
+    const available = await readUntil(
+      async () => (await (await send(promotion, "GET", `/promotions/available?cart_id=${session.id}`, session)).json()) as AvailableView,
+      (body) => body.promotions.length > 0,
+      "the promotion app sees the cart",
+      30_000
+    )
     expect(available).toEqual({ promotions: [{ promotion_id: "second-item-half-price", name: "Second accessory at half price (2 za 50%)", discount_amount: 7_499, currency: "PLN" }] })
 
     const applied = await send(promotion, "POST", "/promotions/apply", session, { promotion_id: "second-item-half-price" })
@@ -97,10 +85,7 @@ describe("cart and promotion, two processes over Kafka and Redis", () => {
 
     // One mount out, in the cart app: the cart no longer qualifies.
     expect((await send(cart, "PATCH", `/cart/items/item_${v1}`, session, { quantity: 1 })).status).toBe(200)
-    const events = await eventually("promotion.removed on promotion-events", async () => {
-      const seen = await promotionEventsOnKafka(session)
-      return seen.some((e) => e.event_name === "promotion.removed") ? { done: true, value: seen } : { done: false, seen: seen.map((e) => e.event_name) }
-    })
+    const events = await readUntil(() => promotionEventsOnKafka(session), (seen) => seen.some((e) => e.event_name === "promotion.removed"), "promotion.removed on promotion-events", 30_000)
     expect(events.map((e) => [e.event_name, e.payload.promotion_id, e.payload.discount_amount ?? e.payload.reason])).toEqual([
       ["promotion.applied", "second-item-half-price", 7_499],
       ["promotion.removed", "second-item-half-price", "minimum_not_met"]

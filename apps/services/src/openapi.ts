@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { availableForCart, listStandaloneServices, OfferedServiceSchema, servicesForItem } from "@kasa/services"
 import { MinorUnits } from "@kasa/shared/money"
-import { cartIdParameter as cartId, cartIdResponses, errorsOf, okResponse as ok, sessionParameters, withPlatformEdges } from "@kasa/app-platform"
+import { cartIdParameter as cartId, errorsOf, okResponse as ok, sessionParameters } from "@kasa/app-platform"
 import { servicesProblems } from "./errors-to-http.ts"
 
 export const ServiceListBody = Schema.Struct({ services: Schema.Array(OfferedServiceSchema) })
@@ -23,16 +23,13 @@ export const servicesOperationErrors = {
   "GET /services/standalone": errorsOf(listStandaloneServices, [])
 }
 
-export const servicesOpenApiPaths = withPlatformEdges(servicesProblems.documented(servicesOperationErrors, {
+export const servicesOpenApiPaths = servicesProblems.documented(servicesOperationErrors, {
   "/services/available": {
     get: {
       tags: ["services"],
       summary: "Every service the cart may have (item services line by line, then standalone ones), and what its services cost now",
       parameters: [...sessionParameters, cartId],
-      responses: {
-        "200": ok("Offered services with the price adding each would add to services_total; an unseen cart is an empty one", AvailabilityBody),
-        ...cartIdResponses()
-      }
+      responses: { "200": ok("Offered services with the price adding each would add to services_total; an unseen cart is an empty one", AvailabilityBody) }
     }
   },
   "/services/for-item/{item_id}": {
@@ -40,10 +37,7 @@ export const servicesOpenApiPaths = withPlatformEdges(servicesProblems.documente
       tags: ["services"],
       summary: "The item services one line of the cart may have",
       parameters: [...sessionParameters, cartId, { name: "item_id", in: "path", required: true, schema: { type: "string" }, description: "A line of the cart" }],
-      responses: {
-        "200": ok("Item services for the line (none for warranties, services, or categories no rule serves)", ServiceListBody),
-        ...cartIdResponses()
-      }
+      responses: { "200": ok("Item services for the line (none for warranties, services, or categories no rule serves)", ServiceListBody) }
     }
   },
   "/services/standalone": {
@@ -54,4 +48,4 @@ export const servicesOpenApiPaths = withPlatformEdges(servicesProblems.documente
       responses: { "200": ok("Standalone services with their price", ServiceListBody) }
     }
   }
-}))
+})

@@ -6,14 +6,13 @@
 // rules shows up as its total_services_price; removing the TV takes both away. The services process
 // publishes services.availability_calculated on Kafka and keeps SPEC §4.6's keys in Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import type { Subprocess } from "bun"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
-import { layerRedisStateStore } from "@kasa/adapter-redis"
+import { layerRedis } from "@kasa/adapter-redis"
 import { ServicesKeys } from "@kasa/services"
 import { decodeEnvelope, type Envelope, EventBusAdmin, StateStore, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { type RunningProcess, startApp, stopProcess } from "@kasa/test-support/process"
 import { readUntil } from "./fixtures.ts"
 import { newSession, type Session } from "@kasa/test-support/app-harness"
 
@@ -26,17 +25,6 @@ let cart: RunningProcess | undefined
 let services: RunningProcess | undefined
 let probe: ManagedRuntime.ManagedRuntime<EventBusAdmin | StateStore, unknown> | undefined
 
-/** SIGTERM (graceful), then SIGKILL if the process has not exited within `graceMs`. */
-const stopProcess = async (child: Subprocess | undefined, graceMs = 20_000): Promise<void> => {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill("SIGTERM")
-  const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])
-  if (!exited) {
-    child.kill("SIGKILL")
-    await child.exited
-  }
-}
-
 beforeAll(async () => {
   const [kafka, redis] = await Promise.all([testKafka(), testRedis()])
   const infra = { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url }
@@ -48,7 +36,7 @@ beforeAll(async () => {
   probe = ManagedRuntime.make(
     Layer.mergeAll(
       layerKafka({ brokers: kafka.brokers.split(","), clientId: `services-it-${runId}` }),
-      layerRedisStateStore({ url: redis.url, keyPrefix: servicesPrefix, outboxName: `probe-${runId}`, clientName: `kasa-test-${runId}-services-it` })
+      layerRedis({ url: redis.url, keyPrefix: servicesPrefix, outboxName: `probe-${runId}`, clientName: `kasa-test-${runId}-services-it` })
     )
   )
   // Both report ready (broker, Redis, their consumers assigned) before the test acts.

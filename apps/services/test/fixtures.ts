@@ -13,6 +13,8 @@ import { servicesModule, type ServicesModuleOptions } from "../src/module.ts"
 import { call, type Call, idOf, type Session, startTestApp, type TestApp } from "@kasa/test-support/app-harness"
 
 export { type Call, newSession, type Session, sessionOf, TEST_SESSION_SECRET, type TestApp } from "@kasa/test-support/app-harness"
+/** For conditions only an HTTP read can check (another process's state). */
+export { readUntil } from "@kasa/test-support/wait-for"
 
 export const startServicesApp = (options: ServicesModuleOptions = { env: {} }): Promise<TestApp> => startTestApp("services", [servicesModule(options)])
 
@@ -50,18 +52,4 @@ export const servicesEventsFor = (t: TestApp, session: Session | string): Readon
   const seen = new Map<string, Envelope>()
   for (const envelope of [...onBus, ...pending]) seen.set(envelope.event_id, envelope)
   return [...seen.values()]
-}
-
-/**
- * Reads until `ok` holds and returns what was read; after `timeoutMs` fails with `what` and the last
- * value seen. For conditions only an HTTP read can check (another process's state).
- */
-export const readUntil = async <A>(read: () => Promise<A>, ok: (value: A) => boolean, what: string, timeoutMs = 10_000): Promise<A> => {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last seen ${JSON.stringify(value)}`)
-    await Bun.sleep(25)
-  }
 }

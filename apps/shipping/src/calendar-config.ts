@@ -7,7 +7,7 @@
 import { Effect, Layer } from "effect"
 import { loadConfig, type StateStore } from "@kasa/shared"
 import { integer, optional, url, withDefault } from "@kasa/shared/config"
-import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_TIMEOUT_MS, defaultBreakerPolicy, layerHttpCalendar } from "@kasa/adapter-calendar-http"
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_TIMEOUT_MS, defaultBreakerPolicy, layerHttpDeliveryCalendar } from "@kasa/adapter-calendar-http"
 import { DeliveryCalendar, layerCalendarNotConfigured } from "@kasa/shipping"
 
 export const calendarSpec = {
@@ -23,7 +23,7 @@ export const layerCalendarFromEnv = (env: Readonly<Record<string, string | undef
   if (!loaded.ok) return Layer.effect(DeliveryCalendar, Effect.fail(loaded.error))
   const config = loaded.config
   if (config.url === undefined) return layerCalendarNotConfigured
-  return layerHttpCalendar({
+  return layerHttpDeliveryCalendar({
     url: config.url,
     timeoutMs: config.timeoutMs,
     breaker: { failureThreshold: config.failureThreshold, coolDownMs: config.coolDownMs },

@@ -17,7 +17,7 @@ import {
   setShippingDate
 } from "@kasa/shipping"
 import { Address } from "@kasa/shipping"
-import { errorsOf, jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters, withPlatformEdges } from "@kasa/app-platform"
+import { errorsOf, jsonBody, okResponse as ok, problemResponseSpec as problemResponse, sessionParameters as parameters } from "@kasa/app-platform"
 import { shippingProblems } from "./errors-to-http.ts"
 import { AddonsBody, AddressBody, SelectBody, SetDateBody } from "./routes.ts"
 
@@ -31,7 +31,7 @@ export const shippingOperationErrors = {
   "POST /shipping/addons": errorsOf(selectShippingAddons, ["NoMethodSelected", "AddonNotFound", "AddonNotSupported", "SundayDateNeedsAddon", "ShippingChangedConcurrently", "ShippingUnavailable"])
 }
 
-export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documented(shippingOperationErrors, {
+export const shippingOpenApiPaths = shippingProblems.documented(shippingOperationErrors, {
   "/shipping/available": {
     get: {
       tags: ["shipping"],
@@ -49,7 +49,6 @@ export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documente
       requestBody: jsonBody(SelectBody),
       responses: {
         "200": ok("The chosen method and its price", SelectedMethodView),
-        "400": problemResponse("Malformed JSON or no method_id"),
         "422": problemResponse("The cart does not allow this method (reason: oversize_item, item_too_large, too_heavy, no_large_item, cart_empty, ...)")
       }
     }
@@ -60,10 +59,7 @@ export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documente
       summary: "Give the delivery address",
       parameters,
       requestBody: jsonBody(AddressBody),
-      responses: {
-        "200": ok("The address as stored (trimmed, postal code in its canonical form)", Address),
-        "400": problemResponse("A field missing or empty, or a postal code that does not fit the country")
-      }
+      responses: { "200": ok("The address as stored (trimmed, postal code in its canonical form)", Address) }
     }
   },
   "/shipping/calendar": {
@@ -71,10 +67,7 @@ export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documente
       tags: ["shipping"],
       summary: "The delivery days of a method for the next 14 days (degraded: the default calendar, the calendar service did not answer)",
       parameters: [...parameters, { name: "method_id", in: "query", required: true, schema: { type: "string" } }],
-      responses: {
-        "200": ok("The delivery days", CalendarView),
-        "400": problemResponse("No method_id")
-      }
+      responses: { "200": ok("The delivery days", CalendarView) }
     }
   },
   "/shipping/set-date": {
@@ -83,10 +76,7 @@ export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documente
       summary: "Choose the delivery date (and express) for the chosen method",
       parameters,
       requestBody: jsonBody(SetDateBody),
-      responses: {
-        "200": ok("The chosen date and the express fee", DeliveryDateView),
-        "400": problemResponse("Malformed JSON, or a delivery_date that is not a YYYY-MM-DD date")
-      }
+      responses: { "200": ok("The chosen date and the express fee", DeliveryDateView) }
     }
   },
   "/shipping/addons": {
@@ -95,10 +85,7 @@ export const shippingOpenApiPaths = withPlatformEdges(shippingProblems.documente
       summary: "Book addons with the chosen method (replaces the booked ones)",
       parameters,
       requestBody: jsonBody(AddonsBody),
-      responses: {
-        "200": ok("The booked addons and their total", AddonsView),
-        "400": problemResponse("Malformed JSON or addons not a list of ids")
-      }
+      responses: { "200": ok("The booked addons and their total", AddonsView) }
     }
   }
-}))
+})

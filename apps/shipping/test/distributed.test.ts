@@ -6,39 +6,17 @@
 // oversize item added in the cart app takes courier and parcel_locker away, offers pallet, and makes
 // shipping publish shipping.method_invalidated on Kafka, caused by the cart's event.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import type { Subprocess } from "bun"
 import { Effect, ManagedRuntime } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { decodeEnvelope, type Envelope, EventBusAdmin, Topics } from "@kasa/shared"
 import { runId, runPrefix, testKafka, testRedis } from "@kasa/test-support/infra"
-import { type RunningProcess, startApp } from "@kasa/test-support/process"
+import { type RunningProcess, startApp, stopProcess } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
 import { newSession, type Session } from "@kasa/test-support/app-harness"
 
 const cartMain = new URL("../../cart/src/main.ts", import.meta.url).pathname
 const shippingMain = new URL("../src/main.ts", import.meta.url).pathname
 const keyPrefix = `${runPrefix}shipping-distributed:`
-
-/** Polls `check` until it returns a value, or fails at the deadline saying what it last saw. */
-const waitFor = async <T>(check: () => T | undefined | Promise<T | undefined>, options: { readonly timeoutMs: number; readonly describe: () => string }): Promise<T> => {
-  const deadline = Date.now() + options.timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in ${options.timeoutMs} ms; last seen: ${options.describe()}`)
-    await Bun.sleep(25)
-  }
-}
-
-/** SIGTERM (graceful), then SIGKILL if the process has not exited within `graceMs`. */
-const stopProcess = async (child: Subprocess | undefined, graceMs = 20_000): Promise<void> => {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill("SIGTERM")
-  const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(graceMs).then(() => false)])
-  if (!exited) {
-    child.kill("SIGKILL")
-    await child.exited
-  }
-}
 
 let cart: RunningProcess | undefined
 let shipping: RunningProcess | undefined

@@ -6,6 +6,7 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { EventBusAdmin } from "@kasa/shared"
 import { testKafka, testRedis } from "@kasa/test-support/infra"
 import { startApp } from "@kasa/test-support/process"
+import { readUntil } from "@kasa/test-support/wait-for"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -17,13 +18,16 @@ describe("shop, distributed", () => {
     try {
       // Other tests' cart processes (some SIGKILLed) share the consumer groups on this broker: the shop
       // may join while a group rebalances, so readiness is waited for, with a deadline.
-      const deadline = Date.now() + 60_000
-      let ready = await fetch(`${app.url}/health/ready`)
-      while (ready.status !== 200 && Date.now() < deadline) {
-        await Bun.sleep(200)
-        ready = await fetch(`${app.url}/health/ready`)
-      }
-      const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
+      const ready = await readUntil(
+        async () => {
+          const response = await fetch(`${app.url}/health/ready`)
+          return { status: response.status, body: (await response.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> } }
+        },
+        (answer) => answer.status === 200,
+        "the shop ready",
+        60_000
+      )
+      const body = ready.body
       expect(body.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["consumer cart-consumer", true], ["consumer services-consumer", true], ["consumer promotion-consumer", true], ["consumer shipping-consumer", true], ["outbox", true]])
       expect(ready.status).toBe(200)
       expect(app.output()).toContain('"mode":"distributed"')

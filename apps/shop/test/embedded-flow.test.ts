@@ -2,6 +2,7 @@
 // in-memory bus (their own projections of cart-events), with no call between the contexts.
 import { afterAll, describe, expect, test } from "bun:test"
 import { createApp } from "@kasa/app-platform"
+import { readUntil } from "@kasa/test-support/wait-for"
 import { shopModules } from "../src/modules.ts"
 
 const app = await createApp({ name: "shop", modules: shopModules, env: {}, log: () => {} })
@@ -17,16 +18,8 @@ const call = async (method: string, path: string, session: string | undefined, b
 }
 
 /** Polls a GET until `accept` holds (or fails with the last answer after the deadline). */
-const eventually = async (path: string, session: string, accept: (body: Record<string, unknown>) => boolean) => {
-  const deadline = Date.now() + 10_000
-  let last: Record<string, unknown> = {}
-  while (Date.now() < deadline) {
-    last = (await call("GET", path, session)).body
-    if (accept(last)) return last
-    await Bun.sleep(10)
-  }
-  throw new Error(`${path} never matched; last answer: ${JSON.stringify(last)}`)
-}
+const eventually = (path: string, session: string, accept: (body: Record<string, unknown>) => boolean) =>
+  readUntil(async () => (await call("GET", path, session)).body, accept, `${path} never matched`)
 
 describe("shop, embedded: cart changes flow to shipping, promotion and services", () => {
   test("an oversize fridge and two accessories", async () => {

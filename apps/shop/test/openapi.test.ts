@@ -1,7 +1,9 @@
 // /openapi.json of the whole shop, walked operation by operation: every POST documents the
 // Idempotency-Key header the platform reads on it, and every operation with a body documents the
 // 413 problem+json the platform's body limit answers with; every status (and code) an app's error
-// table gives an operation's use case is in that operation's responses.
+// table gives an operation's use case is in that operation's responses, and so is every answer the
+// platform gives at the edge (bad body, parameter or header, another session's cart_id, the
+// Idempotency-Key's refusals); 404 and 405 once for the document.
 import { afterAll, describe, expect, test } from "bun:test"
 import { cartOperationErrors, cartProblems } from "@kasa/app-cart"
 import { catalogOperationErrors, catalogProblems } from "@kasa/app-catalog"
@@ -40,6 +42,31 @@ describe("the shop's OpenAPI document", async () => {
     expect(withBody.map((o) => o.name)).toContain("PATCH /cart/items/{item_id}")
     const missing = withBody.filter((o) => o.operation.responses["413"]?.content?.["application/problem+json"] === undefined).map((o) => o.name)
     expect(missing).toEqual([])
+  })
+
+  // The platform's edge answers, written into each operation from its one table (edge-problems.ts), never by an app.
+  const documents = (o: (typeof operations)[number], status: string, code: string) =>
+    o.operation.responses[status]?.content?.["application/problem+json"] !== undefined && o.operation.responses[status]!.description!.includes(`(${code})`)
+  const takes = (o: (typeof operations)[number], name: string) => (o.operation.parameters ?? []).some((p) => p.name === name)
+
+  test.each<[string, (o: (typeof operations)[number]) => boolean, string, string]>([
+    ["with X-User-Id", (o) => takes(o, "X-User-Id"), "400", "validation_failed"],
+    ["with cart_id", (o) => takes(o, "cart_id"), "400", "validation_failed"],
+    ["with cart_id", (o) => takes(o, "cart_id"), "403", "cart_forbidden"],
+    ["with a body", (o) => o.operation.requestBody !== undefined, "400", "malformed_json"],
+    ["with a body", (o) => o.operation.requestBody !== undefined, "415", "unsupported_media_type"],
+    ["POST", (o) => o.method === "post", "409", "request_in_progress"],
+    ["POST", (o) => o.method === "post", "422", "idempotency_key_reused"]
+  ])("every operation %s documents %s %s", (_, applies, status, code) => {
+    const concerned = operations.filter(applies)
+    expect(concerned.length).toBeGreaterThan(0)
+    expect(concerned.filter((o) => !documents(o, status, code)).map((o) => o.name)).toEqual([])
+  })
+
+  test("404 and 405 are documented once, for requests no operation takes", () => {
+    const responses = (document as unknown as { components: { responses: Record<string, { description: string }> } }).components.responses
+    expect(responses["not_found"]?.description).toContain("(not_found)")
+    expect(responses["method_not_allowed"]?.description).toContain("(method_not_allowed)")
   })
 
   // Each app's declared operations with the row of every tag its use case can fail with.

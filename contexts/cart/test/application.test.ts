@@ -3,7 +3,7 @@
 // retried on the fresh cart and, when it keeps happening, refused without losing anyone's update.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import {
   addItem,
   CartEventPayloads,
@@ -28,7 +28,7 @@ import { runAnswered } from "@kasa/shared/testing/answered"
 const data = new MemoryStateData()
 // Versions from 1, so the cases can name lines item_1, item_2 (the floor has its own test).
 const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor))
-const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerStateStore(data))))
+const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerMemoryStateStore(data))))
 afterAll(() => runtime.dispose())
 
 type Services = CartStore | OfferLookup | ServicePricing | StateStore
@@ -199,7 +199,7 @@ describe("write conflicts", () => {
     ).pipe(Layer.provide(layerCartStore))
 
   const withInterference = (times: number) =>
-    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor)).pipe(Layer.provideMerge(layerStateStore(data))))
+    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor)).pipe(Layer.provideMerge(layerMemoryStateStore(data))))
 
   test("a command that lost the race runs again on the fresh cart: both updates are kept", async () => {
     const racing = withInterference(2)

@@ -1,41 +1,27 @@
 // The cart-consumer over the in-memory bus and store, through the kernel's consumer runtime:
 // checkout.completed clears the cart once (also when delivered twice) and publishes cart.cleared
 // caused by it; other events are ignored; a payload that does not fit goes to the DLQ.
-import { afterAll, describe, expect, test } from "bun:test"
-import { Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
-import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer } from "effect"
 import { addItem, CART_CONSUMER_GROUP, CART_CONSUMER_TOPICS, cartConsumer, CartVersionFloor, getCart, layerCartStore, layerOfferLookup, noFloor } from "@kasa/cart"
 import { fixtureOffers, fixtureServiceRules, layerServicePricingTable, lineRequest } from "@kasa/cart/testing"
-import { ConsumerGroups, dlqTopic, EventBus, makeEnvelope, newSessionId, runConsumer, toBusMessage, Topics, type Envelope } from "@kasa/shared"
+import { ConsumerGroups, dlqTopic, makeEnvelope, newSessionId, Topics, type Envelope } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
+import { startConsumerHarness } from "@kasa/test-support/consumer-harness"
 
-const broker = new MemoryBroker()
-for (const topic of [Topics.checkout, dlqTopic(Topics.checkout), Topics.cart]) broker.createTopic(topic, 3)
-const data = new MemoryStateData()
 // Versions from 1, so the cases can name lines item_1, item_2 (the floor has its own test).
-const ports = Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor))
-/** Log lines the consumer wrote (instead of the console). */
-const logged: Array<string> = []
-const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
-const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
-const scope = await runtime.runPromise(Scope.make())
-await runtime.runPromise(Scope.provide(scope)(runConsumer({ ...cartConsumer(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } })))
-afterAll(async () => {
-  await runtime.runPromise(Scope.close(scope, Exit.void))
-  await runtime.dispose()
+const { data, runtime, logged, publish: publishTo, caughtUp } = await startConsumerHarness({
+  consumer: cartConsumer(),
+  ports: () => Layer.mergeAll(layerCartStore, layerOfferLookup(fixtureOffers), layerServicePricingTable(fixtureServiceRules), Layer.succeed(CartVersionFloor, noFloor)),
+  publishes: [Topics.cart]
 })
 
 const checkoutEvent = (eventName: string, payload: Record<string, unknown>, key: string): Envelope =>
   makeEnvelope({ eventName, aggregateId: key, correlationId: "corr_checkout_1", producer: "checkout", payload })
 
-const publish = (envelope: Envelope) =>
-  runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.checkout, key: envelope.aggregate_id, envelope })])))
+const publish = (envelope: Envelope) => publishTo(Topics.checkout, envelope)
 
 const outboxOf = (sessionId: string) => data.outbox.filter((entry) => entry.event.key === sessionId).map((entry) => entry.event.envelope)
-
-/** The group has committed everything published to checkout-events so far. */
-const caughtUp = () =>
-  broker.topics.get(Topics.checkout)!.every((partition, i) => (broker.groups.get(CART_CONSUMER_GROUP)?.committed.get(`${Topics.checkout}:${i}`) ?? 0) === partition.log.length)
 
 const processedCount = (envelope: Envelope) => (data.processed.has(`${CART_CONSUMER_GROUP}\u0000${envelope.event_id}`) ? 1 : 0)
 

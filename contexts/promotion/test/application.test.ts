@@ -4,7 +4,7 @@
 // promotions and their cache, the finalize check, and write conflicts retried on fresh state.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
-import { layerMemoryCodeUsage, layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryCodeUsage, layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import {
   appliedFor,
   applyCode,
@@ -30,7 +30,7 @@ import { runAnswered } from "@kasa/shared/testing/answered"
 
 const data = new MemoryStateData()
 const ports = Layer.mergeAll(layerPromotionStore, layerPromotionRules(extendedRules), layerMemoryCodeUsage(data))
-const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerStateStore(data))))
+const runtime = ManagedRuntime.make(Layer.provideMerge(ports, Layer.provideMerge(layerAnsweringStore, layerMemoryStateStore(data))))
 afterAll(() => runtime.dispose())
 
 type Services = PromotionStore | PromotionRules | CodeUsage | StateStore
@@ -252,7 +252,7 @@ describe("write conflicts", () => {
     ).pipe(Layer.provide(layerPromotionStore))
 
   const withInterference = (times: number) =>
-    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerPromotionRules(extendedRules), layerMemoryCodeUsage(data)).pipe(Layer.provideMerge(layerStateStore(data))))
+    ManagedRuntime.make(Layer.mergeAll(interfering(times), layerPromotionRules(extendedRules), layerMemoryCodeUsage(data)).pipe(Layer.provideMerge(layerMemoryStateStore(data))))
 
   test("a command that lost the race runs again on the fresh state and applies once", async () => {
     const racing = withInterference(2)

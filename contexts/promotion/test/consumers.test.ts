@@ -4,9 +4,9 @@
 // event; checkout.order_created records an order's code and checkout.completed counts it once per
 // order (the limit case announced as usage_limit_reached) and clears the session; malformed
 // payloads go to the DLQ.
-import { afterAll, describe, expect, test } from "bun:test"
-import { Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
-import { layerEventBus, layerMemoryCodeUsage, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer } from "effect"
+import { layerMemoryCodeUsage } from "@kasa/adapter-memory"
 import {
   appliedFor,
   applyCode,
@@ -21,26 +21,16 @@ import {
   promotionConsumer
 } from "@kasa/promotion"
 import { accessories, type Row, snapshot, specRules } from "@kasa/promotion/testing"
-import { cartHash, ConsumerGroups, dlqTopic, type Envelope, EventBus, makeEnvelope, newSessionId, runConsumer, toBusMessage, Topics } from "@kasa/shared"
+import { cartHash, ConsumerGroups, dlqTopic, type Envelope, makeEnvelope, newSessionId, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
+import { startConsumerHarness } from "@kasa/test-support/consumer-harness"
 
-const broker = new MemoryBroker()
-for (const topic of [Topics.cart, Topics.checkout, Topics.promotion]) {
-  broker.createTopic(topic, 3)
-  broker.createTopic(dlqTopic(topic), 3)
-}
-const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerPromotionStore, layerPromotionRules(specRules), layerMemoryCodeUsage(data))
-/** Log lines the consumer wrote (instead of the console). */
-const logged: Array<string> = []
-const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
-const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
-const scope = await runtime.runPromise(Scope.make())
-await runtime.runPromise(Scope.provide(scope)(runConsumer({ ...promotionConsumer(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } })))
-afterAll(async () => {
-  await runtime.runPromise(Scope.close(scope, Exit.void))
-  await runtime.dispose()
+const { data, runtime, logged, publish, caughtUp } = await startConsumerHarness({
+  consumer: promotionConsumer(),
+  ports: (state) => Layer.mergeAll(layerPromotionStore, layerPromotionRules(specRules), layerMemoryCodeUsage(state)),
+  publishes: [Topics.promotion]
 })
+const settle = () => Effect.runPromise(waitUntil(caughtUp, { describe: () => "promotion-consumer behind", timeoutMs: 5_000 }))
 
 const tv: Row = ["tv", "tv", 379_900, 1]
 
@@ -58,16 +48,7 @@ const cartEvent = (sessionId: string, version: number, ...rows: ReadonlyArray<Ro
 const checkoutEvent = (eventName: string, payload: Record<string, unknown>, key: string): Envelope =>
   makeEnvelope({ eventName, aggregateId: key, correlationId: "corr_checkout", producer: "checkout", payload })
 
-const publish = (topic: string, envelope: Envelope) =>
-  runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic, key: envelope.aggregate_id, envelope })])))
-
 /** The group has committed everything published to its topics so far. */
-const caughtUp = () =>
-  PROMOTION_CONSUMER_TOPICS.every((topic) =>
-    broker.topics.get(topic)!.every((partition, i) => (broker.groups.get(PROMOTION_CONSUMER_GROUP)?.committed.get(`${topic}:${i}`) ?? 0) === partition.log.length)
-  )
-const settle = () => Effect.runPromise(waitUntil(caughtUp, { describe: () => "promotion-consumer behind", timeoutMs: 5_000 }))
-
 const outboxOf = (sessionId: string) => data.outbox.filter((entry) => entry.event.key === sessionId).map((entry) => entry.event.envelope)
 const shopper = (session_id: string) => ({ session_id, correlation_id: "corr_shopper" })
 const usedOf = (code: string) => Number(data.read(CodeUsageKeys.usage(code)) ?? "0")

@@ -3,7 +3,7 @@
 // what any cart may have, and the rules recorded at start.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Result } from "effect"
-import { layerStateStore, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 import {
   availability,
   availableForCart,
@@ -22,7 +22,7 @@ import { fixtureRules, fixtureRulesFile, productLine, serviceLine, snapshot } fr
 import { cartHash, type CartSnapshot, newSessionId, type StateStore } from "@kasa/shared"
 
 const data = new MemoryStateData()
-const runtime = ManagedRuntime.make(Layer.mergeAll(Layer.provideMerge(layerServicesStore, layerStateStore(data)), layerServiceRulebook(fixtureRules)))
+const runtime = ManagedRuntime.make(Layer.mergeAll(Layer.provideMerge(layerServicesStore, layerMemoryStateStore(data)), layerServiceRulebook(fixtureRules)))
 type Services = ServicesStore | ServiceRulebook | StateStore
 const run = <A, E>(effect: Effect.Effect<A, E, Services>) => runtime.runPromise(effect)
 

@@ -2,9 +2,8 @@
 // each newer cart snapshot is projected, its availability cached under its hash and published as
 // services.availability_calculated caused by the cart event; stale and replayed events change and
 // publish nothing; other event names are ignored; a snapshot that does not fit goes to the DLQ.
-import { afterAll, describe, expect, test } from "bun:test"
-import { Effect, Exit, Layer, Logger, ManagedRuntime, Schema, Scope } from "effect"
-import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer, Schema } from "effect"
 import {
   AvailabilityCalculated,
   layerServiceRulebook,
@@ -16,29 +15,17 @@ import {
   ServicesStore
 } from "@kasa/services"
 import { cartEvent, fixtureRules, productLine, serviceLine, snapshot } from "@kasa/services/testing"
-import { cartHash, ConsumerGroups, dlqTopic, type Envelope, EventBus, makeEnvelope, newSessionId, runConsumer, toBusMessage, Topics } from "@kasa/shared"
+import { cartHash, ConsumerGroups, dlqTopic, type Envelope, makeEnvelope, newSessionId, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
+import { startConsumerHarness } from "@kasa/test-support/consumer-harness"
 
-const broker = new MemoryBroker()
-for (const topic of [Topics.cart, dlqTopic(Topics.cart), Topics.services]) broker.createTopic(topic, 3)
-const data = new MemoryStateData()
-const logged: Array<string> = []
-const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
-const ports = Layer.mergeAll(layerServicesStore, layerServiceRulebook(fixtureRules))
-const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
-const scope = await runtime.runPromise(Scope.make())
-await runtime.runPromise(Scope.provide(scope)(runConsumer({ ...servicesConsumer(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } })))
-afterAll(async () => {
-  await runtime.runPromise(Scope.close(scope, Exit.void))
-  await runtime.dispose()
+const { broker, data, runtime, logged, publish: publishTo, caughtUp } = await startConsumerHarness({
+  consumer: servicesConsumer(),
+  ports: () => Layer.mergeAll(layerServicesStore, layerServiceRulebook(fixtureRules)),
+  publishes: [Topics.services]
 })
 
-const publish = (...envelopes: ReadonlyArray<Envelope>) =>
-  runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish(envelopes.map((envelope) => toBusMessage({ topic: Topics.cart, key: envelope.aggregate_id, envelope })))))
-
-/** The group has committed everything published to cart-events so far. */
-const caughtUp = () =>
-  broker.topics.get(Topics.cart)!.every((partition, i) => (broker.groups.get(SERVICES_CONSUMER_GROUP)?.committed.get(`${Topics.cart}:${i}`) ?? 0) === partition.log.length)
+const publish = (...envelopes: ReadonlyArray<Envelope>) => publishTo(Topics.cart, ...envelopes)
 
 const settle = () => Effect.runPromise(waitUntil(caughtUp, { describe: () => `committed ${JSON.stringify([...(broker.groups.get(SERVICES_CONSUMER_GROUP)?.committed ?? [])])}`, timeoutMs: 5_000 }))
 

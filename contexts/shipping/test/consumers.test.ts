@@ -3,11 +3,11 @@
 // method publishes shipping.method_invalidated caused by it, a price change re-publishes the method,
 // the old cart hash's cached methods are dropped, a malformed snapshot goes to the DLQ, and other
 // event names are ignored.
-import { afterAll, describe, expect, test } from "bun:test"
-import { Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
-import { layerEventBus, layerStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
-import { type CartSnapshot, cartHash, ConsumerGroups, dlqTopic, type Envelope, EventBus, makeEnvelope, newSessionId, runConsumer, toBusMessage, Topics } from "@kasa/shared"
+import { describe, expect, test } from "bun:test"
+import { Effect, Layer } from "effect"
+import { type CartSnapshot, cartHash, ConsumerGroups, dlqTopic, type Envelope, makeEnvelope, newSessionId, Topics } from "@kasa/shared"
 import { waitUntil } from "@kasa/shared/testing/eventually"
+import { startConsumerHarness } from "@kasa/test-support/consumer-harness"
 import {
   getAvailableMethods,
   layerCalendarNotConfigured,
@@ -22,26 +22,13 @@ import {
 } from "@kasa/shipping"
 import { cartEvent, cartLine, cartSnapshot, fixtureParcelSpecs, layerFixtureShippingRules } from "@kasa/shipping/testing"
 
-const broker = new MemoryBroker()
-for (const topic of [Topics.cart, dlqTopic(Topics.cart), Topics.shipping]) broker.createTopic(topic, 3)
-const data = new MemoryStateData()
-const ports = Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerFixtureShippingRules, layerCalendarNotConfigured)
-const logged: Array<string> = []
-const captureLogs = Logger.layer([Logger.make(({ message }) => void logged.push((Array.isArray(message) ? message : [message]).map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ")))])
-const runtime = ManagedRuntime.make(Layer.mergeAll(layerEventBus(broker), Layer.provideMerge(ports, layerStateStore(data)), captureLogs))
-const scope = await runtime.runPromise(Scope.make())
-await runtime.runPromise(Scope.provide(scope)(runConsumer({ ...shippingConsumer(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } })))
-afterAll(async () => {
-  await runtime.runPromise(Scope.close(scope, Exit.void))
-  await runtime.dispose()
+const { data, runtime, logged, publish: publishTo, caughtUp } = await startConsumerHarness({
+  consumer: shippingConsumer(),
+  ports: () => Layer.mergeAll(layerShippingStore, layerParcelSpecs(fixtureParcelSpecs), layerFixtureShippingRules, layerCalendarNotConfigured),
+  publishes: [Topics.shipping]
 })
 
-const publish = (envelope: Envelope) =>
-  runtime.runPromise(Effect.flatMap(EventBus, (bus) => bus.publish([toBusMessage({ topic: Topics.cart, key: envelope.aggregate_id, envelope })])))
-
-/** The group has committed everything published to cart-events so far. */
-const caughtUp = () =>
-  broker.topics.get(Topics.cart)!.every((partition, i) => (broker.groups.get(SHIPPING_CONSUMER_GROUP)?.committed.get(`${Topics.cart}:${i}`) ?? 0) === partition.log.length)
+const publish = (envelope: Envelope) => publishTo(Topics.cart, envelope)
 
 const settle = () => runtime.runPromise(waitUntil(caughtUp, { timeoutMs: 10_000, describe: () => "shipping-consumer has not caught up with cart-events" }))
 
