@@ -20,7 +20,7 @@ export * from "./redis-outbox-reader.ts"
 export * from "./redis-state-store.ts"
 export * from "./redis-stock-reservations.ts"
 
-export type RedisStateStoreLayerOptions = RedisConnectionOptions & RedisStateStoreOptions
+export type RedisLayerOptions = RedisConnectionOptions & RedisStateStoreOptions
 
 export type OutboxServices = OutboxReader | OutboxLease | OutboxBacklog
 
@@ -29,5 +29,5 @@ export const layerRedisStateStoreAndOutbox = (options: RedisStateStoreOptions): 
   Layer.mergeAll(layerRedisStateStore(options), layerRedisOutboxReader(options), layerRedisOutboxLease(options), layerRedisOutboxBacklog(options))
 
 /** The StateStore and the outbox's reader, lease and backlog over a connection of their own, e.g. `{ url: REDIS_URL, keyPrefix: "kasa:", outboxName: "cart" }`. */
-export const layerRedis = (options: RedisStateStoreLayerOptions): Layer.Layer<StateStore | OutboxServices, RedisError> =>
+export const layerRedis = (options: RedisLayerOptions): Layer.Layer<StateStore | OutboxServices, RedisError> =>
   layerRedisStateStoreAndOutbox(options).pipe(Layer.provide(layerRedisConnection(options)))

@@ -8,13 +8,15 @@
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
 import { Hono } from "hono"
 import { hostname } from "node:os"
+import { parentPort, workerData } from "node:worker_threads"
 import { defaultRelayMaxFailures, EventBusAdmin, layerAnsweringStore, makeRelayStatus, OutboxLease, redactUrlsIn, relayOnce, runRelay, StateStore, topicSpecs, type Subscription } from "@kasa/shared"
 import type { MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
 import { consumerLagGauge, httpTelemetry, layerJsonLogging, layerOtelTracing, PROMETHEUS_CONTENT_TYPE, prometheusText } from "@kasa/adapter-telemetry"
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
-import { healthRoutes, type ReadinessCheck } from "./health.ts"
+import { type BackgroundThread, type FromBackground, isBackgroundData, startBackgroundThread, type ToBackground } from "./background-thread.ts"
+import { type CheckResult, healthRoutes, type ReadinessCheck, runChecks } from "./health.ts"
 import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
@@ -42,6 +44,12 @@ export interface AppOptions {
   readonly keyPrefix?: string
   /** Tests: interpose on the StateStore the modules use (e.g. a commit that applies, then fails). */
   readonly wrapStateStore?: (store: StateStore["Service"]) => StateStore["Service"]
+  /**
+   * What this thread runs of the app: all of it (default); only its HTTP side, its relay and consumers
+   * running in `background` (background-thread.ts); or only the relay and consumers (the worker).
+   */
+  readonly role?: "all" | "requests" | "background"
+  readonly background?: Pick<BackgroundThread, "readiness" | "metrics">
 }
 
 export interface App {
@@ -52,6 +60,9 @@ export interface App {
   readonly subscriptions: ReadonlyArray<Subscription>
   /** Graceful, then forced at the deadline (epoch ms; default SHUTDOWN_TIMEOUT_MS from now). */
   readonly stop: (deadline?: number) => Promise<void>
+  /** What /health/ready and /metrics say of this thread (the background thread answers its main thread with them). */
+  readonly readiness: () => Promise<ReadonlyArray<CheckResult>>
+  readonly metricsText: () => Promise<string>
 }
 
 export const createApp = async (options: AppOptions): Promise<App> => {
@@ -85,7 +96,9 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const runtime = ManagedRuntime.make(layer as Layer.Layer<any, unknown>) as ModuleRuntime<any>
 
   const rename = options.topicName ?? ((name: string) => name)
-  await runtime.runPromise(
+  const role = options.role ?? "all"
+  // The worker's topics were provisioned by its main thread before it started.
+  if (role !== "background") await runtime.runPromise(
     Effect.gen(function* () {
       const admin = yield* EventBusAdmin
       const provisioning = {
@@ -100,28 +113,29 @@ export const createApp = async (options: AppOptions): Promise<App> => {
 
   for (const module of options.modules) if (module.onStart !== undefined) await runtime.runPromise(module.onStart)
   // The relay restarts its passes itself (backoff, defects included); its status feeds readiness and /metrics.
-  const relayStatus = config.outboxRelay === "on" ? makeRelayStatus() : undefined
+  const runsBackground = role !== "requests"
+  const relayStatus = config.outboxRelay === "on" && runsBackground ? makeRelayStatus() : undefined
   const relayOptions = { maxChunkBytes: config.outboxPublishMaxBytes, leaseTtlMs: config.outboxLeaseTtlMs }
   const relay =
     relayStatus === undefined
       ? undefined
       : runtime.runFork(runRelay({ status: relayStatus, ...relayOptions }))
   const consumerScope = await runtime.runPromise(Scope.make())
-  const consumers = options.modules.flatMap((module) => module.consumers ?? [])
+  const consumers = runsBackground ? options.modules.flatMap((module) => module.consumers ?? []) : []
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
 
   const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices>> => [
     { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
     { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
     ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready })),
-    { name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }
+    ...(runsBackground ? [{ name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }] : [])
   ]
 
   const http = new Hono()
   http.use(httpTelemetry({ runtime }))
   http.use(limitBody(http, config.maxBodyBytes))
   http.notFound(unmatched(http))
-  http.route("/", healthRoutes(runtime, checks))
+  http.route("/", healthRoutes(runtime, checks, options.background?.readiness))
   // Lag asks the broker's admin API about every group: once per LAG_MAX_AGE_MS at most, however often
   // Prometheus scrapes, and a scrape never waits on the broker longer than LAG_WAIT_MS.
   const lag = refreshedValue(
@@ -134,10 +148,15 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     [],
     { maxAgeMs: LAG_MAX_AGE_MS, waitMs: LAG_WAIT_MS }
   )
-  http.get("/metrics", async (c) => {
+  /** This thread's metrics: the outbox and lag gauges only where the relay and consumers run. */
+  const metricsText = async () => {
+    if (!runsBackground) return runtime.runPromise(prometheusText([]))
     const rows = await runtime.runPromise(lag)
     const outbox = await runtime.runPromise(outboxGauges(options.name, relayStatus))
-    const text = await runtime.runPromise(prometheusText([consumerLagGauge(rows), ...outbox]))
+    return runtime.runPromise(prometheusText([consumerLagGauge(rows), ...outbox]))
+  }
+  http.get("/metrics", async (c) => {
+    const text = (await metricsText()) + (options.background === undefined ? "" : await options.background.metrics())
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
   })
   const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))
@@ -162,7 +181,8 @@ export const createApp = async (options: AppOptions): Promise<App> => {
       await settlesWithin(runtime.dispose(), deadline - Date.now())
     })())
 
-  return { config, http, runtime, subscriptions, stop }
+  const readiness = () => runtime.runPromise(runChecks(checks()))
+  return { config, http, runtime, subscriptions, stop, readiness, metricsText }
 }
 
 /**
@@ -170,15 +190,43 @@ export const createApp = async (options: AppOptions): Promise<App> => {
  * allows, forced after, and the process exits within that time whatever is still running.
  */
 export const serveApp = async (options: AppOptions): Promise<void> => {
+  if (isBackgroundData(workerData)) return serveBackground(options, workerData.env)
   let app: App
-  const env = options.env ?? process.env
-  const instanceId = defaultInstanceId(env, hostname())
-  try {
-    app = await createApp({ ...options, env: instanceId === undefined ? env : { ...env, INSTANCE_ID: instanceId } })
-  } catch (error) {
+  const given = options.env ?? process.env
+  const instanceId = defaultInstanceId(given, hostname())
+  const env = instanceId === undefined ? given : { ...given, INSTANCE_ID: instanceId }
+  const loaded = loadInfraConfig(env, { serviceName: options.name })
+  const threaded = loaded.ok && loaded.config.mode === "distributed" && loaded.config.backgroundWork === "thread"
+  // Started once the topics are provisioned; until then its readiness check says so.
+  let background: BackgroundThread | undefined
+  const cannotStart = (error: unknown): never => {
     // A driver's message may quote a connection string: never print its credentials.
     console.error(`${options.name}: cannot start: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`)
     process.exit(1)
+  }
+  try {
+    app = await createApp({
+      ...options,
+      env,
+      ...(threaded
+        ? {
+            role: "requests" as const,
+            background: {
+              readiness: () => background?.readiness() ?? Promise.resolve([{ name: "background thread", ok: false, error: "starting" }]),
+              metrics: () => background?.metrics() ?? Promise.resolve("")
+            }
+          }
+        : {})
+    })
+    if (threaded) {
+      background = await startBackgroundThread(Bun.main, env, (reason) => {
+        console.error(JSON.stringify({ level: "ERROR", message: `${options.name}: its background thread (relay and consumers) died; exiting`, reason }))
+        process.exit(1)
+      })
+      console.log(JSON.stringify({ level: "INFO", message: `${options.name}: relay and consumers run in a background thread` }))
+    }
+  } catch (error) {
+    return cannotStart(error)
   }
   const server = Bun.serve({ port: app.config.port, fetch: app.http.fetch })
   console.log(JSON.stringify({ level: "INFO", message: `${options.name} listening`, url: server.url.href, mode: app.config.mode }))
@@ -197,8 +245,38 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
     // Requests in flight get the graceful share of the time; then their connections are cut.
     if (!(await settlesWithin(server.stop(), shutdownPlan(timeoutMs).gracefulMs))) void server.stop(true)
     await app.stop(deadline)
+    await background?.stop(deadline)
     process.exit(0)
   }
   process.on("SIGTERM", () => void shutdown("SIGTERM"))
   process.on("SIGINT", () => void shutdown("SIGINT"))
+}
+
+/**
+ * The worker side of BACKGROUND_WORK=thread: the app's relay and consumers, started from the same
+ * entry file as its main thread, answering it over background-thread.ts's protocol.
+ */
+const serveBackground = async (options: AppOptions, env: Readonly<Record<string, string | undefined>>): Promise<void> => {
+  const port = parentPort!
+  const tell = (message: FromBackground) => port.postMessage(message)
+  let app: App
+  try {
+    app = await createApp({ ...options, env, role: "background" })
+  } catch (error) {
+    return tell({ kind: "failed", message: redactUrlsIn(error instanceof Error ? error.message : String(error)) })
+  }
+  port.on("message", (message: ToBackground) => {
+    switch (message.kind) {
+      case "readiness":
+        void app.readiness().then((checks) => tell({ kind: "readiness", id: message.id, checks }))
+        break
+      case "metrics":
+        void app.metricsText().then((text) => tell({ kind: "metrics", id: message.id, text }))
+        break
+      case "stop":
+        void app.stop(message.deadline).finally(() => tell({ kind: "stopped" }))
+        break
+    }
+  })
+  tell({ kind: "started" })
 }

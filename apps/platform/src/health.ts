@@ -24,11 +24,32 @@ const runCheck = <R>(check: ReadinessCheck<R>) =>
     })
   )
 
-export const healthRoutes = <R>(runner: CheckRunner<R>, checks: () => ReadonlyArray<ReadinessCheck<R>>) =>
+/** Every check at once, each bounded in time: what passed, and why each other one did not. */
+export const runChecks = <R>(checks: ReadonlyArray<ReadinessCheck<R>>) => Effect.forEach(checks, runCheck, { concurrency: "unbounded" })
+
+export interface CheckResult {
+  readonly name: string
+  readonly ok: boolean
+  readonly error?: string
+}
+
+/** Two threads' results as one list: a check both ran (the broker, Redis) is ok only if both say so. */
+export const mergeResults = (own: ReadonlyArray<CheckResult>, other: ReadonlyArray<CheckResult>): ReadonlyArray<CheckResult> => {
+  const merged = new Map(own.map((result) => [result.name, result] as const))
+  for (const result of other) {
+    const mine = merged.get(result.name)
+    merged.set(result.name, mine === undefined || !result.ok ? result : mine)
+  }
+  return [...merged.values()]
+}
+
+/** `elsewhere`: the results of the app's background thread, when its relay and consumers run there. */
+export const healthRoutes = <R>(runner: CheckRunner<R>, checks: () => ReadonlyArray<ReadinessCheck<R>>, elsewhere?: () => Promise<ReadonlyArray<CheckResult>>) =>
   new Hono()
     .get("/health/live", (c) => c.json({ status: "ok" }))
     .get("/health/ready", async (c) => {
-      const results = await runner.runPromise(Effect.forEach(checks(), runCheck, { concurrency: "unbounded" }))
+      const own = await runner.runPromise(runChecks(checks()))
+      const results = elsewhere === undefined ? own : mergeResults(own, await elsewhere())
       const ready = results.every((result) => result.ok)
       return c.json({ status: ready ? "ready" : "not_ready", checks: results }, ready ? 200 : 503)
     })

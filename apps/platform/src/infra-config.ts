@@ -27,6 +27,8 @@ export const infraSpec = {
   adminToken: optional(string("ADMIN_TOKEN")),
   /** "off" leaves the outbox to a relay running elsewhere (another instance or process). */
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
+  /** Distributed: the relay and consumers in a worker thread of their own (background-thread.ts), or on the request thread. */
+  backgroundWork: withDefault(oneOf("BACKGROUND_WORK", ["thread", "inline"]), "thread"),
   /** Readiness fails while the oldest unpublished outbox entry is older than this. */
   outboxMaxAgeMs: withDefault(integer("OUTBOX_MAX_AGE_MS", 1, 86_400_000), 30_000),
   /** Most bytes the relay puts in one publish: under the broker's max.request.size / message.max.bytes. */

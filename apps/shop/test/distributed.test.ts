@@ -1,5 +1,7 @@
 // The shop started the way a user runs it distributed: KAFKA_BROKERS and REDIS_URL set, it provisions
-// its topics on the real broker, reports ready with both checks, and stops cleanly on SIGTERM.
+// its topics on the real broker, reports ready with both checks, and stops cleanly on SIGTERM; with its
+// relay and consumers in a background thread (the default) or on the request thread, it looks and
+// works the same from outside.
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
@@ -10,11 +12,22 @@ import { readUntil } from "@kasa/test-support/wait-for"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
+const consumedByShipping = async (url: string): Promise<number> => {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("kasa_events_consumed_total{") && line.includes('group="shipping-consumer"') && line.includes('outcome="processed"'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0)
+}
+
 describe("shop, distributed", () => {
-  test("provisions topics, is ready over Kafka and Redis, stops on SIGTERM", async () => {
+  test.each([
+    ["in a background thread (the default)", {}, true],
+    ["on the request thread (BACKGROUND_WORK=inline)", { BACKGROUND_WORK: "inline" }, false]
+  ] as const)("relay and consumers %s: provisions topics, is ready over Kafka and Redis, handles an add, stops on SIGTERM", async (_, extra, threaded) => {
     const kafka = await testKafka()
     const redis = await testRedis()
-    const app = await startApp(entry, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url }, 60_000)
+    const app = await startApp(entry, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, ...extra }, 60_000)
     try {
       // Other tests' cart processes (some SIGKILLed) share the consumer groups on this broker: the shop
       // may join while a group rebalances, so readiness is waited for, with a deadline.
@@ -36,6 +49,14 @@ describe("shop, distributed", () => {
       )
       const names = topics.map((t) => t.name)
       for (const name of ["cart-events", "cart-events.dlq", "order-events", "checkout.requests"]) expect(names).toContain(name)
+
+      expect(app.output().includes("relay and consumers run in a background thread")).toBe(threaded)
+      // An add reaches the shipping consumer, wherever it runs, and /metrics (the main thread's) counts it.
+      const before = await consumedByShipping(app.url)
+      const offer = "fridge-samsung-rb38"
+      const added = await fetch(`${app.url}/cart/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ offer_id: offer, quantity: 1, type: "offer" }) })
+      expect(added.status).toBe(201)
+      await readUntil(() => consumedByShipping(app.url), (count) => count > before, "the shipping consumer counted the add", 30_000)
     } finally {
       app.process.kill("SIGTERM")
     }
