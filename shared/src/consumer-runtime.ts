@@ -2,7 +2,9 @@
  * The consumer runtime every context's consumers run on, over any EventBus (ARCHITECTURE §4):
  * decode → skip what this group already processed → handler → state, outgoing envelopes and the
  * processed marker written atomically (only if the marker is not there yet) → the bus commits the
- * offset after the batch. Failures, typed or thrown, are retried (consumer-retry.ts), then the
+ * offset after the batch. A fetched batch is handled at once where the store allows it (batch-overlay.ts):
+ * one marker read, each handler seeing the ones before it, one commit for up to TOGETHER_MAX
+ * messages; whatever cannot go that way goes one by one. Failures, typed or thrown, are retried (consumer-retry.ts), then the
  * message is dead-lettered through the outbox with its marker (consumer-dead-letter.ts); undecodable
  * messages are dead-lettered at once. A poison message never blocks its partition, and a replayed
  * one, or one that two members briefly both hold, changes nothing the second time.
@@ -162,8 +164,8 @@ export const runConsumer = <E, R>(
     }
 
     /**
-     * Handles `pending` at once (batch-overlay.ts), reading through an overlay over `behind`: each handler in turn, reading through the batch's
-     * overlay, then one commit of all their writes with all their markers. Answers how many of them,
+     * Handles `pending` at once (batch-overlay.ts): each handler in turn, reading through an overlay
+     * over `behind`, then one commit of all their writes with all their markers. Answers how many of them,
      * from the first, that commit covered. The rest (from a handler that failed or decided against
      * what the batch decided, or all of them if the commit did not apply) are then handled one by
      * one, where fresh state, retries and dead letters are; their markers keep that exact.

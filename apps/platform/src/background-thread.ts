@@ -35,6 +35,9 @@ export interface BackgroundData {
 export const isBackgroundData = (data: unknown): data is BackgroundData =>
   typeof data === "object" && data !== null && (data as { kasaBackground?: unknown }).kasaBackground === true
 
+/** How long the main thread waits for the worker's readiness or metrics (a readiness check's own bound). */
+const ANSWER_MS = 2_000
+
 /** The main thread's handle on its background thread. */
 export interface BackgroundThread {
   readonly readiness: () => Promise<ReadonlyArray<CheckResult>>
@@ -57,10 +60,18 @@ export const startBackgroundThread = (entry: string, env: Readonly<Record<string
     const waiting = new Map<number, (message: FromBackground) => void>()
     let stopped: (() => void) | undefined
 
-    const ask = <A>(kind: "readiness" | "metrics", read: (message: FromBackground) => A): Promise<A> =>
+    /** A question to the worker; `fallback` if it has not answered within ANSWER_MS (a stuck thread is not ready). */
+    const ask = <A>(kind: "readiness" | "metrics", read: (message: FromBackground) => A, fallback: A): Promise<A> =>
       new Promise((answer) => {
         const id = next++
-        waiting.set(id, (message) => answer(read(message)))
+        const timer = setTimeout(() => {
+          waiting.delete(id)
+          answer(fallback)
+        }, ANSWER_MS)
+        waiting.set(id, (message) => {
+          clearTimeout(timer)
+          answer(read(message))
+        })
         worker.postMessage({ kind, id } satisfies ToBackground)
       })
 
@@ -69,8 +80,9 @@ export const startBackgroundThread = (entry: string, env: Readonly<Record<string
         case "started":
           started = true
           resolve({
-            readiness: () => ask("readiness", (m) => (m.kind === "readiness" ? m.checks : [])),
-            metrics: () => ask("metrics", (m) => (m.kind === "metrics" ? m.text : "")),
+            readiness: () =>
+              ask("readiness", (m) => (m.kind === "readiness" ? m.checks : []), [{ name: "background thread", ok: false, error: `no answer in ${ANSWER_MS} ms` }]),
+            metrics: () => ask("metrics", (m) => (m.kind === "metrics" ? m.text : ""), ""),
             stop: (deadline) =>
               new Promise<void>((done) => {
                 stopping = true
