@@ -42,8 +42,22 @@ export const isNewerSnapshot = (held: { readonly cart_version: number } | undefi
 export const snapshotGoodsTotal = (snapshot: CartSnapshot): number =>
   snapshot.lines.reduce((sum, line) => (line.type === "service" ? sum : sum + line.unit_price * line.quantity), 0)
 
+/**
+ * Hashes already computed, by lines array: a snapshot's lines are never changed after decoding, and one
+ * consumed cart event has its hash asked for several times (shipping alone asks three times).
+ */
+const hashes = new WeakMap<object, { readonly currency: string; readonly hash: string }>()
+
 /** A stable hash of what is in the cart (offers, types, quantities, parents, prices), not of its version. */
 export const cartHash = (snapshot: Pick<CartSnapshot, "lines" | "currency">): string => {
+  const known = hashes.get(snapshot.lines)
+  if (known !== undefined && known.currency === snapshot.currency) return known.hash
+  const hash = computeCartHash(snapshot)
+  hashes.set(snapshot.lines, { currency: snapshot.currency, hash })
+  return hash
+}
+
+const computeCartHash = (snapshot: Pick<CartSnapshot, "lines" | "currency">): string => {
   const parts = snapshot.lines
     .map((l) => `${l.item_id}|${l.offer_id}|${l.type}|${l.quantity}|${l.unit_price}|${l.parent_item_id ?? ""}`)
     .sort()
