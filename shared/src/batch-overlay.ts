@@ -37,9 +37,6 @@ export class BatchOverlay {
 
   constructor(private readonly store: Store) {}
 
-  /** How many writes were added. */
-  size = 0
-
   get(key: string): Effect.Effect<string | undefined, StoreUnavailable> {
     if (this.values.has(key)) return Effect.succeed(this.values.get(key))
     return Effect.map(this.store.get(key), (value) => {
@@ -108,7 +105,6 @@ export class BatchOverlay {
           this.markers.add(markerKey(marker.group, marker.eventId))
           this.processed.push(marker)
         }
-        this.size++
         return "added" as const
       })
     })
