@@ -14,6 +14,7 @@
 import { tmpdir } from "node:os"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
+import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { root, wrk } from "./bench-wrk.ts"
 
@@ -40,17 +41,6 @@ const issuedSessions = async (url: string, label: string): Promise<string> => {
   const file = `${tmpdir()}/kasa-bench-cart-${process.pid}-${label.replace(/\W+/g, "-")}.txt`
   await Bun.write(file, tokens.join("\n"))
   return file
-}
-
-/** The sum of a Prometheus counter's samples whose labels include all of `labels`. */
-const sampleSum = (text: string, metric: string, labels: Readonly<Record<string, string>>): number => {
-  let sum = 0
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${metric}{`)) continue
-    if (!Object.entries(labels).every(([name, value]) => line.includes(`${name}="${value}"`))) continue
-    sum += Number(line.slice(line.lastIndexOf(" ") + 1))
-  }
-  return sum
 }
 
 /**

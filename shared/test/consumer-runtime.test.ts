@@ -7,13 +7,16 @@ import { batchAware, type ConsumedEvent, DlqHeaders, EventBus, eventRouter, make
 import { waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { MemoryBroker, MemoryStateData, layerMemoryEventBus, layerMemoryStateStore, makeMemoryStateStore } from "@kasa/adapter-memory"
 
-const setup = () => {
+/** A memory bus with topic `in` and its DLQ, over a memory store; `storeOf` may interpose on the store. */
+const setup = (storeOf?: (state: MemoryStateData) => typeof StateStore.Service) => {
   const broker = new MemoryBroker()
   broker.createTopic("in", 1)
   broker.createTopic("in.dlq", 1)
   const state = new MemoryStateData()
   const deadLetters = () => state.pendingMessages("in.dlq")
-  return { deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state))) }
+  // The adapter's layer (store, outbox, sweeper), its store replaced by `storeOf`'s when given.
+  const store = storeOf === undefined ? layerMemoryStateStore(state) : Layer.mergeAll(layerMemoryStateStore(state), Layer.succeed(StateStore, storeOf(state)))
+  return { state, deadLetters, runtime: ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), store)) }
 }
 
 /** Runs `handler` on one message with `attempts` attempts; resolves with the dead letter and the number of calls. */
@@ -171,10 +174,7 @@ describe("consumer runtime and defects", () => {
   })
 
   test("an event name the router does not know: only its marker is written, counted ignored and not processed", async () => {
-    const broker = new MemoryBroker()
-    broker.createTopic("in", 1)
-    const state = new MemoryStateData()
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), layerMemoryStateStore(state)))
+    const { state, runtime } = setup()
     const handled: Array<string> = []
     const event = (eventName: string) => makeEnvelope({ eventName, aggregateId: "a", correlationId: "c", producer: "t", payload: { n: 1 } })
     const unknown = event("router.unknown_name")
@@ -215,15 +215,13 @@ describe("consumer runtime and defects", () => {
 describe("consumer runtime and a fetched batch at once", () => {
   /** A bus and a batch-aware memory store that counts the commits reaching it. */
   const countingSetup = () => {
-    const broker = new MemoryBroker()
-    broker.createTopic("in", 1)
-    broker.createTopic("in.dlq", 1)
-    const state = new MemoryStateData()
-    const inner = makeMemoryStateStore(state)
     const counted = { commits: 0 }
-    const store = batchAware(StateStore.of({ ...inner, commit: (write) => Effect.suspend(() => (counted.commits++, inner.commit(write))) }))
-    const runtime = ManagedRuntime.make(Layer.mergeAll(layerMemoryEventBus(broker), Layer.succeed(StateStore, store)))
-    return { runtime, counted, inner, deadLetters: () => state.pendingMessages("in.dlq") }
+    let inner!: typeof StateStore.Service
+    const { runtime, deadLetters } = setup((state) => {
+      inner = makeMemoryStateStore(state)
+      return batchAware(StateStore.of({ ...inner, commit: (write) => Effect.suspend(() => (counted.commits++, inner.commit(write))) }))
+    })
+    return { runtime, counted, inner, deadLetters }
   }
 
   /** Reads the counter, writes it plus one, on the condition that nobody moved it meanwhile: a read-modify-write handler. */

@@ -16,7 +16,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { type BackgroundThread, type FromBackground, isBackgroundData, startBackgroundThread, type ToBackground } from "./background-thread.ts"
-import { type CheckResult, healthRoutes, type ReadinessCheck, runChecks } from "./health.ts"
+import { type CheckResult, healthRoutes, mergeResults, type ReadinessCheck, runChecks } from "./health.ts"
 import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
@@ -60,7 +60,7 @@ export interface App {
   readonly subscriptions: ReadonlyArray<Subscription>
   /** Graceful, then forced at the deadline (epoch ms; default SHUTDOWN_TIMEOUT_MS from now). */
   readonly stop: (deadline?: number) => Promise<void>
-  /** What /health/ready and /metrics say of this thread (the background thread answers its main thread with them). */
+  /** What /health/ready and /metrics say (a background thread answers its main thread with its own). */
   readonly readiness: () => Promise<ReadonlyArray<CheckResult>>
   readonly metricsText: () => Promise<string>
 }
@@ -135,7 +135,12 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   http.use(httpTelemetry({ runtime }))
   http.use(limitBody(http, config.maxBodyBytes))
   http.notFound(unmatched(http))
-  http.route("/", healthRoutes(runtime, checks, options.background?.readiness))
+  /** This thread's checks, and the background thread's where the relay and consumers run there. */
+  const readiness = async () => {
+    const own = await runtime.runPromise(runChecks(checks()))
+    return options.background === undefined ? own : mergeResults(own, await options.background.readiness())
+  }
+  http.route("/", healthRoutes(readiness))
   // Lag asks the broker's admin API about every group: once per LAG_MAX_AGE_MS at most, however often
   // Prometheus scrapes, and a scrape never waits on the broker longer than LAG_WAIT_MS.
   const lag = refreshedValue(
@@ -148,17 +153,15 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     [],
     { maxAgeMs: LAG_MAX_AGE_MS, waitMs: LAG_WAIT_MS }
   )
-  /** This thread's metrics: the outbox and lag gauges only where the relay and consumers run. */
+  /** This thread's metrics (the outbox and lag gauges only where the relay and consumers run), then the background thread's. */
   const metricsText = async () => {
-    if (!runsBackground) return runtime.runPromise(prometheusText([]))
-    const rows = await runtime.runPromise(lag)
-    const outbox = await runtime.runPromise(outboxGauges(options.name, relayStatus))
-    return runtime.runPromise(prometheusText([consumerLagGauge(rows), ...outbox]))
+    const gauges = runsBackground
+      ? [consumerLagGauge(await runtime.runPromise(lag)), ...(await runtime.runPromise(outboxGauges(options.name, relayStatus)))]
+      : []
+    const own = await runtime.runPromise(prometheusText(gauges))
+    return options.background === undefined ? own : own + (await options.background.metrics())
   }
-  http.get("/metrics", async (c) => {
-    const text = (await metricsText()) + (options.background === undefined ? "" : await options.background.metrics())
-    return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE })
-  })
+  http.get("/metrics", async (c) => c.body(await metricsText(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
   const paths = Object.assign({}, ...options.modules.map((module) => module.openApiPaths ?? {}))
   http.route("/", docsRoutes(`Kasa ${options.name}`, () => paths))
   for (const module of options.modules) if (module.routes !== undefined) http.route("/", module.routes(runtime))
@@ -181,7 +184,6 @@ export const createApp = async (options: AppOptions): Promise<App> => {
       await settlesWithin(runtime.dispose(), deadline - Date.now())
     })())
 
-  const readiness = () => runtime.runPromise(runChecks(checks()))
   return { config, http, runtime, subscriptions, stop, readiness, metricsText }
 }
 

@@ -11,10 +11,6 @@ export interface ReadinessCheck<R> {
   readonly check: Effect.Effect<unknown, unknown, R>
 }
 
-export interface CheckRunner<R> {
-  readonly runPromise: <A, E>(effect: Effect.Effect<A, E, R>) => Promise<A>
-}
-
 const runCheck = <R>(check: ReadinessCheck<R>) =>
   check.check.pipe(
     Effect.timeout("2 seconds"),
@@ -43,13 +39,12 @@ export const mergeResults = (own: ReadonlyArray<CheckResult>, other: ReadonlyArr
   return [...merged.values()]
 }
 
-/** `elsewhere`: the results of the app's background thread, when its relay and consumers run there. */
-export const healthRoutes = <R>(runner: CheckRunner<R>, checks: () => ReadonlyArray<ReadinessCheck<R>>, elsewhere?: () => Promise<ReadonlyArray<CheckResult>>) =>
+/** `readiness`: every check of the app (both threads' when its relay and consumers run in a background one). */
+export const healthRoutes = (readiness: () => Promise<ReadonlyArray<CheckResult>>) =>
   new Hono()
     .get("/health/live", (c) => c.json({ status: "ok" }))
     .get("/health/ready", async (c) => {
-      const own = await runner.runPromise(runChecks(checks()))
-      const results = elsewhere === undefined ? own : mergeResults(own, await elsewhere())
+      const results = await readiness()
       const ready = results.every((result) => result.ok)
       return c.json({ status: ready ? "ready" : "not_ready", checks: results }, ready ? 200 : 503)
     })

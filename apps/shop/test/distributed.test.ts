@@ -7,18 +7,14 @@ import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { EventBusAdmin } from "@kasa/shared"
 import { testKafka, testRedis } from "@kasa/test-support/infra"
+import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { readUntil } from "@kasa/test-support/wait-for"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
-const consumedByShipping = async (url: string): Promise<number> => {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  return text
-    .split("\n")
-    .filter((line) => line.startsWith("kasa_events_consumed_total{") && line.includes('group="shipping-consumer"') && line.includes('outcome="processed"'))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0)
-}
+const consumedByShipping = async (url: string): Promise<number> =>
+  sampleSum(await (await fetch(`${url}/metrics`)).text(), "kasa_events_consumed_total", { group: "shipping-consumer", outcome: "processed" })
 
 describe("shop, distributed", () => {
   test.each([
