@@ -8,10 +8,10 @@ import { EventBus, EventBusAdmin } from "@kasa/shared"
 import { makeKafkaEventBusAdmin } from "./kafka-admin.ts"
 import { closeKafkaClients, openKafkaClients } from "./kafka-clients.ts"
 import { resolveKafkaOptions, type KafkaOptions } from "./kafka-config.ts"
-export { DEFAULT_FETCH_LINGER_MS } from "./kafka-config.ts"
 import { makeKafkaEventBus } from "./kafka-event-bus.ts"
 
 export type { KafkaOptions } from "./kafka-config.ts"
+export { DEFAULT_FETCH_LINGER_MS } from "./kafka-config.ts"
 
 export const layerKafka = (options: KafkaOptions): Layer.Layer<EventBus | EventBusAdmin> =>
   Layer.effectContext(
