@@ -1,0 +1,5 @@
+/**
+ * @kasa/adapter-postgres: the shop's records in PostgreSQL through effect/sql's SqlClient, with PGlite as the
+ * embedded twin behind the same interface (SPEC §8, issue #9).
+ */
+export {}
