@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test"
 import { Schema } from "effect"
 import type { CartSnapshotLine } from "@kasa/shared"
-import { applyEvent, applyEvents, emptyProjection, grandTotal, type ProjectedEvent, ProjectedEventPayloads, sessionTotals, type SessionTotals } from "@kasa/payment"
+import { applyEvent, applyEvents, emptyProjection, grandTotal, PaymentProjection, type ProjectedEvent, ProjectedEventPayloads, sessionTotals, type SessionTotals } from "@kasa/payment"
 
 const SESSION = "sess_projectionTest000000"
 
@@ -107,5 +107,12 @@ describe("ProjectedEventPayloads", () => {
       expect(Schema.decodeUnknownResult(ProjectedEventPayloads[name] as Schema.Codec<unknown>)(payload)._tag).toBe("Success")
     }
     expect(Schema.decodeUnknownResult(ProjectedEventPayloads["shipping.method_selected"])({ session_id: SESSION, method_id: "courier", price_amount: -1 })._tag).toBe("Failure")
+  })
+})
+
+describe("the projection survives JSON", () => {
+  test("a full projection decodes back from its JSON form unchanged", () => {
+    const p = applyEvents(emptyProjection(SESSION), [cart(1, [washer, carryIn]), method("courier", 1_999), date(2_500), promotion("p", 1_000), code("WELCOME10", 500)])
+    expect(Schema.decodeUnknownSync(PaymentProjection)(JSON.parse(JSON.stringify(p)))).toEqual(p)
   })
 })

@@ -8,7 +8,7 @@ import {
   initializeTransaction,
   isFullyRefunded,
   type PaymentEvent,
-  type PaymentTransaction,
+  PaymentTransaction,
   PaymentEventPayloads,
   refundableAmount,
   TransactionEventKind,
@@ -336,5 +336,12 @@ describe("refunds", () => {
   test("an outcome for a refund that is not the one in flight is RefundNotFound", () => {
     const result = transition(inState.refund_pending, { kind: "refund_succeeded", refund_id: "rf_unknown" }, AT)
     expect(Result.isFailure(result) && result.failure).toMatchObject({ _tag: "RefundNotFound", refund_id: "rf_unknown" })
+  })
+})
+
+describe("the record survives JSON", () => {
+  test.each(TransactionState.literals)("a transaction in %s decodes back from its JSON form unchanged", (state) => {
+    const tx = inState[state]
+    expect(Schema.decodeUnknownSync(PaymentTransaction)(JSON.parse(JSON.stringify(tx)))).toEqual(tx)
   })
 })
