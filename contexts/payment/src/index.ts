@@ -6,6 +6,7 @@
 export * from "./blik.ts"
 export * from "./errors.ts"
 export * from "./events.ts"
+export * from "./gateway.ts"
 export * from "./methods.ts"
 export * from "./projection.ts"
 export * from "./transaction.ts"
