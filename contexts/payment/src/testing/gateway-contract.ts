@@ -96,7 +96,7 @@ const verifyAt = <A, E>(effect: Effect.Effect<A, E>, offsetMs: number) => Effect
 const MINUTE = 60_000
 
 /** Starts a card payment and ends it on the gateway's page with `outcome`: the request, the start's answer and the webhook. */
-const paidThrough = async (h: GatewayHarness, g: OpenedGateway, outcome: GatewayOutcome, overrides: Partial<StartPayment> = {}) => {
+const settledThrough = async (h: GatewayHarness, g: OpenedGateway, outcome: GatewayOutcome, overrides: Partial<StartPayment> = {}) => {
   const request = startRequest(h, overrides)
   const started = await g.run(g.gateway.start(request))
   const webhook = await g.complete(started, request.transaction_id, outcome)
@@ -189,39 +189,35 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a paid payment's webhook verifies to succeeded with the amount, currency and reference; verifying it again names the same event",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { request, started, webhook } = await paidThrough(h, g, "succeed")
+        const { request, started, webhook } = await settledThrough(h, g, "succeed")
         const n = await g.run(g.gateway.verifyWebhook(webhook))
         assertSucceeded(n, request, started)
         assertEqual((await g.run(g.gateway.verifyWebhook(webhook))).gateway_event_id, n.gateway_event_id, "a replay carries the same event id")
       })
   },
-  {
-    name: "a failed payment's webhook verifies to failed with a reason",
-    run: (h) =>
-      withGateway(h, h.name("shop"), async (g) => {
-        const { request, webhook } = await paidThrough(h, g, "fail")
-        const n = await g.run(g.gateway.verifyWebhook(webhook))
-        assertEqual(n.transaction_id, request.transaction_id, "the transaction")
-        if (n.event.kind !== "failed") throw new AssertionFailed(`expected failed, got ${JSON.stringify(n.event)}`)
-        assert(n.event.reason.length > 0, "a failure has a reason")
-      })
-  },
-  {
-    name: "a cancelled payment's webhook verifies to cancelled with a reason",
-    run: (h) =>
-      withGateway(h, h.name("shop"), async (g) => {
-        const { request, webhook } = await paidThrough(h, g, "cancel")
-        const n = await g.run(g.gateway.verifyWebhook(webhook))
-        assertEqual(n.transaction_id, request.transaction_id, "the transaction")
-        if (n.event.kind !== "cancelled") throw new AssertionFailed(`expected cancelled, got ${JSON.stringify(n.event)}`)
-        assert(n.event.reason.length > 0, "a cancellation has a reason")
-      })
-  },
+  ...(
+    [
+      ["fail", "failed"],
+      ["cancel", "cancelled"]
+    ] as const
+  ).map(
+    ([outcome, kind]): GatewayContractCase => ({
+      name: `a ${kind} payment's webhook verifies to ${kind} with a reason`,
+      run: (h) =>
+        withGateway(h, h.name("shop"), async (g) => {
+          const { request, webhook } = await settledThrough(h, g, outcome)
+          const n = await g.run(g.gateway.verifyWebhook(webhook))
+          assertEqual(n.transaction_id, request.transaction_id, "the transaction")
+          if (n.event.kind !== kind) throw new AssertionFailed(`expected ${kind}, got ${JSON.stringify(n.event)}`)
+          assert(n.event.reason.length > 0, `a ${kind} payment has a reason`)
+        })
+    })
+  ),
   {
     name: "a webhook whose body was changed after signing is refused",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { webhook } = await paidThrough(h, g, "succeed")
+        const { webhook } = await settledThrough(h, g, "succeed")
         const richer = webhook.body.replace(String(AMOUNT), String(AMOUNT * 10))
         for (const body of [richer, `${webhook.body} `]) {
           assert(body !== webhook.body, "the body was changed")
@@ -235,7 +231,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     run: (h) =>
       withGateway(h, h.name("shop"), (ours) =>
         withGateway(h, h.name("other-shop"), async (theirs) => {
-          const { webhook } = await paidThrough(h, theirs, "succeed")
+          const { webhook } = await settledThrough(h, theirs, "succeed")
           assertEqual((await failureOf(ours, ours.gateway.verifyWebhook(webhook), "another secret's webhook"))._tag, "InvalidWebhook", "refused")
         })
       )
@@ -244,7 +240,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a signature more than five minutes old, or as far in the future, is refused; within five minutes it is taken",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { webhook } = await paidThrough(h, g, "succeed")
+        const { webhook } = await settledThrough(h, g, "succeed")
         const verify = g.gateway.verifyWebhook(webhook)
         assertEqual((await failureOf(g, verifyAt(verify, 6 * MINUTE), "six minutes later"))._tag, "InvalidWebhook", "stale")
         assertEqual((await failureOf(g, verifyAt(verify, -6 * MINUTE), "six minutes before it was signed"))._tag, "InvalidWebhook", "from the future")
@@ -255,7 +251,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a webhook without its signature header, or with a malformed one, is refused",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { webhook } = await paidThrough(h, g, "succeed")
+        const { webhook } = await settledThrough(h, g, "succeed")
         const unsigned = { body: webhook.body, headers: { "content-type": "application/json" } }
         assertEqual((await failureOf(g, g.gateway.verifyWebhook(unsigned), "no signature header"))._tag, "InvalidWebhook", "unsigned")
         const garbled = { body: webhook.body, headers: Object.fromEntries(Object.entries(webhook.headers).map(([k, v]) => [k, k === "content-type" ? v : "garbage"])) }
@@ -266,7 +262,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a paid payment is refunded in full; the same refund again is answered again; nothing more is refundable",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { request } = await paidThrough(h, g, "succeed")
+        const { request } = await settledThrough(h, g, "succeed")
         const full = refundOf(request, h.name("rf"), AMOUNT)
         const answer = await g.run(g.gateway.refund(full))
         assertRefundAnswer(answer, "a full refund")
@@ -279,7 +275,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a paid payment is refunded in parts up to the amount paid, and no further",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { request } = await paidThrough(h, g, "succeed")
+        const { request } = await settledThrough(h, g, "succeed")
         assertRefundAnswer(await g.run(g.gateway.refund(refundOf(request, h.name("rf"), 23_456))), "the first part")
         const over = await failureOf(g, g.gateway.refund(refundOf(request, h.name("rf"), 100_001)), "a part over what is left")
         assertEqual(over._tag, "GatewayDeclined", "over what is left")
@@ -290,9 +286,9 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
     name: "a refund over the paid amount, or of a payment not paid, is declined",
     run: (h) =>
       withGateway(h, h.name("shop"), async (g) => {
-        const { request } = await paidThrough(h, g, "succeed")
+        const { request } = await settledThrough(h, g, "succeed")
         assertEqual((await failureOf(g, g.gateway.refund(refundOf(request, h.name("rf"), AMOUNT + 1)), "over the paid amount"))._tag, "GatewayDeclined", "over")
-        const failed = await paidThrough(h, g, "fail")
+        const failed = await settledThrough(h, g, "fail")
         assertEqual((await failureOf(g, g.gateway.refund(refundOf(failed.request, h.name("rf"), 1)), "a failed payment"))._tag, "GatewayDeclined", "not paid")
         const open = startRequest(h)
         await g.run(g.gateway.start(open))
@@ -312,7 +308,7 @@ export const gatewayContract: ReadonlyArray<GatewayContractCase> = [
         const after = await g.run(g.gateway.status(request.transaction_id))
         if (after?.kind !== "succeeded") throw new AssertionFailed(`after payment: expected succeeded, got ${JSON.stringify(after)}`)
         assertEqual({ amount: after.amount, currency: after.currency }, { amount: AMOUNT, currency: CURRENCY }, "what was paid")
-        const failed = await paidThrough(h, g, "fail")
+        const failed = await settledThrough(h, g, "fail")
         assertEqual((await g.run(g.gateway.status(failed.request.transaction_id)))?.kind, "failed", "a failed payment's status")
       })
   }
