@@ -22,7 +22,8 @@ import {
   UnknownError
 } from "effect/sql/SqlError"
 
-const sqlStatePattern = /^[0-9A-Z]{5}$/
+/** Five characters with a digit in them: an errno name such as "EPIPE" is not a SQLSTATE. */
+const sqlStatePattern = /^(?=.*\d)[0-9A-Z]{5}$/
 
 const codeOf = (value: unknown): string | undefined =>
   Predicate.hasProperty(value, "code") && typeof value.code === "string" && sqlStatePattern.test(value.code) ? value.code : undefined
