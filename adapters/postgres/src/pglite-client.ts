@@ -124,7 +124,7 @@ class PgliteConnection implements Connection {
   }
 }
 
-/** A safe integer beyond int4 binds as int8 text, as sql-pg binds it. */
+/** A bigint goes to PGlite as its decimal text (the int8 type is declared beside it). */
 const bindable = (value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value)
 
 /** PGlite builds its array parsers from the built-in element parsers, so int8[] needs the bigint fix here. */
