@@ -16,6 +16,7 @@ import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
 import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
+import { devEnv } from "./dev-env.ts"
 import { root, wrk } from "./bench-wrk.ts"
 
 const CLOCK_TICKS_PER_SECOND = 100
@@ -116,7 +117,8 @@ const redis = await startOrFindRedis()
 try {
   for (const [name, checkout] of checkouts) {
     for (const [what, entry, isShop] of [["cart alone", "cart", false], ["whole shop", "shop", true]] as const) {
-      await bench(`${name}, ${what}, embedded`, `${checkout}/apps/${entry}/src/main.ts`, {}, isShop)
+      // The whole shop embedded is what `npm run dev` runs, started as it starts it.
+      await bench(`${name}, ${what}, embedded`, `${checkout}/apps/${entry}/src/main.ts`, isShop ? await devEnv(checkout) : {}, isShop)
       // The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
       const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
       try {

@@ -7,6 +7,7 @@
  * after it, and once every cart has expired and been swept. Asserts nothing; prints a table.
  */
 import { startApp } from "@kasa/test-support/process"
+import { devEnv } from "./dev-env.ts"
 
 const root = new URL("..", import.meta.url).pathname
 const sessions = Number(process.env.BENCH_SESSIONS ?? 20_000)
@@ -25,7 +26,10 @@ const rssMb = (pid: number): number => {
   return Math.round(kb / 1024)
 }
 
-const app = await startApp(`${root}apps/shop/src/main.ts`, { SESSION_TTL_SECONDS: String(ttlSeconds) }, 60_000)
+// Started as `npm run dev` starts it.
+const env = await devEnv(root)
+const app = await startApp(`${root}apps/shop/src/main.ts`, { SESSION_TTL_SECONDS: String(ttlSeconds), ...env }, 60_000)
+console.log(`started with ${JSON.stringify(env)}`)
 const pid = app.process.pid
 const rows: Array<{ phase: string; rss_mb: number; note: string }> = []
 const record = (phase: string, note = "") => {

@@ -76,9 +76,7 @@ const add = (kind: string, bytes: number, entries = 1) => {
 // Text only: what each kind adds to the heap beyond it (map entries, object headers) is left out.
 for (const [key, entry] of state.values) add(`value ${kindOf(key)}`, sizeOf(key) + sizeOf(entry.value))
 for (const [key, stream] of state.streams) {
-  // Its entries as held (packed); a private field, read here only to count.
-  const texts = (stream as unknown as { readonly texts: ReadonlyArray<string | Uint8Array> }).texts
-  add(`stream ${kindOf(key)}`, sizeOf(key) + texts.reduce((sum, text) => sum + sizeOf(text), 0), texts.length)
+  add(`stream ${kindOf(key)}`, sizeOf(key) + stream.byteLength, stream.length)
 }
 for (const [key] of state.processed) add(`marker ${key.slice(0, key.indexOf("\u0000"))}`, sizeOf(key) + 8)
 for (const entry of state.outbox) add(`outbox ${entry.event.topic}`, sizeOf(JSON.stringify(entry.event)))

@@ -1,9 +1,9 @@
 // A stream gives back its entries in order; a capped one keeps at least its newest `maxLength` and
-// never more than `TRIM_SLACK` beyond them.
+// never more than `TRIM_SLACK` beyond them. Entries are short (held as they are) and long (deflated).
 import { expect, test } from "bun:test"
 import { MemoryStream, TRIM_SLACK } from "@kasa/adapter-memory/memory-stream"
 
-const entry = (n: number) => ({ n: String(n), note: `żółć ${"x".repeat(n % 50)}`, quote: 'a "quoted", [bracketed] value' })
+const entry = (n: number) => ({ n: String(n), note: `żółć ${"x".repeat((n % 50) * 7)}`, quote: 'a "quoted", [bracketed] value' })
 
 const cases: ReadonlyArray<readonly [string, number, number | undefined]> = [
   ["empty", 0, undefined],
@@ -29,3 +29,16 @@ for (const [name, count, maxLength] of cases) {
     }
   })
 }
+
+test("a capped stream's bytes stay those of the entries it keeps", () => {
+  const stream = new MemoryStream(undefined)
+  const sizes: Array<number> = []
+  for (let n = 0; n < 1_000; n++) {
+    const before = stream.byteLength
+    stream.append(entry(n), 10)
+    sizes.push(stream.byteLength - before)
+  }
+  expect(stream.length).toBeLessThanOrEqual(10 + TRIM_SLACK)
+  expect(stream.byteLength).toBeLessThanOrEqual(Math.max(...sizes.slice(-100)) * (10 + TRIM_SLACK))
+  expect(stream.entries()).toEqual(Array.from({ length: stream.length }, (_, i) => entry(1_000 - stream.length + i)))
+})

@@ -1,0 +1,20 @@
+/**
+ * An app's whole StateStore side over SQL in one layer: the state tables created (once, as a
+ * migration), the StateStore, and its outbox's reader, lease and backlog, all on the SqlClient in
+ * context. `listen` is the backend's LISTEN (PostgreSQL's or PGlite's), for the relay to wake on commit.
+ */
+import { Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import type { OutboxBacklog, OutboxLease, OutboxReader, StateStore } from "@kasa/shared"
+import { layerSqlOutboxBacklog } from "./sql-outbox-backlog.ts"
+import { layerSqlOutboxLease } from "./sql-outbox-lease.ts"
+import { layerSqlOutboxReader, type SqlOutboxReaderOptions } from "./sql-outbox-reader.ts"
+import { layerSqlStateStore, type SqlStateStoreOptions } from "./sql-state-store.ts"
+import { createStateTables } from "./state-schema.ts"
+
+export type SqlStateOptions = SqlStateStoreOptions & SqlOutboxReaderOptions
+
+export const layerSqlState = (options: SqlStateOptions): Layer.Layer<StateStore | OutboxReader | OutboxLease | OutboxBacklog, never, SqlClient.SqlClient> =>
+  Layer.mergeAll(layerSqlStateStore(options), layerSqlOutboxReader(options), layerSqlOutboxLease(options), layerSqlOutboxBacklog(options)).pipe(
+    Layer.provide(Layer.effectDiscard(Effect.orDie(createStateTables)))
+  )
