@@ -162,9 +162,24 @@ const commitOrFail = (conn: Connection): Effect.Effect<void, SqlError> => {
 }
 
 /** A `PgliteClient` over `db` (which the caller keeps open and closes). */
+/**
+ * The one permit of a PGlite database's one session, shared by every client made over it: two
+ * clients over one database (two apps mounted in one process, a test's two "processes") must not
+ * interleave statements inside each other's transactions either.
+ */
+const sessions = new WeakMap<PGlite, Semaphore.Semaphore>()
+const sessionOf = (db: PGlite): Semaphore.Semaphore => {
+  let found = sessions.get(db)
+  if (found === undefined) {
+    found = Semaphore.makeUnsafe(1)
+    sessions.set(db, found)
+  }
+  return found
+}
+
 export const makePgliteClient = Effect.fnUntraced(function* (db: PGlite) {
   const connection = new PgliteConnection(db)
-  const semaphore = yield* Semaphore.make(1)
+  const semaphore = sessionOf(db)
   const acquirers = Client.makeSqliteAcquirers({ connection: Effect.succeed(connection), semaphore })
   const client = yield* Client.make({
     acquirer: acquirers.acquirer,
