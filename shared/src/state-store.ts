@@ -51,10 +51,37 @@ export interface Precondition {
   readonly value: string | undefined
 }
 
+/** A column's value in a record table. */
+export type RecordValue = string | number | bigint | boolean | null
+
+/**
+ * A change to the shop's records (SPEC §4.4, §4.8: payment transactions, refunds, orders), which live
+ * in SQL tables of their own beside the key-value state. Only a SQL store applies them (in the same
+ * transaction as the rest of the write); the memory and Redis stores refuse a write that has any.
+ * An insert that breaks a unique constraint, or an update that matches no row (the version it
+ * expected is gone), fails the whole write with WriteConflict naming `conflictKey`.
+ */
+export type RecordWrite =
+  | { readonly op: "insert"; readonly table: string; readonly row: Readonly<Record<string, RecordValue>>; readonly conflictKey: string }
+  | {
+      readonly op: "update"
+      readonly table: string
+      readonly set: Readonly<Record<string, RecordValue>>
+      /** Column equalities that must match exactly one row (e.g. the id and the version read). */
+      readonly where: Readonly<Record<string, RecordValue>>
+      readonly conflictKey: string
+    }
+
+/** Why a store without record tables refuses a write, or undefined when it has none. */
+export const recordsRefused = (write: AtomicWrite): string | undefined =>
+  (write.records?.length ?? 0) > 0 ? `this store keeps no records (${write.records![0]!.table}); records need a SQL store` : undefined
+
 export interface AtomicWrite {
   /** Checked in the same atomic step as the write; any mismatch fails it with WriteConflict. */
   readonly expect?: ReadonlyArray<Precondition>
   readonly ops?: ReadonlyArray<StateOp>
+  /** Record rows, applied after `ops` (SQL stores only). */
+  readonly records?: ReadonlyArray<RecordWrite>
   readonly events?: ReadonlyArray<OutboxEvent>
   /** Set in the same atomic step, which applies only if none of them is set yet (else "duplicate"). */
   readonly processed?: ReadonlyArray<ProcessedMarker>

@@ -17,8 +17,10 @@ import {
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
   type PendingEvent,
+  recordsRefused,
   StateStore,
   type StateOp,
+  StoreUnavailable,
   toBusMessage,
   WriteConflict
 } from "@kasa/shared"
@@ -247,7 +249,9 @@ export const makeMemoryStateStore = (data: MemoryStateData) =>
     getMany: (keys) => Effect.sync(() => keys.map((key) => data.read(key))),
     readStream: (key) => Effect.sync(() => data.readStream(key)),
     commit: (write) =>
-      Effect.suspend((): Effect.Effect<CommitResult, WriteConflict> => {
+      Effect.suspend((): Effect.Effect<CommitResult, WriteConflict | StoreUnavailable> => {
+        const refused = recordsRefused(write)
+        if (refused !== undefined) return Effect.fail(new StoreUnavailable({ operation: "commit", message: `refused: ${refused}` }))
         if (data.duplicate(write)) return Effect.succeed("duplicate")
         const key = data.conflict(write)
         if (key !== undefined) return Effect.fail(new WriteConflict({ key }))

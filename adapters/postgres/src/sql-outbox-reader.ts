@@ -5,9 +5,10 @@
  * commit between the look and the wait is never missed. Rows that cannot be read as an event stop the
  * page before them, and fail it when they are the oldest, so the relay sets them aside.
  */
-import { Deferred, Effect, Layer, Queue, type Scope } from "effect"
+import { Deferred, Effect, Layer, Queue } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { type Envelope, type OutboxEvent, OutboxReader, type PendingEvent, UnreadableOutboxEntry } from "@kasa/shared"
+import { SqlNotifications } from "./sql-notifications.ts"
 import { toStoreUnavailable } from "./sql-state-store.ts"
 import { outboxChannel } from "./state-schema.ts"
 
@@ -32,13 +33,12 @@ const decodeRow = (row: OutboxRow): OutboxEvent | string => {
 
 export interface SqlOutboxReaderOptions {
   readonly outboxName: string
-  /** LISTEN: a queue of the channel's notifications once the server has confirmed, held while the scope lives. */
-  readonly listen: (channel: string) => Effect.Effect<Queue.Dequeue<unknown, SqlError.SqlError>, SqlError.SqlError, Scope.Scope>
 }
 
 export const makeSqlOutboxReader = (options: SqlOutboxReaderOptions) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const notifications = yield* SqlNotifications
     const name = options.outboxName
     let waiters: Array<Deferred.Deferred<void>> = []
     const wake = Effect.sync(() => {
@@ -49,14 +49,14 @@ export const makeSqlOutboxReader = (options: SqlOutboxReaderOptions) =>
     // Listening before the layer is built, so a commit right after it wakes a waiting relay; a lost
     // connection wakes the waiters (they look again) and is listened to again after a pause.
     const channel = outboxChannel(name)
-    const drain = (queue: Queue.Dequeue<unknown, SqlError.SqlError>) => Effect.forever(Effect.andThen(Queue.take(queue), wake))
+    const drain = (queue: Queue.Dequeue<string, SqlError.SqlError>) => Effect.forever(Effect.andThen(Queue.take(queue), wake))
     const lost = (error: SqlError.SqlError) =>
       Effect.logWarning("outbox notifications lost; listening again", { outbox: name, error: error.message }).pipe(Effect.andThen(wake), Effect.andThen(Effect.sleep("500 millis")))
-    const first = yield* Effect.orDie(options.listen(channel))
+    const first = yield* Effect.orDie(notifications.listen(channel))
     yield* Effect.forkScoped(
       drain(first).pipe(
         Effect.catch(lost),
-        Effect.andThen(Effect.forever(Effect.scoped(Effect.flatMap(options.listen(channel), drain)).pipe(Effect.catch(lost))))
+        Effect.andThen(Effect.forever(Effect.scoped(Effect.flatMap(notifications.listen(channel), drain)).pipe(Effect.catch(lost))))
       )
     )
     const hasPending = sql`select 1 from kasa_outbox where outbox = ${name} limit 1`.pipe(Effect.map((rows) => rows.length > 0))
@@ -99,5 +99,5 @@ export const makeSqlOutboxReader = (options: SqlOutboxReaderOptions) =>
     })
   })
 
-export const layerSqlOutboxReader = (options: SqlOutboxReaderOptions): Layer.Layer<OutboxReader, never, SqlClient.SqlClient> =>
+export const layerSqlOutboxReader = (options: SqlOutboxReaderOptions): Layer.Layer<OutboxReader, never, SqlClient.SqlClient | SqlNotifications> =>
   Layer.effect(OutboxReader, makeSqlOutboxReader(options))

@@ -15,11 +15,14 @@ import {
   DEFAULT_TOPIC_RETENTION_MS,
   markerLifetimeMs,
   type ProcessedMarker,
+  type RecordValue,
+  type RecordWrite,
   type StateOp,
   StateStore,
   StoreUnavailable,
   WriteConflict
 } from "@kasa/shared"
+import { isUniqueViolation } from "./sql-errors.ts"
 import { outboxChannel } from "./state-schema.ts"
 
 export interface SqlStateStoreOptions {
@@ -109,6 +112,17 @@ export const makeSqlStateStore = (options: SqlStateStoreOptions) =>
       }
     }
 
+    const writeRecord = (record: RecordWrite) => {
+      if (record.op === "insert")
+        return sql`insert into ${sql(record.table)} ${sql.insert(record.row as Record<string, RecordValue>)}`.pipe(
+          Effect.catchIf(isUniqueViolation, () => Effect.fail(new WriteConflict({ key: record.conflictKey })))
+        )
+      const where = Object.entries(record.where).map(([column, value]) => (value === null ? sql`${sql(column)} is null` : sql`${sql(column)} = ${value}`))
+      return sql`update ${sql(record.table)} set ${sql.update(record.set as Record<string, RecordValue>)} where ${sql.and(where)} returning 1 as one`.pipe(
+        Effect.flatMap((rows) => (rows.length === 1 ? Effect.void : Effect.fail(new WriteConflict({ key: record.conflictKey }))))
+      )
+    }
+
     const commitInTransaction = (write: AtomicWrite) =>
       Effect.gen(function* () {
         if ((write.processed?.length ?? 0) > 0) yield* mark(write.processed!)
@@ -121,6 +135,7 @@ export const makeSqlStateStore = (options: SqlStateStoreOptions) =>
           for (const condition of expect) if (current.get(condition.key) !== condition.value) return yield* Effect.fail(new WriteConflict({ key: condition.key }))
         }
         for (const op of write.ops ?? []) yield* apply(op)
+        for (const record of write.records ?? []) yield* writeRecord(record)
         const events = write.events ?? []
         if (events.length > 0) {
           const rows = events.map((event) => ({

@@ -1,20 +1,22 @@
 /**
  * An app's whole StateStore side over SQL in one layer: the state tables created (once, as a
  * migration), the StateStore, and its outbox's reader, lease and backlog, all on the SqlClient in
- * context. `listen` is the backend's LISTEN (PostgreSQL's or PGlite's), for the relay to wake on commit.
+ * context; the relay wakes on commit through SqlNotifications (PostgreSQL's or PGlite's LISTEN).
  */
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import type { OutboxBacklog, OutboxLease, OutboxReader, StateStore } from "@kasa/shared"
+import type { SqlNotifications } from "./sql-notifications.ts"
 import { layerSqlOutboxBacklog } from "./sql-outbox-backlog.ts"
 import { layerSqlOutboxLease } from "./sql-outbox-lease.ts"
 import { layerSqlOutboxReader, type SqlOutboxReaderOptions } from "./sql-outbox-reader.ts"
 import { layerSqlStateStore, type SqlStateStoreOptions } from "./sql-state-store.ts"
-import { createStateTables } from "./state-schema.ts"
+import { runMigrations } from "./migrations.ts"
+import { stateMigrations } from "./state-schema.ts"
 
 export type SqlStateOptions = SqlStateStoreOptions & SqlOutboxReaderOptions
 
-export const layerSqlState = (options: SqlStateOptions): Layer.Layer<StateStore | OutboxReader | OutboxLease | OutboxBacklog, never, SqlClient.SqlClient> =>
+export const layerSqlState = (options: SqlStateOptions): Layer.Layer<StateStore | OutboxReader | OutboxLease | OutboxBacklog, never, SqlClient.SqlClient | SqlNotifications> =>
   Layer.mergeAll(layerSqlStateStore(options), layerSqlOutboxReader(options), layerSqlOutboxLease(options), layerSqlOutboxBacklog(options)).pipe(
-    Layer.provide(Layer.effectDiscard(Effect.orDie(createStateTables)))
+    Layer.provide(Layer.effectDiscard(Effect.orDie(runMigrations("state", stateMigrations))))
   )

@@ -11,7 +11,7 @@
  * can still fail its one command while the others apply, so keep one type per key.
  */
 import { Effect, Layer } from "effect"
-import { type AtomicWrite, batchAware, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
+import { type AtomicWrite, batchAware, type CommitResult, DEFAULT_TOPIC_RETENTION_MS, markerLifetimeMs, recordsRefused, StateStore, StoreUnavailable, WriteConflict } from "@kasa/shared"
 import { COMMIT_SCRIPT, encodeCommit } from "./commit-script.ts"
 import { outboxStreamKey, processedKey } from "./outbox-stream.ts"
 import { RedisConnection, type RedisError } from "./redis-connection.ts"
@@ -28,6 +28,8 @@ export const toStoreUnavailable = (error: RedisError): StoreUnavailable =>
 
 /** Why a write cannot be applied as a whole, or undefined when it can. */
 const invalid = (write: AtomicWrite): string | undefined => {
+  const refused = recordsRefused(write)
+  if (refused !== undefined) return refused
   for (const op of write.ops ?? []) {
     if (op.op === "incrementBy" && !Number.isSafeInteger(op.by)) return `incrementBy ${op.key}: ${op.by} is not an integer`
     if (op.op === "append" && Object.keys(op.fields).length === 0) return `append ${op.key}: no fields`
@@ -48,9 +50,9 @@ export const makeRedisStateStore = (options: RedisStateStoreOptions) =>
       const ops = write.ops ?? []
       const events = write.events ?? []
       const markers = write.processed ?? []
-      if (ops.length + events.length + markers.length === 0) return "committed" as CommitResult
       const problem = invalid(write)
       if (problem !== undefined) return yield* new StoreUnavailable({ operation: "commit", message: `refused: ${problem}` })
+      if (ops.length + events.length + markers.length === 0) return "committed" as CommitResult
       const { keys, args } = encodeCommit(write, redis.key, outbox, (group, id) => redis.key(processedKey(group, id)), markerLifetime)
       const conflict = yield* redis.send("commit", "EVALSHA", [sha, String(keys.length), ...keys, ...args]).pipe(
         // A Redis that lost its scripts (a restart, SCRIPT FLUSH) gets the script itself.
