@@ -1,7 +1,7 @@
 /**
- * The PaymentGateway contract's harness for the sandbox: each space is one shop (an in-memory
- * StateStore, a webhook secret, and an inbox of the webhooks the sandbox delivered to it); each open
- * is one instance of the payment app over it, its gateway built as the app builds it and its hosted
+ * The PaymentGateway contract's harness for the sandbox: each space is one shop (its StateStore data,
+ * a webhook secret, and an inbox of the webhooks the sandbox delivered to it); each open is one
+ * instance of the payment app over it (its own store connections, over memory or a real Redis), its gateway built as the app builds it and its hosted
  * page driven through the real routes (`app.request`). Delivered webhooks land in the space's inbox,
  * which `delivered` waits on with a deadline (no sleeping).
  */
@@ -17,7 +17,6 @@ import { type DeliverWebhook, randomSandboxSecret, sandboxGateway, type SandboxG
 class GatewayUnderTest extends Context.Service<GatewayUnderTest, PaymentGatewayService>()("test/GatewayUnderTest") {}
 
 interface Shop {
-  readonly data: MemoryStateData
   readonly secret: string
   /** Webhooks delivered, by transaction. */
   readonly inbox: Map<string, Array<WebhookDelivery>>
@@ -30,12 +29,21 @@ const inboxDelivery =
       inbox.set(target.transaction_id, [...(inbox.get(target.transaction_id) ?? []), webhook])
     })
 
-export const sandboxHarness = (timeoutMs = 10_000): GatewayHarness => {
-  const shop = spaces<Shop>(() => ({ data: new MemoryStateData(), secret: randomSandboxSecret(), inbox: new Map() }))
+/** A StateStore for one instance of the shop named `space`: instances of one space share its data. */
+export type StoreFor = (space: string) => Layer.Layer<StateStore, unknown>
+
+/** Stores in memory: one MemoryStateData per space. */
+export const memoryStores = (): StoreFor => {
+  const data = spaces(() => new MemoryStateData())
+  return (space) => layerMemoryStateStore(data(space))
+}
+
+export const sandboxHarness = (storeFor: StoreFor, timeoutMs = 10_000): GatewayHarness => {
+  const shop = spaces<Shop>(() => ({ secret: randomSandboxSecret(), inbox: new Map() }))
   const open = async (space: string): Promise<OpenedGateway> => {
-    const { data, secret, inbox } = shop(space)
+    const { secret, inbox } = shop(space)
     const options: Omit<SandboxGatewayOptions, "store"> = { secret, deliver: inboxDelivery(inbox), blikConfirmAfter: "5 millis" }
-    const opened = await openLayer(Layer.effect(GatewayUnderTest, sandboxGateway(options)).pipe(Layer.provideMerge(layerMemoryStateStore(data))))
+    const opened = await openLayer(Layer.effect(GatewayUnderTest, sandboxGateway(options)).pipe(Layer.provideMerge(storeFor(space))))
     const [gateway, store] = await opened.run(Effect.all([GatewayUnderTest, StateStore]))
     const routes = sandboxRoutes({ ...options, store })
     const delivered = async (transaction_id: string): Promise<WebhookDelivery> => {
