@@ -1,4 +1,5 @@
 /** @kasa/shared: the kernel every context, adapter and app builds on. */
+export * from "./circuit-breaker.ts"
 export * from "./command.ts"
 export * from "./config.ts"
 export * from "./consumer-runtime.ts"

@@ -1,7 +1,7 @@
 /**
  * Shipping's DeliveryCalendar port over the external calendar service at `CALENDAR_API_URL`: a
  * cached answer first (calendar-cache.ts), else one HTTP call (calendar-api.ts) under a timeout,
- * through a circuit breaker (circuit-breaker.ts) whose state lives in this process. While the
+ * through the kernel's circuit breaker (shared/src/circuit-breaker.ts), whose state lives in this process. While the
  * breaker is open nothing is sent: the call fails fast with `circuit_open`, and shipping serves its
  * default calendar marked `degraded`. Every outcome of a call that went out is recorded, also an
  * interrupted one (as a failure), so a probe can never leave the breaker half-open for good.
@@ -11,7 +11,7 @@ import { StateStore } from "@kasa/shared"
 import { CalendarUnavailable, type CalendarQuery, DeliveryCalendar } from "@kasa/shipping"
 import { fetchDeliveryDays } from "./calendar-api.ts"
 import { readCachedDays, writeCachedDays } from "./calendar-cache.ts"
-import { admit, type BreakerPolicy, type BreakerState, closedBreaker, recordFailure, recordSuccess } from "./circuit-breaker.ts"
+import { type BreakerPolicy, type BreakerState, makeCircuitBreaker } from "@kasa/shared"
 
 export interface HttpCalendarOptions {
   /** The service's base URL (`CALENDAR_API_URL`). */
@@ -43,27 +43,20 @@ export const makeHttpCalendar = (options: HttpCalendarOptions): Effect.Effect<Ht
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const ttl = options.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS
     const now = options.now ?? Date.now
-    // One process, one breaker: JavaScript runs these updates one at a time, so a plain variable is enough.
-    let state: BreakerState = closedBreaker
+    const breaker = makeCircuitBreaker(policy, now)
 
     const deliveryDays = Effect.fn("CalendarHttp.deliveryDays")(function* (query: CalendarQuery) {
       const cached = yield* readCachedDays(query)
       if (cached !== undefined) return cached
-      const admission = admit(policy, state, now())
-      state = admission.state
-      if (!admission.allowed) return yield* new CalendarUnavailable({ reason: "circuit_open", message: "the calendar service failed repeatedly; not calling it during the cool-down" })
-      const days = yield* fetchDeliveryDays(options.url, query, timeoutMs).pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            state = exit._tag === "Success" ? recordSuccess(state) : recordFailure(policy, state, now())
-          })
-        )
+      const days = yield* breaker.protect(
+        fetchDeliveryDays(options.url, query, timeoutMs),
+        () => new CalendarUnavailable({ reason: "circuit_open", message: "the calendar service failed repeatedly; not calling it during the cool-down" })
       )
       yield* writeCachedDays(query, days, ttl)
       return days
     }, Effect.provideService(StateStore, store))
 
-    return { calendar: DeliveryCalendar.of({ deliveryDays }), breaker: () => state }
+    return { calendar: DeliveryCalendar.of({ deliveryDays }), breaker: breaker.state }
   })
 
 /** DeliveryCalendar over the calendar service, caching in the StateStore in context. */

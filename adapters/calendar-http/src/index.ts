@@ -4,5 +4,4 @@
  */
 export * from "./calendar-api.ts"
 export * from "./calendar-cache.ts"
-export * from "./circuit-breaker.ts"
 export * from "./http-calendar.ts"

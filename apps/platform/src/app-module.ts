@@ -19,6 +19,7 @@ import {
 } from "@kasa/shared"
 import type { OpenApiPaths } from "./docs.ts"
 import type { InfraHandles } from "./infra-handles.ts"
+import type { RecordsSpec, RecordsState } from "./records-state.ts"
 import type { SessionTokens } from "./session-token.ts"
 
 export type PlatformServices = EventBus | EventBusAdmin | StateStore | OutboxReader | OutboxLease | OutboxBacklog | InfraHandles | SessionTokens
@@ -44,10 +45,16 @@ export const consumerSpec = <E, R>(consumer: ConsumerOptions<E, R>): ConsumerSpe
 export interface AppModule<R = never> {
   readonly name: string
   /** The context's own adapters, built once at start over the platform's services. */
-  readonly layer?: Layer.Layer<R, unknown, PlatformServices>
+  readonly layer?: Layer.Layer<R, unknown, PlatformServices | RecordsState>
   readonly routes?: (runtime: ModuleRuntime<R>) => Hono
   readonly openApiPaths?: OpenApiPaths
   readonly consumers?: ReadonlyArray<ConsumerSpec<R>>
+  /**
+   * A module that keeps the shop's records (payment, order): its migrations run at start, and its
+   * consumers commit over the records' SQL store (records-state.ts); its layer may build on
+   * `RecordsState` (`layerFromRecords`) for its use cases to do the same.
+   */
+  readonly records?: RecordsSpec
   /** Runs once after start (e.g. seeding stock levels), before the app reports ready. */
   readonly onStart?: Effect.Effect<void, unknown, PlatformServices | R>
 }

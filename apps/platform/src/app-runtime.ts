@@ -6,6 +6,7 @@
  * down; what has not finished by then is aborted (shutdown.ts).
  */
 import { Effect, Exit, Fiber, Layer, ManagedRuntime, Scope } from "effect"
+import { SqlClient } from "effect/sql"
 import { Hono } from "hono"
 import { hostname } from "node:os"
 import { parentPort, workerData } from "node:worker_threads"
@@ -21,6 +22,7 @@ import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
 import { infraLayer } from "./infra-layer.ts"
+import { layerRecordsState, overRecords, type RecordsState } from "./records-state.ts"
 import { refreshedValue } from "./refreshed-value.ts"
 import { settlesWithin, shutdownPlan, stopWithin } from "./shutdown.ts"
 
@@ -88,7 +90,10 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     layerJsonLogging({ fields: { service: config.serviceName }, ...(options.log === undefined ? {} : { write: options.log }) })
   )
   // Adapters and modules are built with the tracer and logger in place, so their background fibers log and trace too.
-  const base = Layer.provideMerge(infra, telemetry)
+  // Modules that keep records get the SQL side too (records-state.ts): built once, shared by them.
+  const recordsSpecs = options.modules.flatMap((module) => (module.records === undefined ? [] : [module.records]))
+  const keepsRecords = recordsSpecs.length > 0
+  const base = Layer.provideMerge(keepsRecords ? Layer.mergeAll(infra, layerRecordsState(config, options.name, recordsSpecs)) : infra, telemetry)
   const moduleLayers = options.modules.flatMap((module) => (module.layer === undefined ? [] : [module.layer]))
   const layer =
     moduleLayers.length === 0 ? base : Layer.provideMerge(Layer.mergeAll(...(moduleLayers as [Layer.Layer<unknown, unknown, PlatformServices>])), base)
@@ -120,15 +125,31 @@ export const createApp = async (options: AppOptions): Promise<App> => {
     relayStatus === undefined
       ? undefined
       : runtime.runFork(runRelay({ status: relayStatus, ...relayOptions }))
+  // The records' outbox has a relay of its own, over the SQL store.
+  const recordsRelayStatus = keepsRecords && relayStatus !== undefined ? makeRelayStatus() : undefined
+  const recordsRelay = recordsRelayStatus === undefined ? undefined : runtime.runFork(overRecords(runRelay({ status: recordsRelayStatus, ...relayOptions })))
   const consumerScope = await runtime.runPromise(Scope.make())
-  const consumers = runsBackground ? options.modules.flatMap((module) => module.consumers ?? []) : []
+  // A records module's consumers commit in SQL: their state, records, events and markers together.
+  const consumers = runsBackground
+    ? options.modules.flatMap((module) =>
+        (module.consumers ?? []).map((consumer) => (module.records === undefined ? consumer : { ...consumer, start: overRecords(consumer.start) }))
+      )
+    : []
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
 
-  const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices>> => [
+  const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices | RecordsState>> => [
     { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
     { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
     ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready })),
-    ...(runsBackground ? [{ name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }] : [])
+    ...(runsBackground ? [{ name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }] : []),
+    ...(keepsRecords
+      ? [
+          { name: config.databaseUrl === undefined ? "records (pglite)" : "postgresql", check: overRecords(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)) },
+          ...(runsBackground
+            ? [{ name: "outbox (records)", check: overRecords(outboxReadiness(recordsRelayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures })) }]
+            : [])
+        ]
+      : [])
   ]
 
   const http = new Hono()
@@ -156,7 +177,11 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   /** This thread's metrics (the outbox and lag gauges only where the relay and consumers run), then the background thread's. */
   const metricsText = async () => {
     const gauges = runsBackground
-      ? [consumerLagGauge(await runtime.runPromise(lag)), ...(await runtime.runPromise(outboxGauges(options.name, relayStatus)))]
+      ? [
+          consumerLagGauge(await runtime.runPromise(lag)),
+          ...(await runtime.runPromise(outboxGauges(options.name, relayStatus))),
+          ...(keepsRecords ? await runtime.runPromise(overRecords(outboxGauges(`${options.name}-records`, recordsRelayStatus))) : [])
+        ]
       : []
     const own = await runtime.runPromise(prometheusText(gauges))
     return options.background === undefined ? own : own + (await options.background.metrics())
@@ -172,11 +197,18 @@ export const createApp = async (options: AppOptions): Promise<App> => {
       const plan = shutdownPlan(deadline - Date.now())
       const graceful = Effect.gen(function* () {
         yield* Scope.close(consumerScope, Exit.void)
+        // Each relay drains its outbox; the drain took the lease again: give it up, so another instance relays at once, not when it lapses.
+        const drain = Effect.andThen(
+          Effect.ignore(Effect.repeat(relayOnce(relayOptions), { while: (published) => published > 0 })),
+          Effect.ignore(Effect.flatMap(OutboxLease, (lease) => lease.release))
+        )
         if (relay !== undefined) {
           yield* Fiber.interrupt(relay)
-          yield* Effect.ignore(Effect.repeat(relayOnce(relayOptions), { while: (published) => published > 0 }))
-          // The drain took the lease again: give it up, so another instance relays at once, not when it lapses.
-          yield* Effect.ignore(Effect.flatMap(OutboxLease, (lease) => lease.release))
+          yield* drain
+        }
+        if (recordsRelay !== undefined) {
+          yield* Fiber.interrupt(recordsRelay)
+          yield* overRecords(drain)
         }
       })
       const abort = Effect.forEach(subscriptions, (subscription) => subscription.abort, { concurrency: "unbounded", discard: true })

@@ -17,6 +17,10 @@ export const infraSpec = {
   kafkaBrokers: optional(list("KAFKA_BROKERS")),
   redisUrl: optional(url("REDIS_URL")),
   redisKeyPrefix: withDefault(string("REDIS_KEY_PREFIX"), ""),
+  /** PostgreSQL for the apps that keep records (payment, order); without it they use PGlite in the process. */
+  databaseUrl: optional(url("DATABASE_URL")),
+  /** Without DATABASE_URL: PGlite keeps its data in this folder (kept across restarts) instead of in memory. */
+  pgliteDir: optional(string("PGLITE_DIR")),
   otlpEndpoint: optional(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   topicPartitions: withDefault(integer("TOPIC_PARTITIONS", 1, 1_000), 3),
   topicReplicationFactor: withDefault(integer("TOPIC_REPLICATION_FACTOR", 1, 10), 1),

@@ -10,7 +10,10 @@
  *
  * A late result of a call admitted earlier does not reopen or extend an open breaker (the probe
  * decides), and a late success while a probe is in flight closes it (the service answered).
+ * In the kernel because every adapter that calls another service uses one (the delivery calendar,
+ * the payment gateways): `makeCircuitBreaker` keeps one around calls.
  */
+import { Effect } from "effect"
 
 export interface BreakerPolicy {
   /** Consecutive failures that open a closed breaker (at least 1). */
@@ -55,5 +58,37 @@ export const recordFailure = (policy: BreakerPolicy, state: BreakerState, now: n
       return state
     case "half_open":
       return { status: "open", openedAt: now }
+  }
+}
+
+/** A breaker kept in this process around calls: `protect` lets a call out or fails fast with `whenOpen()`. */
+export interface CircuitBreaker {
+  readonly protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X) => Effect.Effect<A, E | X, R>
+  /** The breaker as it stands (for tests and diagnostics). */
+  readonly state: () => BreakerState
+}
+
+/**
+ * One breaker for the calls it protects. JavaScript runs its updates one at a time, so a plain
+ * variable holds its state; an interrupted call counts as a failure, so a probe can never leave it
+ * half-open for good. `now` is wall time in milliseconds (tests move it on).
+ */
+export const makeCircuitBreaker = (policy: BreakerPolicy, now: () => number = Date.now): CircuitBreaker => {
+  let state: BreakerState = closedBreaker
+  return {
+    protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X) =>
+      Effect.suspend((): Effect.Effect<A, E | X, R> => {
+        const admission = admit(policy, state, now())
+        state = admission.state
+        if (!admission.allowed) return Effect.fail(whenOpen())
+        return call.pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              state = exit._tag === "Success" ? recordSuccess(state) : recordFailure(policy, state, now())
+            })
+          )
+        )
+      }),
+    state: () => state
   }
 }

@@ -2,7 +2,7 @@
 // fail fast while open → half-open (one probe) after the cool-down → closed on the probe's success,
 // open again on its failure; and what late results of earlier calls do.
 import { describe, expect, test } from "bun:test"
-import { admit, type BreakerPolicy, type BreakerState, closedBreaker, recordFailure, recordSuccess } from "@kasa/adapter-calendar-http"
+import { admit, type BreakerPolicy, type BreakerState, closedBreaker, recordFailure, recordSuccess } from "@kasa/shared"
 
 type Step = readonly ["admit", number, boolean] | readonly ["success"] | readonly ["failure", number]
 
