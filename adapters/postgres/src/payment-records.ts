@@ -92,8 +92,20 @@ const refundRows = (before: Transaction | undefined, after: Transaction, at: str
       row: { refund_id: inFlight.refund_id, transaction_id: after.transaction_id, amount: inFlight.amount, reason: inFlight.reason, state: "pending", created_at: at, updated_at: at },
       conflictKey: `payment_refund:${inFlight.refund_id}`
     })
-  for (const settled of after.settled_refunds.slice(before?.settled_refunds.length ?? 0))
-    rows.push({ op: "update", table: "payment_refunds", set: { state: settled.outcome, updated_at: at }, where: { refund_id: settled.refund_id }, conflictKey: `payment_refund:${settled.refund_id}` })
+  for (const settled of after.settled_refunds.slice(before?.settled_refunds.length ?? 0)) {
+    // Asked for and answered in one change (a gateway that refunds at once): its row is new.
+    const key = `payment_refund:${settled.refund_id}`
+    rows.push(
+      before?.refund_in_flight?.refund_id === settled.refund_id
+        ? { op: "update", table: "payment_refunds", set: { state: settled.outcome, updated_at: at }, where: { refund_id: settled.refund_id }, conflictKey: key }
+        : {
+            op: "insert",
+            table: "payment_refunds",
+            row: { refund_id: settled.refund_id, transaction_id: after.transaction_id, amount: settled.amount, reason: settled.reason, state: settled.outcome, created_at: at, updated_at: at },
+            conflictKey: key
+          }
+    )
+  }
   return rows
 }
 

@@ -24,6 +24,8 @@ export const edges = {
   malformedJson: edge(400, "malformed_json", "The request body is not valid JSON", "the body does not parse as JSON"),
   sessionRequired: edge(400, "session_required", "An Idempotency-Key needs a session", "an Idempotency-Key came without a session token this shop issued"),
   invalidIdempotencyKey: edge(400, "invalid_idempotency_key", "Invalid Idempotency-Key", "the Idempotency-Key is not 1 to 255 characters"),
+  adminRequired: edge(401, "admin_required", "An admin token is needed", "an admin endpoint got no bearer token, or not the configured ADMIN_TOKEN"),
+  adminDisabled: edge(403, "admin_disabled", "Admin endpoints are off", "the shop has no ADMIN_TOKEN configured, so no request is an admin's"),
   cartForbidden: edge(403, "cart_forbidden", "Not this session's cart", "cart_id names another session's cart"),
   notFound: edge(404, "not_found", "No such resource", "no route serves the path"),
   methodNotAllowed: edge(405, "method_not_allowed", "Method not allowed", "the path takes other methods, listed in Allow"),

@@ -72,7 +72,7 @@ const reused = () =>
   problemResponse(edgeProblem(edges.idempotencyKeyReused, { detail: "this Idempotency-Key was used with a different request body" }))
 
 /** Takes the key for this request, or says what the key already holds (a claim or a stored record). */
-const claimKey = (runtime: AppRuntime, key: string, claim: string) =>
+const claimKey = (runtime: StoreRunner, key: string, claim: string) =>
   runtime.runPromise(
     Effect.flatMap(StateStore, (store) =>
       store.commit({ expect: [{ key, value: undefined }], ops: [{ op: "set", key, value: claim, ttlSeconds: IDEMPOTENCY_RETENTION_SECONDS }] }).pipe(
@@ -83,7 +83,7 @@ const claimKey = (runtime: AppRuntime, key: string, claim: string) =>
   )
 
 /** Replaces the claim (if still ours) by the record, or by nothing; a failure leaves the claim, which is the safe side. */
-const settle = (runtime: AppRuntime, key: string, claim: string, record: string | undefined) =>
+const settle = (runtime: StoreRunner, key: string, claim: string, record: string | undefined) =>
   runtime.runPromise(
     Effect.flatMap(StateStore, (store) =>
       store.commit({
@@ -93,7 +93,12 @@ const settle = (runtime: AppRuntime, key: string, claim: string, record: string 
     ).pipe(Effect.ignore)
   )
 
-export const idempotency = (runtime: AppRuntime): MiddlewareHandler<SessionEnv> => async (c, next) => {
+/** What runs the claim's commits: the app's runtime, or a records module's view of it (records-state.ts). */
+export interface StoreRunner {
+  readonly runPromise: <A, E>(effect: Effect.Effect<A, E, StateStore>) => Promise<A>
+}
+
+export const idempotency = (runtime: StoreRunner): MiddlewareHandler<SessionEnv> => async (c, next) => {
   const key = c.req.header(IDEMPOTENCY_HEADER)
   if (c.req.method !== "POST" || key === undefined) return next()
   if (key.length === 0 || key.length > 255) {

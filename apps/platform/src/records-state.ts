@@ -8,8 +8,9 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { SqlClient } from "effect/sql"
-import { layerAnsweringStore, markerLifetimeMs, type OutboxBacklog, type OutboxLease, type OutboxReader, type StateStore } from "@kasa/shared"
+import { layerAnsweringStore, markerLifetimeMs, type OutboxBacklog, type OutboxLease, type OutboxReader, StateStore, StateStore as StateStoreTag } from "@kasa/shared"
 import { layerSql, layerSqlState, type Migrations, runMigrations, type SqlNotifications } from "@kasa/adapter-postgres"
+import type { ModuleRuntime } from "./app-module.ts"
 import type { InfraConfig } from "./infra-config.ts"
 
 export type RecordsServices = StateStore | OutboxReader | OutboxLease | OutboxBacklog | SqlClient.SqlClient | SqlNotifications
@@ -46,3 +47,15 @@ export const layerFromRecords: Layer.Layer<RecordsServices, never, RecordsState>
 /** Runs `effect` over the records services instead of the platform's key-value ones. */
 export const overRecords = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, RecordsServices> | RecordsState> =>
   Effect.flatMap(RecordsState, (records) => Effect.provide(effect, records.context))
+
+/**
+ * A records module's runtime as its routes use it: every effect runs over the records' services, so
+ * its commands' state, their Idempotency-Key claims and stored answers all commit in SQL together.
+ */
+export const overRecordsRuntime = <R>(runtime: ModuleRuntime<R>): Pick<ModuleRuntime<R | RecordsServices>, "runPromise"> => ({
+  runPromise: (effect, options) => runtime.runPromise(overRecords(effect) as Effect.Effect<never, never, never>, options)
+})
+
+/** The records' StateStore itself, for an adapter a records module builds outside the runtime (a gateway's routes). */
+export const recordsStore = <R>(runtime: ModuleRuntime<R>): StateStore["Service"] =>
+  (runtime as unknown as ModuleRuntime<RecordsState>).runSync(Effect.map(RecordsState, (records) => Context.get(records.context, StateStoreTag)))

@@ -17,7 +17,7 @@ const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "applic
 
 /** A responder for an app: `respond(c, useCase, 201)`. */
 export const responder =
-  <R, E>(runtime: ModuleRuntime<R>, toProblem: (error: E) => Problem) =>
+  <R, E>(runtime: Pick<ModuleRuntime<R>, "runPromise">, toProblem: (error: E) => Problem) =>
   <A>(c: Context, effect: Effect.Effect<A, E, R>, status = 200): Promise<Response> => {
     const render = (value: A): StoredAnswer => ({ status, headers: JSON_HEADERS, body: JSON.stringify(value) })
     const claim: IdempotencyClaim | undefined = c.get("idempotencyClaim")

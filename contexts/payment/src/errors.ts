@@ -51,3 +51,31 @@ export class PaymentMethodNotAvailable extends Schema.TaggedError<PaymentMethodN
 
 /** Every error the transaction state machine can reject an event with. */
 export type TransitionError = IllegalTransition | RefundExceedsCaptured | InvalidRefundAmount | RefundNotFound
+
+/** A command kept losing the race for the session or transaction it changes; nothing was applied. */
+export class PaymentChangedConcurrently extends Schema.TaggedError<PaymentChangedConcurrently>()("PaymentChangedConcurrently", {
+  attempts: Schema.Number
+}) {}
+
+/** No transaction with this id for this session (another session's is not told apart from none). */
+export class TransactionNotFound extends Schema.TaggedError<TransactionNotFound>()("TransactionNotFound", {
+  transaction_id: Schema.String
+}) {}
+
+/** No payment was started for this order (for this session), or not yet: checkout.order_created starts it. */
+export class OrderPaymentNotFound extends Schema.TaggedError<OrderPaymentNotFound>()("OrderPaymentNotFound", {
+  order_id: Schema.String
+}) {}
+
+/** The order is paid already: nothing to start again. */
+export class OrderAlreadyPaid extends Schema.TaggedError<OrderAlreadyPaid>()("OrderAlreadyPaid", {
+  order_id: Schema.String,
+  transaction_id: Schema.String
+}) {}
+
+/** The order's payment takes no BLIK code (its method is not BLIK), or needs one and got none. */
+export class BlikCodeMismatch extends Schema.TaggedError<BlikCodeMismatch>()("BlikCodeMismatch", {
+  order_id: Schema.String,
+  method_id: Schema.String,
+  reason: Schema.String
+}) {}

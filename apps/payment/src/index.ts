@@ -1,0 +1,5 @@
+/** @kasa/app-payment: payment's module (routes, consumer, records) for its own app and the shop. */
+export * from "./errors-to-http.ts"
+export * from "./module.ts"
+export * from "./routes.ts"
+export * from "./services.ts"
