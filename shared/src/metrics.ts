@@ -27,7 +27,8 @@ const httpSeconds = Metric.histogram("kasa_http_request_duration_seconds", {
 })
 
 const cache = new Map<string, Metric.Metric<number, unknown>>()
-const series = <S>(metric: Metric.Metric<number, S>, attributes: Readonly<Record<string, string>>): Metric.Metric<number, S> => {
+/** A metric with these attributes, made once and cached (a context's own metrics use it too). */
+export const metricSeries = <S>(metric: Metric.Metric<number, S>, attributes: Readonly<Record<string, string>>): Metric.Metric<number, S> => {
   let key = metric.id
   for (const name in attributes) key += `|${name}=${attributes[name]}`
   let found = cache.get(key)
@@ -41,15 +42,15 @@ const series = <S>(metric: Metric.Metric<number, S>, attributes: Readonly<Record
 export type ConsumeOutcome = "processed" | "duplicate" | "ignored" | "dead_lettered" | "retried" | "undecodable"
 
 export const countPublished = (topic: string, eventName: string, count = 1): Effect.Effect<void> =>
-  Metric.update(series(published, { topic, event_name: eventName }), count)
+  Metric.update(metricSeries(published, { topic, event_name: eventName }), count)
 
-export const countSetAside = (reason: "unreadable" | "unencodable"): Effect.Effect<void> => Metric.update(series(setAside, { reason }), 1)
+export const countSetAside = (reason: "unreadable" | "unencodable"): Effect.Effect<void> => Metric.update(metricSeries(setAside, { reason }), 1)
 
 export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome): Effect.Effect<void> =>
-  Metric.update(series(consumed, { group, topic, event_name: eventName, outcome }), 1)
+  Metric.update(metricSeries(consumed, { group, topic, event_name: eventName, outcome }), 1)
 
 export const observeProcessing = (group: string, topic: string, seconds: number): Effect.Effect<void> =>
-  Metric.update(series(processingSeconds, { group, topic }), seconds)
+  Metric.update(metricSeries(processingSeconds, { group, topic }), seconds)
 
 export const observeHttp = (method: string, route: string, status: number, seconds: number): Effect.Effect<void> =>
-  Metric.update(series(httpSeconds, { method, route, status: String(status) }), seconds)
+  Metric.update(metricSeries(httpSeconds, { method, route, status: String(status) }), seconds)

@@ -140,6 +140,17 @@ describe("payment, embedded over HTTP", () => {
   })
 })
 
+test("/metrics has seed 004's payment metrics, counted from what happened above", async () => {
+  const metrics = await (await fetch(`${origin}/metrics`)).text()
+  const value = (line: string) => Number(metrics.split("\n").find((l) => l.startsWith(line))?.slice(line.length).trim() ?? NaN)
+  expect(value('payment_events_published_total{event_type="payment.succeeded"}')).toBeGreaterThanOrEqual(3)
+  expect(value('payment_events_published_total{event_type="payment.refunded"}')).toBeGreaterThanOrEqual(2)
+  expect(value("payment_events_consumed_total")).toBeGreaterThanOrEqual(4)
+  expect(value("payment_success_rate")).toBe(1)
+  expect(value("payment_refund_rate")).toBeGreaterThan(0)
+  expect(metrics).toContain("payment_event_processing_duration_seconds_bucket")
+})
+
 describe("bad input on every endpoint: a 4xx problem+json, nothing written, nothing published", () => {
   test.each<[string, string, string, unknown, number, string | undefined]>([
     ["select: no body field", "POST", "/payment/select", {}, 400, "validation_failed"],

@@ -6,8 +6,9 @@
  * handlers only decide: the runtime commits the write with the processed marker (over the records'
  * SQL store, so a transaction's records, its events and the marker are one transaction).
  */
-import { type Effect, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { type ConsumerOptions, eventRouter, route, type RoutedEvent, Topics } from "@kasa/shared"
+import { countPaymentEvents, measuredHandling } from "./metrics.ts"
 import { ProjectedEventPayloads, type ProjectedEventName, type ProjectedPayload } from "./projection.ts"
 import { projectEvent } from "./session-use-cases.ts"
 import { cancelOrderPayment, startOrderPayment } from "./transaction-use-cases.ts"
@@ -30,12 +31,28 @@ const projectedRoute = <N extends ProjectedEventName>(name: N) =>
 
 const projected = Object.fromEntries((Object.keys(ProjectedEventPayloads) as Array<ProjectedEventName>).map((name) => [name, projectedRoute(name)]))
 
-export const makePaymentHandler = () =>
+const routed = () =>
   eventRouter(PAYMENT_CONSUMER_GROUP, {
     ...projected,
     "checkout.order_created": route(OrderCreatedSeen, (event) => startOrderPayment(event.payload, event.envelope)),
     "order.cancelled": route(OrderCancelledSeen, (event) => cancelOrderPayment(event.payload.order_id, event.envelope))
   })
+
+/**
+ * The handler, measured (metrics.ts). The events of the write it returns count as published when it
+ * returns it: the runtime commits right after, and a commit that fails is retried, so a failed commit
+ * can count its events once more (the kernel's `kasa_events_published_total`, counted by the relay,
+ * is exact).
+ */
+export const makePaymentHandler = () => {
+  const handle = routed()
+  return (event: Parameters<typeof handle>[0]) =>
+    measuredHandling(
+      Effect.tap(handle(event), (write) =>
+        typeof write === "object" && write !== null && "events" in write ? countPaymentEvents((write.events ?? []).map((e) => e.envelope.event_name)) : Effect.void
+      )
+    )
+}
 
 type Handled = ReturnType<ReturnType<typeof makePaymentHandler>>
 

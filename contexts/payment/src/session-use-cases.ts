@@ -6,12 +6,13 @@
  * `payment.method_invalidated` says why. Commands run again on the fresh session when they lose a race.
  */
 import { Clock, Context, Effect } from "effect"
-import { answering, type CommandContext, type Envelope, retryOnConflict, StateStore } from "@kasa/shared"
+import { answering, type CommandContext, type Envelope, retryOnConflict } from "@kasa/shared"
 import { PaymentChangedConcurrently } from "./errors.ts"
 import { type EventContext, PaymentEventName, paymentEnvelopes } from "./events.ts"
 import { availableMethods, chooseMethod, type GatewayMap, PAYMENT_METHODS, selectionStillFits } from "./methods.ts"
 import { applyEvent, type ProjectedEventName, type ProjectedPayload } from "./projection.ts"
-import { loadSession, sessionWrite, unavailable } from "./session-store.ts"
+import { loadSession, sessionWrite } from "./session-store.ts"
+import { commitCounted } from "./commit.ts"
 
 /** How the shop is set up for payments: which gateway takes each online method, where a shopper comes back to. */
 export class PaymentSettings extends Context.Service<
@@ -44,7 +45,7 @@ export const selectPaymentMethod = Effect.fn("Payment.selectMethod")(function* (
       { correlation_id: context.correlation_id, occurred_at }
     )
     const write = yield* sessionWrite(loaded, { ...loaded.session, selected_method_id: chosen.method_id }, envelopes)
-    yield* Effect.flatMap(StateStore, (store) => store.commit(write)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))), answering(chosen))
+    yield* commitCounted(write).pipe(answering(chosen))
     return chosen
   }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new PaymentChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 })

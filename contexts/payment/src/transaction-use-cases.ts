@@ -7,15 +7,15 @@
  * store, so a replayed webhook or a redelivered event changes nothing twice.
  */
 import { Clock, Effect, Result } from "effect"
-import { type AtomicWrite, type CommandContext, type Envelope, retryOnConflict, StateStore } from "@kasa/shared"
+import { type AtomicWrite, type CommandContext, type Envelope, retryOnConflict } from "@kasa/shared"
 import { type BlikCode, parseBlikCode } from "./blik.ts"
+import { commitCounted } from "./commit.ts"
 import { BlikCodeMismatch, OrderAlreadyPaid, OrderPaymentNotFound, PaymentChangedConcurrently, TransactionNotFound } from "./errors.ts"
 import { type EventContext, PaymentEventName, type PaymentEvent, paymentEnvelopes, toOutboxEvents } from "./events.ts"
 import { type GatewayDeclined, type GatewayUnavailable, PaymentGateways, type PaymentGatewayService, type StartedPayment, type WebhookDelivery } from "./gateway.ts"
 import { CASH_ON_DELIVERY } from "./methods.ts"
 import { PaymentRecords } from "./ports.ts"
 import { MAX_ATTEMPTS, PaymentSettings } from "./session-use-cases.ts"
-import { unavailable } from "./session-store.ts"
 import { initializeTransaction, type PaymentTransaction, refundableAmount } from "./transaction.ts"
 import { transition, type TransactionEvent } from "./transition.ts"
 
@@ -38,7 +38,7 @@ const attemptOf = (tx: PaymentTransaction): number => Number(/_(\d+)$/.exec(tx.t
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-const commit = (write: AtomicWrite) => Effect.flatMap(StateStore, (store) => store.commit(write)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+const commit = commitCounted
 
 /** The new state after `event`, and the events it adds (none for a replay or a rejected one). */
 const step = (tx: PaymentTransaction, event: TransactionEvent, at: Date): { readonly tx: PaymentTransaction; readonly events: ReadonlyArray<PaymentEvent> } => {
