@@ -140,15 +140,13 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const checks = (): ReadonlyArray<ReadinessCheck<PlatformServices | RecordsState>> => [
     { name: config.mode === "embedded" ? "bus (memory)" : "kafka", check: Effect.flatMap(EventBusAdmin, (admin) => admin.ping) },
     { name: config.mode === "embedded" ? "store (memory)" : "redis", check: Effect.flatMap(StateStore, (store) => store.get("health:probe")) },
+    ...(keepsRecords
+      ? [{ name: config.databaseUrl === undefined ? "records (pglite)" : "postgresql", check: overRecords(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)) }]
+      : []),
     ...subscriptions.map((subscription, i) => ({ name: `consumer ${consumers[i]!.group}`, check: subscription.ready })),
     ...(runsBackground ? [{ name: "outbox", check: outboxReadiness(relayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures }) }] : []),
-    ...(keepsRecords
-      ? [
-          { name: config.databaseUrl === undefined ? "records (pglite)" : "postgresql", check: overRecords(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1`)) },
-          ...(runsBackground
-            ? [{ name: "outbox (records)", check: overRecords(outboxReadiness(recordsRelayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures })) }]
-            : [])
-        ]
+    ...(keepsRecords && runsBackground
+      ? [{ name: "outbox (records)", check: overRecords(outboxReadiness(recordsRelayStatus, { maxAgeMs: config.outboxMaxAgeMs, maxFailures: defaultRelayMaxFailures })) }]
       : [])
   ]
 
