@@ -12,6 +12,7 @@ import { layerPaymentRecords, paymentMigrations } from "@kasa/adapter-postgres"
 import { randomSandboxSecret, SANDBOX_WEBHOOK_SECRET, sandboxGateway, sandboxRoutes } from "@kasa/adapter-gateway-sandbox"
 import { PaymentGateways, paymentConsumer, PaymentSettings, resilientGateway, SANDBOX_GATEWAYS } from "@kasa/payment"
 import { type AppModule, consumerSpec, layerFromRecords, recordsStore } from "@kasa/app-platform"
+import { paymentOpenApiPaths } from "./openapi.ts"
 import { paymentRoutes } from "./routes.ts"
 import type { PaymentServices } from "./services.ts"
 
@@ -42,6 +43,7 @@ export const paymentModule = (options: PaymentModuleOptions = {}): AppModule<Pay
     routes: (runtime) => {
       return paymentRoutes(runtime, { adminToken: env.ADMIN_TOKEN }).route("/", sandboxRoutes({ secret, store: recordsStore(runtime), shopOrigin }))
     },
+    openApiPaths: paymentOpenApiPaths,
     consumers: [consumerSpec(paymentConsumer())]
   }
 }

@@ -255,3 +255,16 @@ describe("bad input on every endpoint: a 4xx problem+json, nothing written, noth
     expect((await post({ transaction_id: "txn_nope_1", reason: "x" })).status).toBe(404)
   })
 })
+
+test("/openapi.json documents every payment endpoint with its answers and problems", async () => {
+  const document = (await (await fetch(`${origin}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+  const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, Object.keys(operation.responses).sort()] as const))
+  expect(Object.fromEntries(operations.filter(([name]) => name.includes("/payment/")))).toMatchObject({
+    "GET /payment/available": expect.arrayContaining(["200", "503"]),
+    "POST /payment/select": expect.arrayContaining(["200", "404", "409", "422"]),
+    "POST /payment/initialize": expect.arrayContaining(["200", "404", "409", "422"]),
+    "GET /payment/status/{transaction_id}": expect.arrayContaining(["200", "404"]),
+    "POST /payment/webhook/{gateway}": expect.arrayContaining(["200", "400"]),
+    "POST /payment/refunds": expect.arrayContaining(["200", "401", "403", "404", "422"])
+  })
+})
