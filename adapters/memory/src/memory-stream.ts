@@ -5,7 +5,7 @@
  * reader pays to unpack and parse; an append packs one entry and never touches the others (packing the
  * whole stream as one text, as this store once did, compressed better but unpacked and packed it all
  * again every few appends, the dearest thing an add did). One buffer rather than an object per entry:
- * a ten-line cart's ten entries took about 11 KB as ten small buffers and take about 5 KB so. A capped
+ * a ten-line cart's stream took about 5.9 KB of heap as ten small buffers, about 4.4 KB so. A capped
  * stream drops its oldest entries once it is `TRIM_SLACK` over its cap, so a trim moves the bytes once
  * per that many appends (Redis trims lazily too).
  */
