@@ -1,6 +1,6 @@
 /**
  * An app's whole StateStore side over SQL in one layer: the state tables created (once, as a
- * migration), the StateStore, and its outbox's reader, lease and backlog, all on the SqlClient in
+ * migration), the StateStore, its outbox's reader, lease and backlog, and the sweeper of expired rows, all on the SqlClient in
  * context; the relay wakes on commit through SqlNotifications (PostgreSQL's or PGlite's LISTEN).
  */
 import { Effect, Layer } from "effect"
@@ -11,12 +11,16 @@ import { layerSqlOutboxBacklog } from "./sql-outbox-backlog.ts"
 import { layerSqlOutboxLease } from "./sql-outbox-lease.ts"
 import { layerSqlOutboxReader, type SqlOutboxReaderOptions } from "./sql-outbox-reader.ts"
 import { layerSqlStateStore, type SqlStateStoreOptions } from "./sql-state-store.ts"
+import { layerSqlSweeper } from "./sql-sweeper.ts"
 import { runMigrations } from "./migrations.ts"
 import { stateMigrations } from "./state-schema.ts"
 
-export type SqlStateOptions = SqlStateStoreOptions & SqlOutboxReaderOptions
+export type SqlStateOptions = SqlStateStoreOptions & SqlOutboxReaderOptions & {
+  /** How often expired rows are deleted (sql-sweeper.ts); default a minute. */
+  readonly sweepIntervalMs?: number
+}
 
 export const layerSqlState = (options: SqlStateOptions): Layer.Layer<StateStore | OutboxReader | OutboxLease | OutboxBacklog, never, SqlClient.SqlClient | SqlNotifications> =>
-  Layer.mergeAll(layerSqlStateStore(options), layerSqlOutboxReader(options), layerSqlOutboxLease(options), layerSqlOutboxBacklog(options)).pipe(
+  Layer.mergeAll(layerSqlStateStore(options), layerSqlOutboxReader(options), layerSqlOutboxLease(options), layerSqlOutboxBacklog(options), layerSqlSweeper(options.sweepIntervalMs)).pipe(
     Layer.provide(Layer.effectDiscard(Effect.orDie(runMigrations("state", stateMigrations))))
   )
