@@ -8,6 +8,7 @@
  */
 import type {
   BlikCodeMismatch,
+  GatewayNotFound,
   IllegalTransition,
   InvalidBlikCode,
   InvalidRefundAmount,
@@ -26,6 +27,7 @@ import { fieldAt, problemTable, row } from "@kasa/app-platform"
 
 export type PaymentError =
   | BlikCodeMismatch
+  | GatewayNotFound
   | IllegalTransition
   | InvalidBlikCode
   | InvalidRefundAmount
@@ -77,6 +79,7 @@ export const paymentProblems = problemTable<PaymentError>()({
     state: e.from
   })),
   RefundNotFound: row(404, "refund_not_found", "No such refund", (e) => ({ detail: `transaction ${e.transaction_id} has no refund ${e.refund_id}` })),
+  GatewayNotFound: row(404, "gateway_not_found", "No such payment gateway", (e) => ({ detail: `this shop takes no webhooks from ${e.gateway}`, gateway: e.gateway })),
   InvalidWebhook: row(400, "invalid_webhook", "The webhook is not the gateway's", (e) => ({ detail: e.reason, gateway: e.gateway })),
   PaymentChangedConcurrently: row(409, "payment_conflict", "The payment kept changing", (e) => ({ detail: `it changed under this request ${e.attempts} times; nothing was applied, try again` })),
   RecordsUnavailable: row(503, "payment_unavailable", "The payment records are not answering; try again shortly")

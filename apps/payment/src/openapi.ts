@@ -12,7 +12,7 @@ export const paymentOperationErrors = {
   "POST /payment/select": errorsOf(selectPaymentMethod, ["PaymentMethodNotFound", "PaymentMethodNotAvailable", "PaymentChangedConcurrently", "RecordsUnavailable"]),
   "POST /payment/initialize": errorsOf(initializePayment, ["OrderPaymentNotFound", "OrderAlreadyPaid", "BlikCodeMismatch", "InvalidBlikCode", "PaymentChangedConcurrently", "RecordsUnavailable"]),
   "GET /payment/status/{transaction_id}": errorsOf(transactionStatus, ["TransactionNotFound", "RecordsUnavailable"]),
-  "POST /payment/webhook/{gateway}": errorsOf(receiveWebhook, ["InvalidWebhook", "PaymentChangedConcurrently", "RecordsUnavailable"]),
+  "POST /payment/webhook/{gateway}": errorsOf(receiveWebhook, ["GatewayNotFound", "InvalidWebhook", "PaymentChangedConcurrently", "RecordsUnavailable"]),
   "POST /payment/refunds": errorsOf(refundPayment, ["TransactionNotFound", "RefundExceedsCaptured", "InvalidRefundAmount", "IllegalTransition", "RefundNotFound", "PaymentChangedConcurrently", "RecordsUnavailable"])
 }
 

@@ -230,6 +230,7 @@ describe("bad input on every endpoint: a 4xx problem+json, nothing written, noth
     ["initialize: text/plain", "POST", "/payment/initialize", "order_id=x", 415, undefined],
     ["status: unknown transaction", "GET", "/payment/status/txn_nope_1", undefined, 404, "transaction_not_found"],
     ["webhook: not signed, not JSON", "POST", "/payment/webhook/sandbox", "garbage", 400, "invalid_webhook"],
+    ["webhook: a gateway the shop does not use", "POST", "/payment/webhook/stripe", { id: "evt_1" }, 404, "gateway_not_found"],
     ["refunds: no admin token", "POST", "/payment/refunds", { transaction_id: "txn_nope_1", reason: "x" }, 401, "admin_required"],
     ["sandbox page: unknown payment", "GET", "/sandbox/checkout/txn_nope_1", undefined, 404, undefined],
     ["sandbox outcome: unknown payment", "POST", "/sandbox/checkout/txn_nope_1", { outcome: "succeed" }, 404, undefined],
@@ -264,7 +265,7 @@ test("/openapi.json documents every payment endpoint with its answers and proble
     "POST /payment/select": expect.arrayContaining(["200", "404", "409", "422"]),
     "POST /payment/initialize": expect.arrayContaining(["200", "404", "409", "422"]),
     "GET /payment/status/{transaction_id}": expect.arrayContaining(["200", "404"]),
-    "POST /payment/webhook/{gateway}": expect.arrayContaining(["200", "400"]),
+    "POST /payment/webhook/{gateway}": expect.arrayContaining(["200", "400", "404"]),
     "POST /payment/refunds": expect.arrayContaining(["200", "401", "403", "404", "422"])
   })
 })

@@ -79,3 +79,8 @@ export class BlikCodeMismatch extends Schema.TaggedError<BlikCodeMismatch>()("Bl
   method_id: Schema.String,
   reason: Schema.String
 }) {}
+
+/** A webhook for a gateway this shop does not use. */
+export class GatewayNotFound extends Schema.TaggedError<GatewayNotFound>()("GatewayNotFound", {
+  gateway: Schema.String
+}) {}

@@ -10,7 +10,7 @@ import { Clock, Effect, Result } from "effect"
 import { type AtomicWrite, type CommandContext, type Envelope, retryOnConflict } from "@kasa/shared"
 import { type BlikCode, parseBlikCode } from "./blik.ts"
 import { commitCounted } from "./commit.ts"
-import { BlikCodeMismatch, OrderAlreadyPaid, OrderPaymentNotFound, PaymentChangedConcurrently, TransactionNotFound } from "./errors.ts"
+import { BlikCodeMismatch, GatewayNotFound, OrderAlreadyPaid, OrderPaymentNotFound, PaymentChangedConcurrently, TransactionNotFound } from "./errors.ts"
 import { type EventContext, PaymentEventName, type PaymentEvent, paymentEnvelopes, toOutboxEvents } from "./events.ts"
 import { type GatewayDeclined, type GatewayUnavailable, PaymentGateways, type PaymentGatewayService, type StartedPayment, type WebhookDelivery } from "./gateway.ts"
 import { CASH_ON_DELIVERY } from "./methods.ts"
@@ -181,7 +181,7 @@ export type WebhookOutcome = { readonly status: "applied" | "unchanged" | "dupli
  */
 export const receiveWebhook = Effect.fn("Payment.webhook")(function* (gatewayId: string, delivery: WebhookDelivery, correlationId: string) {
   const gateway = yield* gatewayNamed(gatewayId)
-  if (gateway === undefined) return { status: "ignored" } satisfies WebhookOutcome as WebhookOutcome
+  if (gateway === undefined) return yield* new GatewayNotFound({ gateway: gatewayId })
   const notification = yield* gateway.verifyWebhook(delivery)
   return yield* Effect.gen(function* () {
     const records = yield* PaymentRecords
