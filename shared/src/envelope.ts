@@ -43,6 +43,28 @@ export const makeEnvelope = (input: EnvelopeInput): Envelope => ({
   payload: input.payload
 })
 
+/**
+ * Who and what caused a context's events: the request (its correlation id, the time it decided), or
+ * the consumed event, whose correlation id is kept and whose id becomes the cause.
+ */
+export interface EventContext {
+  readonly correlation_id: string
+  readonly occurred_at: Date
+  readonly caused_by?: Envelope | undefined
+}
+
+/** The envelope of one event a context decided in `context`. */
+export const envelopeIn = (
+  context: EventContext,
+  event: { readonly eventName: string; readonly aggregateId: string; readonly producer: string; readonly payload: Readonly<Record<string, unknown>> }
+): Envelope =>
+  makeEnvelope({
+    ...event,
+    correlationId: context.correlation_id,
+    occurredAt: context.occurred_at,
+    ...(context.caused_by === undefined ? {} : { causedBy: context.caused_by })
+  })
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder("utf-8", { fatal: true })
 

@@ -7,7 +7,7 @@
  * contexts decode with) under the cart's own rules, exactly as `GET /cart` shows them.
  */
 import { Schema } from "effect"
-import { type Envelope, makeEnvelope } from "@kasa/shared"
+import { type Envelope, envelopeIn, type EventContext as KernelEventContext } from "@kasa/shared"
 import { CurrencyCode, MinorUnits } from "@kasa/shared/money"
 import { type CartChange, Line, Quantity, totals } from "./domain.ts"
 
@@ -72,12 +72,8 @@ export const CartEventPayloads = {
 } as const
 
 /** Who and what caused the changes: the request (correlation, user) or the consumed event. */
-export interface EventContext {
-  readonly correlation_id: string
+export interface EventContext extends KernelEventContext {
   readonly user_id?: string | undefined
-  readonly occurred_at: Date
-  /** The consumed event that caused these changes: its correlation id is kept, its id becomes the cause. */
-  readonly caused_by?: Envelope | undefined
 }
 
 const payloadOf = (change: CartChange, user_id: string | undefined): { readonly name: CartEventName; readonly payload: Record<string, unknown> } => {
@@ -121,13 +117,5 @@ const payloadOf = (change: CartChange, user_id: string | undefined): { readonly 
 export const cartEnvelopes = (changes: ReadonlyArray<CartChange>, context: EventContext): ReadonlyArray<Envelope> =>
   changes.map((change) => {
     const { name, payload } = payloadOf(change, context.user_id)
-    return makeEnvelope({
-      eventName: name,
-      aggregateId: change.cart.session_id,
-      correlationId: context.correlation_id,
-      producer: CART_PRODUCER,
-      payload,
-      occurredAt: context.occurred_at,
-      ...(context.caused_by === undefined ? {} : { causedBy: context.caused_by })
-    })
+    return envelopeIn(context, { eventName: name, aggregateId: change.cart.session_id, producer: CART_PRODUCER, payload })
   })

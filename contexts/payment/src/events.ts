@@ -7,7 +7,7 @@
  * down: without it an order waiting for its refund would never hear the outcome).
  */
 import { Schema } from "effect"
-import { type Envelope, makeEnvelope, type OutboxEvent, Topics } from "@kasa/shared"
+import { type Envelope, envelopeIn, type EventContext, type OutboxEvent, Topics } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 
 export const PAYMENT_PRODUCER = "payment"
@@ -104,26 +104,11 @@ type Payloads = typeof PaymentEventPayloads
 /** One payment event as data: its name and its payload (what the pure domain returns; the app envelopes it). */
 export type PaymentEvent = { readonly [N in keyof Payloads]: { readonly name: N; readonly payload: Payloads[N]["Type"] } }[keyof Payloads]
 
-/** Who and what caused the events: the request's correlation id, or the consumed event. */
-export interface EventContext {
-  readonly correlation_id: string
-  readonly occurred_at: Date
-  readonly caused_by?: Envelope | undefined
-}
+export type { EventContext } from "@kasa/shared"
 
 /** One envelope per event, in order; aggregate (and key) = the payload's session. */
 export const paymentEnvelopes = (events: ReadonlyArray<PaymentEvent>, context: EventContext): ReadonlyArray<Envelope> =>
-  events.map((event) =>
-    makeEnvelope({
-      eventName: event.name,
-      aggregateId: event.payload.session_id,
-      correlationId: context.correlation_id,
-      producer: PAYMENT_PRODUCER,
-      payload: event.payload,
-      occurredAt: context.occurred_at,
-      ...(context.caused_by === undefined ? {} : { causedBy: context.caused_by })
-    })
-  )
+  events.map((event) => envelopeIn(context, { eventName: event.name, aggregateId: event.payload.session_id, producer: PAYMENT_PRODUCER, payload: event.payload }))
 
 /** Envelopes as outbox entries on payment-events, keyed by their session. */
 export const toOutboxEvents = (envelopes: ReadonlyArray<Envelope>): ReadonlyArray<OutboxEvent> =>

@@ -8,7 +8,7 @@
  * the count, so it is published exactly when the use counts).
  */
 import { Schema } from "effect"
-import { type Envelope, makeEnvelope, type OutboxEvent, Topics } from "@kasa/shared"
+import { type Envelope, envelopeIn, type EventContext as KernelEventContext, type OutboxEvent, Topics } from "@kasa/shared"
 import { type PromotionChange, RemovalReason } from "./domain.ts"
 import { CodeInvalidReason } from "./errors.ts"
 
@@ -72,24 +72,17 @@ export const PromotionEventPayloads = {
 } as const
 
 /** Who and what caused the events: the request (correlation, user) or the consumed event. */
-export interface EventContext {
+export interface EventContext extends KernelEventContext {
   readonly session_id: string
-  readonly correlation_id: string
   readonly user_id?: string | undefined
-  readonly occurred_at: Date
-  /** The consumed event that caused these: its correlation id is kept, its id becomes the cause. */
-  readonly caused_by?: Envelope | undefined
 }
 
 const envelope = (name: PromotionEventName, payload: Record<string, unknown>, context: EventContext): Envelope =>
-  makeEnvelope({
+  envelopeIn(context, {
     eventName: name,
     aggregateId: context.session_id,
-    correlationId: context.correlation_id,
     producer: PROMOTION_PRODUCER,
-    payload: { session_id: context.session_id, ...(context.user_id === undefined ? {} : { user_id: context.user_id }), ...payload },
-    occurredAt: context.occurred_at,
-    ...(context.caused_by === undefined ? {} : { causedBy: context.caused_by })
+    payload: { session_id: context.session_id, ...(context.user_id === undefined ? {} : { user_id: context.user_id }), ...payload }
   })
 
 /** One envelope per change, in order; amounts in `currency` as of `cart_version`. */

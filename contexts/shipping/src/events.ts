@@ -5,7 +5,7 @@
  * id and name it as their cause.
  */
 import { Schema } from "effect"
-import { type Envelope, makeEnvelope } from "@kasa/shared"
+import { type Envelope, envelopeIn, type EventContext } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 import { DeliverySelection, SelectedAddon, type ShippingChange } from "./domain.ts"
 import { MethodId } from "./rules.ts"
@@ -65,12 +65,7 @@ export const ShippingEventPayloads = {
   [ShippingEventName.methodInvalidated]: ShippingMethodInvalidated
 } as const
 
-/** Who and what caused the changes: the request's correlation id, or the consumed cart event. */
-export interface EventContext {
-  readonly correlation_id: string
-  readonly occurred_at: Date
-  readonly caused_by?: Envelope | undefined
-}
+export type { EventContext } from "@kasa/shared"
 
 const payloadOf = (session_id: string, change: ShippingChange): { readonly name: ShippingEventName; readonly payload: Record<string, unknown> } => {
   switch (change._tag) {
@@ -91,13 +86,5 @@ const payloadOf = (session_id: string, change: ShippingChange): { readonly name:
 export const shippingEnvelopes = (session_id: string, changes: ReadonlyArray<ShippingChange>, context: EventContext): ReadonlyArray<Envelope> =>
   changes.map((change) => {
     const { name, payload } = payloadOf(session_id, change)
-    return makeEnvelope({
-      eventName: name,
-      aggregateId: session_id,
-      correlationId: context.correlation_id,
-      producer: SHIPPING_PRODUCER,
-      payload,
-      occurredAt: context.occurred_at,
-      ...(context.caused_by === undefined ? {} : { causedBy: context.caused_by })
-    })
+    return envelopeIn(context, { eventName: name, aggregateId: session_id, producer: SHIPPING_PRODUCER, payload })
   })
