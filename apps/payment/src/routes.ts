@@ -68,15 +68,13 @@ export const paymentRoutes = (runtime: ModuleRuntime<PaymentServices>, options: 
     const body = await c.req.text()
     const headers: Record<string, string> = {}
     c.req.raw.headers.forEach((value, name) => (headers[name.toLowerCase()] = value))
-    const correlationId = (c.get("correlationId") as string | undefined) ?? `corr_webhook`
-    return respond(c, receiveWebhook(c.req.param("gateway"), { body, headers }, correlationId))
+    return respond(c, receiveWebhook(c.req.param("gateway"), { body, headers }, requester(c).correlation_id))
   })
 
   app.post("/payment/refunds", requireAdmin(options.adminToken), async (c) => {
     const body = await readJson(c, RefundBody)
     if (!body.ok) return body.response
-    const correlationId = (c.get("correlationId") as string | undefined) ?? "corr_refund"
-    return respond(c, refundPayment(body.value, correlationId))
+    return respond(c, refundPayment(body.value, requester(c).correlation_id))
   })
 
   // Mounted into an untyped Hono (routes are copied, not nested) so any app can mount it.

@@ -8,7 +8,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { SqlClient } from "effect/sql"
-import { layerAnsweringStore, markerLifetimeMs, type OutboxBacklog, type OutboxLease, type OutboxReader, StateStore, StateStore as StateStoreTag } from "@kasa/shared"
+import { layerAnsweringStore, markerLifetimeMs, type OutboxBacklog, type OutboxLease, type OutboxReader, StateStore } from "@kasa/shared"
 import { layerSql, layerSqlState, type Migrations, runMigrations, type SqlNotifications } from "@kasa/adapter-postgres"
 import type { ModuleRuntime } from "./app-module.ts"
 import type { InfraConfig } from "./infra-config.ts"
@@ -58,4 +58,4 @@ export const overRecordsRuntime = <R>(runtime: ModuleRuntime<R>): Pick<ModuleRun
 
 /** The records' StateStore itself, for an adapter a records module builds outside the runtime (a gateway's routes). */
 export const recordsStore = <R>(runtime: ModuleRuntime<R>): StateStore["Service"] =>
-  (runtime as unknown as ModuleRuntime<RecordsState>).runSync(Effect.map(RecordsState, (records) => Context.get(records.context, StateStoreTag)))
+  (runtime as unknown as ModuleRuntime<RecordsState>).runSync(Effect.map(RecordsState, (records) => Context.get(records.context, StateStore)))

@@ -38,7 +38,6 @@ const attemptOf = (tx: PaymentTransaction): number => Number(/_(\d+)$/.exec(tx.t
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-const commit = commitCounted
 
 /** The new state after `event`, and the events it adds (none for a replay or a rejected one). */
 const step = (tx: PaymentTransaction, event: TransactionEvent, at: Date): { readonly tx: PaymentTransaction; readonly events: ReadonlyArray<PaymentEvent> } => {
@@ -156,7 +155,7 @@ export const initializePayment = Effect.fn("Payment.initialize")(function* (cont
     // The one waiting for a code is cancelled, so a transaction never waits beside its successor.
     const retired = waitingForCode ? step(latest, { kind: "cancelled", reason: "replaced_by_a_new_attempt" }, at) : { tx: latest, events: [] }
     const envelopes = paymentEnvelopes([...retired.events, ...next.events], { correlation_id: context.correlation_id, occurred_at: at })
-    yield* commit({
+    yield* commitCounted({
       records: [...(retired.tx === latest ? [] : records.changed(latest, retired.tx, at.toISOString())), ...records.created(next.tx, at.toISOString())],
       events: toOutboxEvents(envelopes)
     })
@@ -190,7 +189,7 @@ export const receiveWebhook = Effect.fn("Payment.webhook")(function* (gatewayId:
     const tx = yield* records.transaction(notification.transaction_id)
     const receipt = records.receipt({ gateway: gateway.id, gateway_event_id: notification.gateway_event_id, event_type: notification.event_type, transaction_id: notification.transaction_id }, at.toISOString())
     if (tx === undefined) {
-      yield* commit({ records: receipt })
+      yield* commitCounted({ records: receipt })
       return { status: "ignored", transaction_id: notification.transaction_id } satisfies WebhookOutcome
     }
     const audit: PaymentEvent = {
@@ -200,7 +199,7 @@ export const receiveWebhook = Effect.fn("Payment.webhook")(function* (gatewayId:
     const moved = transition(tx, notification.event, at)
     const changed = Result.isSuccess(moved) && moved.success._tag === "Changed" ? moved.success : undefined
     const envelopes = paymentEnvelopes([audit, ...(changed?.events ?? [])], { correlation_id: correlationId, occurred_at: at })
-    yield* commit({ records: [...receipt, ...(changed === undefined ? [] : records.changed(tx, changed.transaction, at.toISOString()))], events: toOutboxEvents(envelopes) })
+    yield* commitCounted({ records: [...receipt, ...(changed === undefined ? [] : records.changed(tx, changed.transaction, at.toISOString()))], events: toOutboxEvents(envelopes) })
     const state = changed?.transaction.state ?? tx.state
     return { status: changed !== undefined ? "applied" : Result.isSuccess(moved) ? "unchanged" : "ignored", transaction_id: tx.transaction_id, state } satisfies WebhookOutcome
   }).pipe(
@@ -246,7 +245,7 @@ export const refundPayment = Effect.fn("Payment.refund")(function* (request: { r
     const tx = yield* Effect.flatMap(PaymentRecords, (records) => records.transaction(request.transaction_id))
     if (tx === undefined) return yield* new TransactionNotFound({ transaction_id: request.transaction_id })
     const refunded = yield* refundWrite(tx, request, { correlation_id: correlationId, occurred_at: yield* now })
-    if (refunded.write !== undefined) yield* commit(refunded.write)
+    if (refunded.write !== undefined) yield* commitCounted(refunded.write)
     return transactionView(refunded.tx)
   }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new PaymentChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 })
