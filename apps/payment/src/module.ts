@@ -1,7 +1,9 @@
 /**
  * Payment as a module any process can mount (its own app, or the one-process shop). It keeps records
- * (AppModule.records): its migrations run at start on PostgreSQL (DATABASE_URL) or PGlite, and its use
- * cases, consumer and Idempotency-Key answers commit over the records' SQL store. The gateways: the
+ * (AppModule.records): its migrations run at start on PostgreSQL (DATABASE_URL) or PGlite; what
+ * concerns an order's transaction (its use cases, its consumer, their Idempotency-Key answers) commits
+ * over the records' SQL store, while a session's methods and choice are working state in the key-value
+ * store (Redis), like every session context's. The gateways: the
  * sandbox for every online method (SPEC §9: wherever a real gateway's keys are not configured), its
  * webhooks signed with SANDBOX_WEBHOOK_SECRET (random per process when unset, as in embedded mode),
  * its hosted page mounted beside payment's routes. Every gateway call goes through the resilient
@@ -10,7 +12,7 @@
 import { Effect, Layer } from "effect"
 import { layerPaymentRecords, paymentMigrations } from "@kasa/adapter-postgres"
 import { randomSandboxSecret, SANDBOX_WEBHOOK_SECRET, sandboxGateway, sandboxRoutes } from "@kasa/adapter-gateway-sandbox"
-import { PaymentGateways, paymentConsumer, PaymentSettings, resilientGateway, SANDBOX_GATEWAYS } from "@kasa/payment"
+import { PaymentGateways, paymentConsumer, paymentOrdersConsumer, PaymentSettings, resilientGateway, SANDBOX_GATEWAYS } from "@kasa/payment"
 import { type AppModule, consumerSpec, layerFromRecords, recordsStore } from "@kasa/app-platform"
 import { paymentOpenApiPaths } from "./openapi.ts"
 import { paymentRoutes } from "./routes.ts"
@@ -44,6 +46,6 @@ export const paymentModule = (options: PaymentModuleOptions = {}): AppModule<Pay
       return paymentRoutes(runtime, { adminToken: env.ADMIN_TOKEN }).route("/", sandboxRoutes({ secret, store: recordsStore(runtime), shopOrigin }))
     },
     openApiPaths: paymentOpenApiPaths,
-    consumers: [consumerSpec(paymentConsumer())]
+    consumers: [consumerSpec(paymentConsumer()), consumerSpec(paymentOrdersConsumer(), { overRecords: true })]
   }
 }

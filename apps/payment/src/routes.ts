@@ -1,6 +1,7 @@
 /**
- * Payment's HTTP API (SPEC §4.4) as a Hono app over the process runtime, every use case run over the
- * records' services (its session state, transactions, Idempotency-Key answers all in SQL). Shoppers:
+ * Payment's HTTP API (SPEC §4.4) as a Hono app over the process runtime. A session's methods and choice
+ * run over the key-value store (its working state, with their Idempotency-Key answers); what touches a
+ * transaction runs over the records' services (transactions and their answers in SQL). Shoppers:
  * the methods, choosing one, starting an order's payment again or with a BLIK code, a transaction's
  * status (a session sees only its own). Gateways: `POST /payment/webhook/{gateway}`, answered from the
  * exact bytes received (a signature covers them). Admins: refunds, with the bearer token.
@@ -12,6 +13,7 @@ import {
   identify,
   idempotency,
   type ModuleRuntime,
+  type PlatformServices,
   overRecordsRuntime,
   readJson,
   requester,
@@ -19,7 +21,7 @@ import {
   responder,
   type SessionEnv
 } from "@kasa/app-platform"
-import { paymentProblem } from "./errors-to-http.ts"
+import { type PaymentError, paymentProblem } from "./errors-to-http.ts"
 import type { PaymentServices } from "./services.ts"
 
 const Id = Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
@@ -41,6 +43,8 @@ export const paymentRoutes = (runtime: ModuleRuntime<PaymentServices>, options: 
   const records = overRecordsRuntime(runtime)
   const respond = responder(records, paymentProblem)
   const once = idempotency(records)
+  const respondSession = responder<PlatformServices | PaymentServices, PaymentError>(runtime, paymentProblem)
+  const onceSession = idempotency(runtime)
 
   const app = new Hono<SessionEnv>()
   app.use("/payment/available", identify(runtime))
@@ -48,12 +52,12 @@ export const paymentRoutes = (runtime: ModuleRuntime<PaymentServices>, options: 
   app.use("/payment/initialize", identify(runtime))
   app.use("/payment/status/*", identify(runtime))
 
-  app.get("/payment/available", (c) => respond(c, getAvailableMethods(c.get("sessionId"))))
+  app.get("/payment/available", (c) => respondSession(c, getAvailableMethods(c.get("sessionId"))))
 
-  app.post("/payment/select", once, async (c) => {
+  app.post("/payment/select", onceSession, async (c) => {
     const body = await readJson(c, SelectBody)
     if (!body.ok) return body.response
-    return respond(c, selectPaymentMethod(requester(c), body.value.method_id))
+    return respondSession(c, selectPaymentMethod(requester(c), body.value.method_id))
   })
 
   app.post("/payment/initialize", once, async (c) => {

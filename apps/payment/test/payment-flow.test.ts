@@ -7,8 +7,9 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { MemoryBroker } from "@kasa/adapter-memory"
 import { signedWebhook } from "@kasa/adapter-gateway-sandbox"
-import { createApp, SessionTokens } from "@kasa/app-platform"
-import { EventBus, EventBusAdmin, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
+import { createApp, overRecords, SessionTokens } from "@kasa/app-platform"
+import { paymentSessionKey } from "@kasa/payment"
+import { EventBus, EventBusAdmin, makeEnvelope, StateStore, toBusMessage, Topics } from "@kasa/shared"
 import { waitFor } from "@kasa/test-support/wait-for"
 import { paymentModule } from "../src/module.ts"
 
@@ -204,6 +205,11 @@ describe("BLIK and the methods a session may use", () => {
     const invalidated = await invalidatedFor()
     expect(invalidated.map((e) => [e.payload.method_id, e.payload.reason])).toEqual([["cash_on_delivery", "grand_total_over_limit"]])
     expect((await available()).methods.map((m) => m.method_id)).not.toContain("cash_on_delivery")
+    // A session's projection and choice are working state: in the key-value store, never in SQL.
+    const stored = (over: (effect: Effect.Effect<string | undefined, unknown, StateStore>) => Promise<string | undefined>) =>
+      over(Effect.flatMap(StateStore, (store) => store.get(paymentSessionKey(sessionId))))
+    expect(await stored((effect) => app.runtime.runPromise(effect))).toContain(`"cart_version":2`)
+    expect(await stored((effect) => app.runtime.runPromise(overRecords(effect)))).toBeUndefined()
   })
 })
 
@@ -235,7 +241,7 @@ describe("bad input on every endpoint: a 4xx problem+json, nothing written, noth
     ["sandbox page: unknown payment", "GET", "/sandbox/checkout/txn_nope_1", undefined, 404, undefined],
     ["sandbox outcome: unknown payment", "POST", "/sandbox/checkout/txn_nope_1", { outcome: "succeed" }, 404, undefined],
     ["sandbox outcome: not an outcome", "POST", "/sandbox/checkout/txn_nope_1", { outcome: "steal" }, 400, undefined]
-  ])("%s → %d", async (_, method, path, body, expected, code) => {
+  ])("%s", async (_, method, path, body, expected, code) => {
     const { token } = await shopper()
     const before = (await paymentEvents()).length
     const response = await fetch(`${origin}${path}`, {

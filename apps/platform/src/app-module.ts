@@ -33,13 +33,24 @@ export interface ConsumerSpec<R = never> {
   readonly group: string
   readonly topics: ReadonlyArray<string>
   readonly start: Effect.Effect<Subscription, EventBusUnavailable, Scope.Scope | EventBus | StateStore | R>
+  /** Commits over the records' SQL store (records-state.ts) instead of the key-value one. */
+  readonly overRecords?: boolean
 }
 
-/** A context's consumer as a module mounts it: its group and topics, started on the kernel's runtime. */
-export const consumerSpec = <E, R>(consumer: ConsumerOptions<E, R>): ConsumerSpec<R> => ({
+/**
+ * A context's consumer as a module mounts it: its group and topics, started on the kernel's runtime;
+ * `overRecords`: its state, events and markers commit in the records' SQL database (a records module's
+ * consumer of orders), not in the key-value store (a session's working state).
+ */
+export const consumerSpec = <E, R>(
+  consumer: ConsumerOptions<E, R>,
+  options: { readonly overRecords?: boolean } = {}
+): ConsumerSpec<Exclude<R, StateStore | EventBus | Scope.Scope>> => ({
   group: consumer.group,
   topics: consumer.topics,
-  start: runConsumer(consumer)
+  // The kernel's own services are the runtime's; what is left is the module's.
+  start: runConsumer(consumer) as ConsumerSpec<Exclude<R, StateStore | EventBus | Scope.Scope>>["start"],
+  ...(options.overRecords === true ? { overRecords: true } : {})
 })
 
 export interface AppModule<R = never> {
@@ -50,9 +61,9 @@ export interface AppModule<R = never> {
   readonly openApiPaths?: OpenApiPaths
   readonly consumers?: ReadonlyArray<ConsumerSpec<R>>
   /**
-   * A module that keeps the shop's records (payment, order): its migrations run at start, and its
-   * consumers commit over the records' SQL store (records-state.ts); its layer may build on
-   * `RecordsState` (`layerFromRecords`) for its use cases to do the same.
+   * A module that keeps the shop's records (payment, order): its migrations run at start; its
+   * consumers marked `overRecords` commit over the records' SQL store (records-state.ts); its layer
+   * may build on `RecordsState` (`layerFromRecords`) for its use cases to do the same.
    */
   readonly records?: RecordsSpec
   /** Runs once after start (e.g. seeding stock levels), before the app reports ready. */

@@ -129,10 +129,10 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   const recordsRelayStatus = keepsRecords && relayStatus !== undefined ? makeRelayStatus() : undefined
   const recordsRelay = recordsRelayStatus === undefined ? undefined : runtime.runFork(overRecords(runRelay({ status: recordsRelayStatus, ...relayOptions })))
   const consumerScope = await runtime.runPromise(Scope.make())
-  // A records module's consumers commit in SQL: their state, records, events and markers together.
+  // A records consumer commits in SQL: its state, records, events and markers together.
   const consumers = runsBackground
     ? options.modules.flatMap((module) =>
-        (module.consumers ?? []).map((consumer) => (module.records === undefined ? consumer : { ...consumer, start: overRecords(consumer.start) }))
+        (module.consumers ?? []).map((consumer) => (consumer.overRecords === true ? { ...consumer, start: overRecords(consumer.start) } : consumer))
       )
     : []
   const subscriptions = await Promise.all(consumers.map((consumer) => runtime.runPromise(Scope.provide(consumerScope)(consumer.start))))
@@ -228,7 +228,10 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
   const instanceId = defaultInstanceId(given, hostname())
   const env = instanceId === undefined ? given : { ...given, INSTANCE_ID: instanceId }
   const loaded = loadInfraConfig(env, { serviceName: options.name })
-  const threaded = loaded.ok && loaded.config.mode === "distributed" && loaded.config.backgroundWork === "thread"
+  // PGlite lives in one thread's memory (or one process's folder): an app keeping records without
+  // DATABASE_URL runs its relay and consumers on the request thread, where its database is.
+  const recordsInProcess = loaded.ok && loaded.config.databaseUrl === undefined && options.modules.some((module) => module.records !== undefined)
+  const threaded = loaded.ok && loaded.config.mode === "distributed" && loaded.config.backgroundWork === "thread" && !recordsInProcess
   // Started once the topics are provisioned; until then its readiness check says so.
   let background: BackgroundThread | undefined
   const cannotStart = (error: unknown): never => {

@@ -1,7 +1,8 @@
 // A module that keeps records (records-state.ts), embedded: its migrations run at start on PGlite, a
 // use case commits a record and its event in SQL and the records' own relay publishes the event, a
-// consumer of that module commits over SQL too (a record it writes, which the memory store would
-// refuse), and /health/ready and /metrics show the database and the records' outbox.
+// consumer of that module marked `overRecords` commits over SQL too (a record it writes, which the
+// memory store would refuse) while its other consumer keeps working state in the key-value store, and
+// /health/ready and /metrics show the database and the records' outbox.
 import { afterAll, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
@@ -26,10 +27,27 @@ const consumer = runConsumer({
   handler: (event) => Effect.succeed({ records: [{ op: "insert" as const, table: "ledger_seen", row: { event_id: event.envelope.event_id }, conflictKey: event.envelope.event_id }] })
 })
 
+/** The module's working-state consumer: not marked, so it commits in the key-value (memory) store. */
+const sessionGroup = "ledger-session-consumer"
+const sessionConsumer = runConsumer({
+  group: sessionGroup,
+  topics: [Topics.payment],
+  handler: (event) => Effect.succeed({ ops: [{ op: "set" as const, key: `ledger:seen:${event.envelope.aggregate_id}`, value: event.envelope.event_id }] })
+})
+
 const app = await createApp({
   broker: new MemoryBroker(),
   name: "ledger",
-  modules: [{ name: "ledger", records: { name: "ledger", migrations }, consumers: [{ group, topics: [Topics.payment], start: consumer }] }],
+  modules: [
+    {
+      name: "ledger",
+      records: { name: "ledger", migrations },
+      consumers: [
+        { group, topics: [Topics.payment], start: consumer, overRecords: true },
+        { group: sessionGroup, topics: [Topics.payment], start: sessionConsumer }
+      ]
+    }
+  ],
   log: () => {}
 })
 afterAll(() => app.stop())
@@ -50,6 +68,16 @@ test("a record and its event commit in SQL; the records' relay publishes the eve
   expect((await inRecords(Effect.flatMap(OutboxBacklog, (backlog) => backlog.stats))).pending).toBe(0)
   // The consumer's marker is in SQL with its record: the same event again is a duplicate there.
   expect(await inRecords(Effect.flatMap(StateStore, (store) => store.processed(group, [envelope.event_id])))).toEqual(new Set([envelope.event_id]))
+  // The unmarked consumer's value and marker are in the key-value store, not in SQL.
+  const inKeyValue = <A, E>(effect: Effect.Effect<A, E, StateStore>) => app.runtime.runPromise(effect)
+  await waitFor(async () => (await inKeyValue(Effect.flatMap(StateStore, (store) => store.get("ledger:seen:e1")))) === envelope.event_id, {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    describe: () => "the key-value consumer never wrote its value"
+  })
+  expect(await inKeyValue(Effect.flatMap(StateStore, (store) => store.processed(sessionGroup, [envelope.event_id])))).toEqual(new Set([envelope.event_id]))
+  expect(await inRecords(Effect.flatMap(StateStore, (store) => store.get("ledger:seen:e1")))).toBeUndefined()
+  expect(await inRecords(Effect.flatMap(StateStore, (store) => store.processed(sessionGroup, [envelope.event_id])))).toEqual(new Set())
 })
 
 test("readiness names the records database and the records' outbox; /metrics has both outboxes", async () => {

@@ -1,20 +1,28 @@
 /**
- * Payment's consumer (SPEC §3.3: group `payment-consumer`): cart, shipping and promotion events keep
- * the session's projection current (the methods are decided from it; promotion-events too, since cash
- * on delivery depends on the grand total after the discount); `checkout.order_created` starts the
- * order's payment; `order.cancelled` refunds a paid order or cancels an unpaid one's transaction. The
- * handlers only decide: the runtime commits the write with the processed marker (over the records'
- * SQL store, so a transaction's records, its events and the marker are one transaction).
+ * Payment's consumers, two groups because their state lives in two places (SPEC §4.4: working state
+ * in Redis, records in PostgreSQL), and a consumer's state, events and processed markers are one
+ * atomic write in one store:
+ * - `payment-consumer` (SPEC §3.3): cart, shipping and promotion events keep the session's projection
+ *   current (`payment:session:{session_id}`, in the key-value store every session context uses; the
+ *   methods are decided from it; promotion-events too, since cash on delivery depends on the grand
+ *   total after the discount). It sees every add-to-cart, so it must be as cheap as the other session
+ *   consumers: it never touches the SQL database.
+ * - `payment-orders-consumer`: `checkout.order_created` starts the order's payment; `order.cancelled`
+ *   refunds a paid order or cancels an unpaid one's transaction. It commits over the records' SQL
+ *   store, so a transaction's records, its events and the marker are one SQL transaction.
+ * The handlers only decide: the runtime commits the write with the processed marker.
  */
 import { Effect, Schema } from "effect"
-import { type ConsumerOptions, eventRouter, route, type RoutedEvent, Topics } from "@kasa/shared"
+import { type ConsumerOptions, type EventHandler, eventRouter, route, type RoutedEvent, Topics } from "@kasa/shared"
 import { countPaymentEvents, measuredHandling } from "./metrics.ts"
 import { ProjectedEventPayloads, type ProjectedEventName, type ProjectedPayload } from "./projection.ts"
 import { projectEvent } from "./session-use-cases.ts"
 import { cancelOrderPayment, startOrderPayment } from "./transaction-use-cases.ts"
 
 export const PAYMENT_CONSUMER_GROUP = "payment-consumer"
-export const PAYMENT_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart, Topics.shipping, Topics.promotion, Topics.checkout, Topics.order]
+export const PAYMENT_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart, Topics.shipping, Topics.promotion]
+export const PAYMENT_ORDERS_CONSUMER_GROUP = "payment-orders-consumer"
+export const PAYMENT_ORDERS_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.checkout, Topics.order]
 
 const Money = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const NonEmpty = Schema.String.check(Schema.isNonEmpty())
@@ -29,36 +37,37 @@ const projectedRoute = <N extends ProjectedEventName>(name: N) =>
     projectEvent(name, event.payload as ProjectedPayload<N>, event.envelope)
   )
 
-const projected = Object.fromEntries((Object.keys(ProjectedEventPayloads) as Array<ProjectedEventName>).map((name) => [name, projectedRoute(name)]))
+const sessionRoutes = () =>
+  eventRouter(
+    PAYMENT_CONSUMER_GROUP,
+    Object.fromEntries((Object.keys(ProjectedEventPayloads) as Array<ProjectedEventName>).map((name) => [name, projectedRoute(name)]))
+  )
 
-const routed = () =>
-  eventRouter(PAYMENT_CONSUMER_GROUP, {
-    ...projected,
+const orderRoutes = () =>
+  eventRouter(PAYMENT_ORDERS_CONSUMER_GROUP, {
     "checkout.order_created": route(OrderCreatedSeen, (event) => startOrderPayment(event.payload, event.envelope)),
     "order.cancelled": route(OrderCancelledSeen, (event) => cancelOrderPayment(event.payload.order_id, event.envelope))
   })
 
 /**
- * The handler, measured (metrics.ts). The events of the write it returns count as published when it
+ * A handler, measured (metrics.ts). The events of the write it returns count as published when it
  * returns it: the runtime commits right after, and a commit that fails is retried, so a failed commit
  * can count its events once more (the kernel's `kasa_events_published_total`, counted by the relay,
  * is exact).
  */
-export const makePaymentHandler = () => {
-  const handle = routed()
-  return (event: Parameters<typeof handle>[0]) =>
+const measured =
+  <E, R>(handle: EventHandler<E, R>): EventHandler<E, R> =>
+  (event) =>
     measuredHandling(
       Effect.tap(handle(event), (write) =>
         typeof write === "object" && write !== null && "events" in write ? countPaymentEvents((write.events ?? []).map((e) => e.envelope.event_name)) : Effect.void
       )
     )
-}
 
-type Handled = ReturnType<ReturnType<typeof makePaymentHandler>>
+const options = <E, R>(group: string, topics: ReadonlyArray<string>, handler: EventHandler<E, R>): ConsumerOptions<E, R> => ({ group, topics, handler: measured(handler) })
 
-/** Options for the kernel's `runConsumer`: group, topics and handler. */
-export const paymentConsumer = (): ConsumerOptions<Effect.Error<Handled>, Effect.Services<Handled>> => ({
-  group: PAYMENT_CONSUMER_GROUP,
-  topics: PAYMENT_CONSUMER_TOPICS,
-  handler: makePaymentHandler()
-})
+/** `payment-consumer`: the sessions' projection, over the key-value StateStore. */
+export const paymentConsumer = () => options(PAYMENT_CONSUMER_GROUP, PAYMENT_CONSUMER_TOPICS, sessionRoutes())
+
+/** `payment-orders-consumer`: the orders' transactions, to run over the records' SQL store. */
+export const paymentOrdersConsumer = () => options(PAYMENT_ORDERS_CONSUMER_GROUP, PAYMENT_ORDERS_CONSUMER_TOPICS, orderRoutes())
