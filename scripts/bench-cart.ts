@@ -13,6 +13,7 @@
  */
 import { tmpdir } from "node:os"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
+import { createTestDatabase, findPostgres } from "../adapters/postgres/src/testing/postgres-server.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
 import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
@@ -114,6 +115,7 @@ await measure("ceiling: bare Bun parsing the body", ceiling.url, ceiling.child.p
 ceiling.child.kill()
 const kafka = await startOrFindKafka()
 const redis = await startOrFindRedis()
+const postgres = await findPostgres()
 try {
   for (const [name, checkout] of checkouts) {
     for (const [what, entry, isShop] of [["cart alone", "cart", false], ["whole shop", "shop", true]] as const) {
@@ -122,7 +124,14 @@ try {
       // The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
       const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
       try {
-        await bench(`${name}, ${what}, distributed`, `${checkout}/apps/${entry}/src/main.ts`, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix }, isShop)
+        // The shop keeps payment's records: in a PostgreSQL database of the bench's own, as a real shop would.
+        const database = isShop ? await createTestDatabase(postgres, `kasa_bench_${Date.now().toString(36)}`) : undefined
+        try {
+          const records = database === undefined ? {} : { DATABASE_URL: database.url }
+          await bench(`${name}, ${what}, distributed`, `${checkout}/apps/${entry}/src/main.ts`, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, ...records }, isShop)
+        } finally {
+          await database?.drop().catch(() => {})
+        }
       } finally {
         await redis.cleanup(keyPrefix).catch((error) => console.error(`could not remove the bench's Redis keys (${keyPrefix}*): ${String(error)}`))
       }

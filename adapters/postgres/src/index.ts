@@ -5,6 +5,7 @@
 export * from "./migrations.ts"
 export * from "./payment-records.ts"
 export * from "./pglite-client.ts"
+export * from "./pglite-template.ts"
 export * from "./sql-errors.ts"
 export * from "./sql-layer.ts"
 export * from "./sql-notifications.ts"

@@ -10,7 +10,10 @@
  * `YYYY-MM-DD` (PGlite alone would give a Date); int4 number, text, boolean, timestamptz Date,
  * json/jsonb parsed, bytea Uint8Array, numeric text are the same in both already.
  */
+import { existsSync } from "node:fs"
+import { join } from "node:path"
 import { PGlite, type PGliteOptions, type Results } from "@electric-sql/pglite"
+import { initializedDataDir, PGLITE_SETTINGS } from "./pglite-template.ts"
 import { Context, Effect, Layer, Queue, Scope, Semaphore, Stream } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Client from "effect/sql/SqlClient"
@@ -219,8 +222,19 @@ export const makePgliteClient = Effect.fnUntraced(function* (db: PGlite) {
   return Object.assign(client, { pglite: db, listen }) as PgliteClient
 })
 
-/** A PGlite (in memory, or on disk in `dataDir`) with sql-pg's value parsers. */
-export const createPglite = (options: PgliteOptions = {}): Promise<PGlite> => PGlite.create(options.dataDir, { parsers: sqlPgParsers })
+/**
+ * A PGlite (in memory, or on disk in `dataDir`) with sql-pg's value parsers and an embedded shop's
+ * settings; a new database starts from the initialized data folder (pglite-template.ts) when there is one.
+ */
+export const createPglite = async (options: PgliteOptions = {}): Promise<PGlite> => {
+  const fresh = options.dataDir === undefined || !existsSync(join(options.dataDir, "PG_VERSION"))
+  const template = fresh ? await initializedDataDir() : undefined
+  return PGlite.create(options.dataDir, {
+    parsers: sqlPgParsers,
+    postgresqlconf: [...PGLITE_SETTINGS],
+    ...(template === undefined ? {} : { loadDataDir: template })
+  })
+}
 
 /** Opens PGlite (in memory, or on disk in `dataDir`) with sql-pg's value parsers; closes it when the scope closes. */
 export const openPglite = (options: PgliteOptions = {}): Effect.Effect<PGlite, SqlError, Scope.Scope> =>

@@ -1,12 +1,13 @@
-// The shop started the way a user runs it distributed: KAFKA_BROKERS and REDIS_URL set, it provisions
-// its topics on the real broker, reports ready with both checks, and stops cleanly on SIGTERM; with its
+// The shop started the way a user runs it distributed: KAFKA_BROKERS, REDIS_URL and DATABASE_URL set,
+// it provisions its topics on the real broker, reports ready with every check (PostgreSQL for
+// payment's records), and stops cleanly on SIGTERM; with its
 // relay and consumers in a background thread (the default) or on the request thread, it looks and
 // works the same from outside.
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
 import { EventBusAdmin } from "@kasa/shared"
-import { testKafka, testRedis } from "@kasa/test-support/infra"
+import { testKafka, testPostgres, testRedis } from "@kasa/test-support/infra"
 import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { readUntil } from "@kasa/test-support/wait-for"
@@ -21,9 +22,8 @@ describe("shop, distributed", () => {
     ["in a background thread (the default)", {}, true],
     ["on the request thread (BACKGROUND_WORK=inline)", { BACKGROUND_WORK: "inline" }, false]
   ] as const)("relay and consumers %s: provisions topics, is ready over Kafka and Redis, handles an add, stops on SIGTERM", async (_, extra, threaded) => {
-    const kafka = await testKafka()
-    const redis = await testRedis()
-    const app = await startApp(entry, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, ...extra }, 60_000)
+    const [kafka, redis, postgres] = await Promise.all([testKafka(), testRedis(), testPostgres()])
+    const app = await startApp(entry, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, DATABASE_URL: postgres.url, ...extra }, 60_000)
     try {
       // Other tests' cart processes (some SIGKILLed) share the consumer groups on this broker: the shop
       // may join while a group rebalances, so readiness is waited for, with a deadline.
@@ -37,7 +37,19 @@ describe("shop, distributed", () => {
         60_000
       )
       const body = ready.body
-      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["consumer cart-consumer", true], ["consumer services-consumer", true], ["consumer promotion-consumer", true], ["consumer shipping-consumer", true], ["outbox", true]])
+      expect(body.checks.map((c) => [c.name, c.ok])).toEqual([
+        ["kafka", true],
+        ["redis", true],
+        ["postgresql", true],
+        ["consumer cart-consumer", true],
+        ["consumer services-consumer", true],
+        ["consumer promotion-consumer", true],
+        ["consumer shipping-consumer", true],
+        ["consumer payment-consumer", true],
+        ["consumer payment-orders-consumer", true],
+        ["outbox", true],
+        ["outbox (records)", true]
+      ])
       expect(ready.status).toBe(200)
       expect(app.output()).toContain('"mode":"distributed"')
       const topics = await Effect.runPromise(

@@ -21,7 +21,19 @@ describe("shop, embedded, in process", async () => {
     expect(ready.status).toBe(200)
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; ok: boolean }> }
     expect(body.status).toBe("ready")
-    expect(body.checks.map((c) => c.name)).toEqual(["bus (memory)", "store (memory)", "consumer cart-consumer", "consumer services-consumer", "consumer promotion-consumer", "consumer shipping-consumer", "outbox"])
+    expect(body.checks.map((c) => c.name)).toEqual([
+      "bus (memory)",
+      "store (memory)",
+      "records (pglite)",
+      "consumer cart-consumer",
+      "consumer services-consumer",
+      "consumer promotion-consumer",
+      "consumer shipping-consumer",
+      "consumer payment-consumer",
+      "consumer payment-orders-consumer",
+      "outbox",
+      "outbox (records)"
+    ])
   })
 
   test("/metrics is Prometheus text with HTTP latency", async () => {
