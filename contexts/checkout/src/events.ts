@@ -27,7 +27,8 @@ export type CheckoutEventName = (typeof CheckoutEventName)[keyof typeof Checkout
 const Amount = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Id = Schema.String.check(Schema.isNonEmpty())
 const CartVersion = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-const session = { session_id: Id }
+/** `user_id` rides along where the request or the consumed event had one (SPEC §2: a label, never access). */
+const session = { session_id: Id, user_id: Schema.optionalKey(Schema.String) }
 const totals = { ...Totals.fields, currency: CurrencyCode }
 
 export const CheckoutTotalsUpdated = Schema.Struct({ ...session, cart_version: CartVersion, ...totals })

@@ -50,6 +50,10 @@ describe("checkout-events payloads", () => {
   ])("refuses %s", (_name, name, change) => {
     expect(decodes(name, { ...examples[name], ...change })).toBe(false)
   })
+
+  test.each(Object.entries(examples))("%s takes an optional user_id", (name, payload) => {
+    expect(decodes(name, { ...payload, user_id: "user_7" })).toBe(true)
+  })
 })
 
 describe("checkoutEnvelopes", () => {
