@@ -127,15 +127,15 @@ const applyCart = (p: CheckoutProjection, snapshot: CartSnapshot): CheckoutProje
   return roundOver && hasGoods(next) ? { ...next, status: "open", order_id: null, order_cart_version: null, reservation: null, payment: { ...p.payment, ...noTransaction } } : next
 }
 
-/** The current order's transaction, changed by `change` (an event of another order changes nothing). */
+/** The current order's transaction with `change` (an event of another order or transaction changes nothing). */
 const onTransaction = (
   p: CheckoutProjection,
   payload: { readonly order_id: string; readonly transaction_id: string },
-  change: (payment: ProjectedPayment) => Partial<ProjectedPayment>,
+  change: Partial<ProjectedPayment>,
   status: CheckoutStatus = p.status
 ): CheckoutProjection => {
   if (payload.order_id !== p.order_id || (p.payment.transaction_id !== null && payload.transaction_id !== p.payment.transaction_id)) return p
-  return { ...p, status, payment: { ...p.payment, transaction_id: payload.transaction_id, ...change(p.payment) } }
+  return { ...p, status, payment: { ...p.payment, transaction_id: payload.transaction_id, ...change } }
 }
 
 const unpaid = (p: CheckoutProjection): boolean => p.status === "finalized" || p.status === "payment_failed"
@@ -191,16 +191,16 @@ const reduce = (p: CheckoutProjection, event: ProjectedEvent): CheckoutProjectio
       return { ...p, status: "finalized", payment: { ...p.payment, transaction_id, status: "initialized", redirect_url: redirect_url ?? null } }
     }
     case "payment.pending":
-      return onTransaction(p, event.payload, () => ({ status: "pending" }))
+      return onTransaction(p, event.payload, { status: "pending" })
     case "payment.succeeded":
-      return onTransaction(p, event.payload, () => ({ status: "succeeded", redirect_url: null }))
+      return onTransaction(p, event.payload, { status: "succeeded", redirect_url: null })
     case "payment.failed":
     case "payment.cancelled":
-      return onTransaction(p, event.payload, () => ({ status: event.name === "payment.failed" ? "failed" : "cancelled" }), unpaid(p) ? "payment_failed" : p.status)
+      return onTransaction(p, event.payload, { status: event.name === "payment.failed" ? "failed" : "cancelled" }, unpaid(p) ? "payment_failed" : p.status)
     case "payment.refund_initiated":
-      return onTransaction(p, event.payload, () => ({ status: "refund_pending" }))
+      return onTransaction(p, event.payload, { status: "refund_pending" })
     case "payment.refunded":
-      return onTransaction(p, event.payload, () => ({ status: event.payload.fully_refunded ? "refunded" : "partially_refunded" }))
+      return onTransaction(p, event.payload, { status: event.payload.fully_refunded ? "refunded" : "partially_refunded" })
     case "inventory.reserved":
     case "inventory.committed":
       if (event.payload.order_id !== p.order_id) return p
