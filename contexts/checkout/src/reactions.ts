@@ -1,0 +1,27 @@
+/**
+ * What checkout publishes because of a consumed event, decided from the projection before and after
+ * it (pure, so the consumer only applies, decides and writes): `checkout.totals_updated` whenever the
+ * session's totals changed, and `checkout.completed` when the current order's payment succeeded while
+ * the order was waiting for it (a success after the order was cancelled completes nothing: the order
+ * context refunds it). The caller applies the returned `checkout.completed` to the projection too, as
+ * it does with every event of its own. The retry window's expiry is a timer's decision, not here.
+ */
+import type { ProjectedEventName } from "./consumed-events.ts"
+import type { CheckoutEvent } from "./events.ts"
+import type { CheckoutProjection } from "./projection.ts"
+import { computeTotals, totalsDiffer } from "./totals.ts"
+
+export const reactionsTo = (event_name: ProjectedEventName, before: CheckoutProjection, after: CheckoutProjection): ReadonlyArray<CheckoutEvent> => {
+  if (after === before) return []
+  const events: Array<CheckoutEvent> = []
+  const totals = computeTotals(after)
+  if (totalsDiffer(computeTotals(before), totals)) {
+    events.push({ name: "checkout.totals_updated", payload: { session_id: after.session_id, cart_version: after.cart_version, ...totals } })
+  }
+  const waiting = before.status === "finalized" || before.status === "payment_failed"
+  const paid = event_name === "payment.succeeded" && before.payment.status !== "succeeded" && after.payment.status === "succeeded"
+  if (waiting && paid && after.order_id !== null) {
+    events.push({ name: "checkout.completed", payload: { session_id: after.session_id, order_id: after.order_id, cart_version: after.order_cart_version ?? after.cart_version } })
+  }
+  return events
+}
