@@ -1,7 +1,7 @@
 /**
  * A freshly initialized PGlite data folder as a tarball, made once per machine and PGlite version and
  * kept in the OS's temp folder, so a new database starts by loading it instead of running initdb:
- * measured under Bun (`.probe`-style start of an empty database, then 5,000 inserts): initdb in
+ * measured under Bun (a probe: start an empty database, then 5,000 inserts): initdb in
  * process takes ~3.8 s and leaves the process at ~740 MB RSS; loading the tarball takes ~1.3 s and
  * ~330 MB (with the small buffers of `PGLITE_SETTINGS`, ~250 MB after a collection). The tarball is
  * made in a child process (pglite-template-main.ts), so initdb's memory is never this process's;
