@@ -2,12 +2,12 @@
  * What checkout reads from the other contexts' topics (SPEC §3.4): for each consumed event name, the
  * Schema of the payload fields it uses (unknown fields are ignored on decoding, so a producer may add
  * fields freely). Declared here rather than imported: a context imports no other context
- * (scripts/dependency-rule.ts); the cart snapshot is the kernel's published language. Checkout's own
+ * (scripts/dependency-rule.ts); the cart snapshot and the applied discounts are the kernel's published language. Checkout's own
  * `checkout.order_created`, `checkout.completed` and `checkout.payment_retry_expired` are read back the
  * same way (the projection applies its own decisions), `checkout.totals_updated` is not (it is derived).
  */
 import { Schema } from "effect"
-import { CART_EVENT_NAMES, ConsumedCartSnapshot, SessionIdString } from "@kasa/shared"
+import { CART_EVENT_NAMES, ConsumedCartSnapshot, DiscountEventPayloads, type NamedEvent, SessionIdString } from "@kasa/shared"
 
 const Amount = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Id = Schema.String.check(Schema.isNonEmpty())
@@ -26,9 +26,6 @@ export const ShippingAddressProvidedSeen = Schema.Struct({ ...session, ...Addres
 export const DeliveryDateSelectedSeen = Schema.Struct({ ...session, delivery_date: Schema.String, is_express: Schema.Boolean, express_fee_amount: Amount })
 export const AddonsSelectedSeen = Schema.Struct({ ...session, addons: Schema.Array(ShippingAddon), addons_total: Amount })
 export const ShippingMethodInvalidatedSeen = Schema.Struct({ ...session, method_id: Id })
-export const PromotionAppliedSeen = Schema.Struct({ ...session, promotion_id: Schema.String, discount_amount: Amount })
-export const PromotionCodeAppliedSeen = Schema.Struct({ ...session, code: Schema.String, discount_amount: Amount })
-export const PromotionRemovedSeen = Schema.Struct({ ...session, promotion_id: Schema.String, code: Schema.optionalKey(Schema.String) })
 export const PaymentMethodSelectedSeen = Schema.Struct({ ...session, method_id: Id })
 export const PaymentMethodInvalidatedSeen = Schema.Struct({ ...session, method_id: Id })
 export const PaymentInitializedSeen = Schema.Struct({ ...ofTransaction, redirect_url: Schema.optionalKey(Schema.String) })
@@ -48,9 +45,7 @@ export const ProjectedEventPayloads = {
   "shipping.delivery_date_selected": DeliveryDateSelectedSeen,
   "shipping.addons_selected": AddonsSelectedSeen,
   "shipping.method_invalidated": ShippingMethodInvalidatedSeen,
-  "promotion.applied": PromotionAppliedSeen,
-  "promotion.code_applied": PromotionCodeAppliedSeen,
-  "promotion.removed": PromotionRemovedSeen,
+  ...DiscountEventPayloads,
   "payment.method_selected": PaymentMethodSelectedSeen,
   "payment.method_invalidated": PaymentMethodInvalidatedSeen,
   "payment.initialized": PaymentInitializedSeen,
@@ -70,4 +65,4 @@ export const ProjectedEventPayloads = {
 type Payloads = typeof ProjectedEventPayloads
 export type ProjectedEventName = keyof Payloads
 export type ProjectedPayload<N extends ProjectedEventName> = Payloads[N]["Type"]
-export type ProjectedEvent = { readonly [N in ProjectedEventName]: { readonly name: N; readonly payload: ProjectedPayload<N> } }[ProjectedEventName]
+export type ProjectedEvent = NamedEvent<Payloads>

@@ -7,7 +7,7 @@
  * the order's `cart_version` (so the cart clears what was ordered, not a newer cart).
  */
 import { Schema } from "effect"
-import { type Envelope, envelopeIn, type EventContext, type OutboxEvent, Topics } from "@kasa/shared"
+import { envelopesFrom, type NamedEvent, outboxEventsOn, Topics } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 import { CustomerData } from "./customer.ts"
 import { Address } from "./consumed-events.ts"
@@ -66,14 +66,12 @@ export const CheckoutEventPayloads = {
 type Payloads = typeof CheckoutEventPayloads
 
 /** One checkout event as data: its name and its payload (what the pure domain returns; the app envelopes it). */
-export type CheckoutEvent = { readonly [N in keyof Payloads]: { readonly name: N; readonly payload: Payloads[N]["Type"] } }[keyof Payloads]
+export type CheckoutEvent = NamedEvent<Payloads>
 
 export type { EventContext } from "@kasa/shared"
 
 /** One envelope per event, in order; aggregate (and key) = the payload's session. */
-export const checkoutEnvelopes = (events: ReadonlyArray<CheckoutEvent>, context: EventContext): ReadonlyArray<Envelope> =>
-  events.map((event) => envelopeIn(context, { eventName: event.name, aggregateId: event.payload.session_id, producer: CHECKOUT_PRODUCER, payload: event.payload }))
+export const checkoutEnvelopes = envelopesFrom<CheckoutEvent>(CHECKOUT_PRODUCER, (payload) => payload.session_id)
 
 /** Envelopes as outbox entries on checkout-events, keyed by their session. */
-export const toOutboxEvents = (envelopes: ReadonlyArray<Envelope>): ReadonlyArray<OutboxEvent> =>
-  envelopes.map((e) => ({ topic: Topics.checkout, key: e.aggregate_id, envelope: e }))
+export const toOutboxEvents = outboxEventsOn(Topics.checkout)

@@ -22,7 +22,7 @@
  * `services.availability_calculated` is not read: it repeats what the cart snapshot already carries.
  */
 import { Schema } from "effect"
-import { CartSnapshotLine, type CartSnapshot, isNewerSnapshot } from "@kasa/shared"
+import { AppliedCode, AppliedPromotion, applyDiscountEvent, CartSnapshotLine, type CartSnapshot, isNewerSnapshot } from "@kasa/shared"
 import { DEFAULT_CURRENCY } from "@kasa/shared/money"
 import { Address, type ProjectedEvent, type ProjectedEventName, type ProjectedPayload, ShippingAddon } from "./consumed-events.ts"
 
@@ -57,8 +57,6 @@ export const ProjectedPayment = Schema.Struct({
 })
 export type ProjectedPayment = typeof ProjectedPayment.Type
 
-export const ProjectedPromotion = Schema.Struct({ promotion_id: Schema.String, discount_amount: Amount })
-export const ProjectedCode = Schema.Struct({ code: Schema.String, discount_amount: Amount })
 
 export const ProjectedReservation = Schema.Struct({ reservation_id: Schema.String, status: Schema.Literals(["reserved", "committed", "released"]) })
 
@@ -72,8 +70,8 @@ export const CheckoutProjection = Schema.Struct({
   cart_total: Amount,
   /** Service lines, as the cart's `services_total`. */
   services_total: Amount,
-  promotions: Schema.Array(ProjectedPromotion),
-  code: Schema.NullOr(ProjectedCode),
+  promotions: Schema.Array(AppliedPromotion),
+  code: Schema.NullOr(AppliedCode),
   shipping: ProjectedShipping,
   payment: ProjectedPayment,
   status: CheckoutStatus,
@@ -164,22 +162,10 @@ const reduce = (p: CheckoutProjection, event: ProjectedEvent): CheckoutProjectio
       return { ...p, shipping: { ...p.shipping, addons: event.payload.addons, addons_total: event.payload.addons_total } }
     case "shipping.method_invalidated":
       return event.payload.method_id === p.shipping.method_id ? { ...p, shipping: { ...noShipping, address: p.shipping.address } } : p
-    case "promotion.applied": {
-      const { promotion_id, discount_amount } = event.payload
-      const others = p.promotions.filter((q) => q.promotion_id !== promotion_id)
-      return { ...p, promotions: [...others, { promotion_id, discount_amount }] }
-    }
+    case "promotion.applied":
     case "promotion.code_applied":
-      return { ...p, code: { code: event.payload.code, discount_amount: event.payload.discount_amount } }
-    case "promotion.removed": {
-      const { promotion_id, code } = event.payload
-      const removedCode = code ?? promotion_id
-      return {
-        ...p,
-        promotions: code === undefined ? p.promotions.filter((q) => q.promotion_id !== promotion_id) : p.promotions,
-        code: p.code !== null && p.code.code === removedCode ? null : p.code
-      }
-    }
+    case "promotion.removed":
+      return { ...p, ...applyDiscountEvent(p, event) }
     case "payment.method_selected":
       return { ...p, payment: { ...p.payment, method_id: event.payload.method_id } }
     case "payment.method_invalidated":

@@ -6,6 +6,7 @@
  * could take off (the floor is on the grand total only).
  */
 import { Schema } from "effect"
+import { discountTotal } from "@kasa/shared"
 import type { CheckoutProjection } from "./projection.ts"
 
 const Amount = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
@@ -22,7 +23,7 @@ export type Totals = typeof Totals.Type
 
 export const computeTotals = (p: CheckoutProjection): Totals => {
   const shipping_total = p.shipping.price_amount + p.shipping.express_fee_amount + p.shipping.addons_total
-  const promotion_discount = p.promotions.reduce((sum, q) => sum + q.discount_amount, p.code?.discount_amount ?? 0)
+  const promotion_discount = discountTotal(p)
   const grand_total = Math.max(0, p.cart_total + p.services_total + shipping_total - promotion_discount)
   return { cart_total: p.cart_total, promotion_discount, shipping_total, services_total: p.services_total, grand_total, currency: p.currency }
 }

@@ -8,7 +8,7 @@
  * consumer never asks the order service for it. Delivery events carry SPEC's fields only.
  */
 import { Schema } from "effect"
-import { type Envelope, envelopeIn, type EventContext, type OutboxEvent, Topics } from "@kasa/shared"
+import { envelopesFrom, type NamedEvent, outboxEventsOn, Topics } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 import { Customer, OrderLine, OrderShipping, OrderTotal } from "./order-details.ts"
 import { OrderStatus } from "./order-status.ts"
@@ -112,9 +112,9 @@ type OrderPayloads = typeof OrderEventPayloads
 type DeliveryPayloads = typeof DeliveryEventPayloads
 
 /** One order event as data: its name and its payload. */
-export type OrderEvent = { readonly [N in keyof OrderPayloads]: { readonly name: N; readonly payload: OrderPayloads[N]["Type"] } }[keyof OrderPayloads]
+export type OrderEvent = NamedEvent<OrderPayloads>
 /** One delivery event as data. */
-export type DeliveryEvent = { readonly [N in keyof DeliveryPayloads]: { readonly name: N; readonly payload: DeliveryPayloads[N]["Type"] } }[keyof DeliveryPayloads]
+export type DeliveryEvent = NamedEvent<DeliveryPayloads>
 /** What the order's domain returns to publish: order events and delivery events, in the order they happened. */
 export type OrderPublished = OrderEvent | DeliveryEvent
 
@@ -127,9 +127,7 @@ export const payloadSchemaOf = (name: OrderPublished["name"]): Schema.Codec<unkn
 const isDeliveryEvent = (name: string): boolean => name.startsWith("delivery.")
 
 /** One envelope per event, in order; aggregate (and key) = the payload's order. */
-export const orderEnvelopes = (events: ReadonlyArray<OrderPublished>, context: EventContext): ReadonlyArray<Envelope> =>
-  events.map((event) => envelopeIn(context, { eventName: event.name, aggregateId: event.payload.order_id, producer: ORDER_PRODUCER, payload: event.payload }))
+export const orderEnvelopes = envelopesFrom<OrderPublished>(ORDER_PRODUCER, (payload) => payload.order_id)
 
 /** Envelopes as outbox entries keyed by their order: order events on order-events, delivery events on delivery-events. */
-export const toOutboxEvents = (envelopes: ReadonlyArray<Envelope>): ReadonlyArray<OutboxEvent> =>
-  envelopes.map((e) => ({ topic: isDeliveryEvent(e.event_name) ? Topics.delivery : Topics.order, key: e.aggregate_id, envelope: e }))
+export const toOutboxEvents = outboxEventsOn((e) => (isDeliveryEvent(e.event_name) ? Topics.delivery : Topics.order))

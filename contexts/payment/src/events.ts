@@ -7,7 +7,7 @@
  * down: without it an order waiting for its refund would never hear the outcome).
  */
 import { Schema } from "effect"
-import { type Envelope, envelopeIn, type EventContext, type OutboxEvent, Topics } from "@kasa/shared"
+import { envelopesFrom, type NamedEvent, outboxEventsOn, Topics } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 
 export const PAYMENT_PRODUCER = "payment"
@@ -102,14 +102,12 @@ export const PaymentEventPayloads = {
 type Payloads = typeof PaymentEventPayloads
 
 /** One payment event as data: its name and its payload (what the pure domain returns; the app envelopes it). */
-export type PaymentEvent = { readonly [N in keyof Payloads]: { readonly name: N; readonly payload: Payloads[N]["Type"] } }[keyof Payloads]
+export type PaymentEvent = NamedEvent<Payloads>
 
 export type { EventContext } from "@kasa/shared"
 
 /** One envelope per event, in order; aggregate (and key) = the payload's session. */
-export const paymentEnvelopes = (events: ReadonlyArray<PaymentEvent>, context: EventContext): ReadonlyArray<Envelope> =>
-  events.map((event) => envelopeIn(context, { eventName: event.name, aggregateId: event.payload.session_id, producer: PAYMENT_PRODUCER, payload: event.payload }))
+export const paymentEnvelopes = envelopesFrom<PaymentEvent>(PAYMENT_PRODUCER, (payload) => payload.session_id)
 
 /** Envelopes as outbox entries on payment-events, keyed by their session. */
-export const toOutboxEvents = (envelopes: ReadonlyArray<Envelope>): ReadonlyArray<OutboxEvent> =>
-  envelopes.map((e) => ({ topic: Topics.payment, key: e.aggregate_id, envelope: e }))
+export const toOutboxEvents = outboxEventsOn(Topics.payment)

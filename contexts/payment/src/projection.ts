@@ -7,9 +7,7 @@
  *   total. Mirrors shipping's own rules (contexts/shipping/src/domain.ts): choosing another method
  *   clears the date (shipping publishes only `shipping.method_selected` for that), a re-priced method
  *   keeps it, and `shipping.method_invalidated` clears method, date and addons.
- * - promotion-events: the applied promotions (by `promotion_id`, re-published with a new amount on
- *   a cart change) and the one code; `promotion.removed` names a code by carrying `code` (promotion
- *   publishes `promotion_id` = the code then), else it names a promotion.
+ * - promotion-events: the applied promotions and the one code (the kernel's applied-discounts.ts).
  * Value-added services are cart lines of type `service`: the cart's `cart_total` sums the other lines
  * and `services_total` these (contexts/cart/src/domain.ts `totals`), priced per unit of their parent
  * (their quantity follows the parent's). So the snapshot alone gives both, and `grandTotal` adds the
@@ -19,7 +17,19 @@
  * not needed (it repeats the services price a cart change already carried).
  */
 import { Schema } from "effect"
-import { CART_EVENT_NAMES, ConsumedCartSnapshot, type CartSnapshot, isNewerSnapshot, snapshotGoodsTotal } from "@kasa/shared"
+import {
+  AppliedCode,
+  AppliedPromotion,
+  applyDiscountEvent,
+  CART_EVENT_NAMES,
+  ConsumedCartSnapshot,
+  type CartSnapshot,
+  DiscountEventPayloads,
+  discountTotal,
+  isNewerSnapshot,
+  type NamedEvent,
+  snapshotGoodsTotal
+} from "@kasa/shared"
 import { DEFAULT_CURRENCY } from "@kasa/shared/money"
 
 const Amount = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
@@ -39,8 +49,6 @@ export type ProjectedCart = typeof ProjectedCart.Type
 export const ProjectedShipping = Schema.Struct({ method_id: Schema.String, price_amount: Amount })
 export type ProjectedShipping = typeof ProjectedShipping.Type
 
-export const ProjectedPromotion = Schema.Struct({ promotion_id: Schema.String, discount_amount: Amount })
-export const ProjectedCode = Schema.Struct({ code: Schema.String, discount_amount: Amount })
 
 export const PaymentProjection = Schema.Struct({
   session_id: SessionId,
@@ -48,8 +56,8 @@ export const PaymentProjection = Schema.Struct({
   shipping_method: Schema.NullOr(ProjectedShipping),
   express_fee_amount: Amount,
   addons_total: Amount,
-  promotions: Schema.Array(ProjectedPromotion),
-  code: Schema.NullOr(ProjectedCode)
+  promotions: Schema.Array(AppliedPromotion),
+  code: Schema.NullOr(AppliedCode)
 })
 export type PaymentProjection = typeof PaymentProjection.Type
 
@@ -69,9 +77,6 @@ export const ShippingMethodSelectedSeen = Schema.Struct({ ...session, method_id:
 export const DeliveryDateSelectedSeen = Schema.Struct({ ...session, express_fee_amount: Amount })
 export const AddonsSelectedSeen = Schema.Struct({ ...session, addons_total: Amount })
 export const ShippingMethodInvalidatedSeen = Schema.Struct({ ...session, method_id: Schema.String })
-export const PromotionAppliedSeen = Schema.Struct({ ...session, promotion_id: Schema.String, discount_amount: Amount })
-export const PromotionCodeAppliedSeen = Schema.Struct({ ...session, code: Schema.String, discount_amount: Amount })
-export const PromotionRemovedSeen = Schema.Struct({ ...session, promotion_id: Schema.String, code: Schema.optionalKey(Schema.String) })
 
 /** Every event name the projection takes, with the Schema of the payload it reads (for the consumer's event router). */
 export const ProjectedEventPayloads = {
@@ -83,14 +88,12 @@ export const ProjectedEventPayloads = {
   "shipping.delivery_date_selected": DeliveryDateSelectedSeen,
   "shipping.addons_selected": AddonsSelectedSeen,
   "shipping.method_invalidated": ShippingMethodInvalidatedSeen,
-  "promotion.applied": PromotionAppliedSeen,
-  "promotion.code_applied": PromotionCodeAppliedSeen,
-  "promotion.removed": PromotionRemovedSeen
+  ...DiscountEventPayloads
 } as const
 type Payloads = typeof ProjectedEventPayloads
 export type ProjectedEventName = keyof Payloads
 export type ProjectedPayload<N extends ProjectedEventName> = Payloads[N]["Type"]
-export type ProjectedEvent = { readonly [N in ProjectedEventName]: { readonly name: N; readonly payload: ProjectedPayload<N> } }[ProjectedEventName]
+export type ProjectedEvent = NamedEvent<Payloads>
 
 const servicesTotal = (snapshot: CartSnapshot): number =>
   snapshot.lines.reduce((sum, line) => (line.type === "service" ? sum + line.unit_price * line.quantity : sum), 0)
@@ -127,22 +130,10 @@ const reduce = (p: PaymentProjection, event: ProjectedEvent): PaymentProjection 
       return { ...p, addons_total: event.payload.addons_total }
     case "shipping.method_invalidated":
       return { ...p, shipping_method: null, express_fee_amount: 0, addons_total: 0 }
-    case "promotion.applied": {
-      const { promotion_id, discount_amount } = event.payload
-      const others = p.promotions.filter((q) => q.promotion_id !== promotion_id)
-      return { ...p, promotions: [...others, { promotion_id, discount_amount }] }
-    }
+    case "promotion.applied":
     case "promotion.code_applied":
-      return { ...p, code: { code: event.payload.code, discount_amount: event.payload.discount_amount } }
-    case "promotion.removed": {
-      const { promotion_id, code } = event.payload
-      const removedCode = code ?? promotion_id
-      return {
-        ...p,
-        promotions: code === undefined ? p.promotions.filter((q) => q.promotion_id !== promotion_id) : p.promotions,
-        code: p.code !== null && p.code.code === removedCode ? null : p.code
-      }
-    }
+    case "promotion.removed":
+      return { ...p, ...applyDiscountEvent(p, event) }
   }
 }
 
@@ -167,7 +158,7 @@ export const sessionTotals = (p: PaymentProjection): SessionTotals => {
   const cart_total = p.cart?.cart_total ?? 0
   const services_total = p.cart?.services_total ?? 0
   const shipping_total = (p.shipping_method?.price_amount ?? 0) + p.express_fee_amount + p.addons_total
-  const promotion_discount = p.promotions.reduce((sum, q) => sum + q.discount_amount, p.code?.discount_amount ?? 0)
+  const promotion_discount = discountTotal(p)
   const grand_total = Math.max(0, cart_total + services_total + shipping_total - promotion_discount)
   return { cart_total, services_total, shipping_total, promotion_discount, grand_total, currency: p.cart?.currency ?? DEFAULT_CURRENCY }
 }

@@ -8,7 +8,7 @@
  * the count, so it is published exactly when the use counts).
  */
 import { Schema } from "effect"
-import { type Envelope, envelopeIn, type EventContext as KernelEventContext, type OutboxEvent, Topics } from "@kasa/shared"
+import { type Envelope, envelopeIn, type EventContext as KernelEventContext, outboxEventsOn, Topics } from "@kasa/shared"
 import { type PromotionChange, RemovalReason } from "./domain.ts"
 import { CodeInvalidReason } from "./errors.ts"
 
@@ -116,5 +116,4 @@ export const codeLimitReachedEnvelope = (code: string, orderId: string, context:
   envelope(PromotionEventName.removed, { promotion_id: code, code, reason: "usage_limit_reached", order_id: orderId }, context)
 
 /** Envelopes as outbox entries on promotion-events, keyed by their session. */
-export const toOutboxEvents = (envelopes: ReadonlyArray<Envelope>): ReadonlyArray<OutboxEvent> =>
-  envelopes.map((e) => ({ topic: Topics.promotion, key: e.aggregate_id, envelope: e }))
+export const toOutboxEvents = outboxEventsOn(Topics.promotion)
