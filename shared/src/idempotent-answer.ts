@@ -9,6 +9,7 @@
  * Contexts import only this module: nothing about HTTP leaks into them.
  */
 import { Context, Effect, Layer, Option } from "effect"
+import { CausedEvents, eventIdsOf } from "./caused-events.ts"
 import { type AtomicWrite, type CommitResult, StateStore, type StoreUnavailable, type WriteConflict } from "./state-store.ts"
 
 /**
@@ -26,8 +27,8 @@ export class IdempotentAnswer extends Context.Service<
     /** What that key holds while this request runs (its claim): the commit applies only if it still does. */
     readonly claim: string
     readonly ttlSeconds: number
-    /** The record to store for the command's result (the response the client would have been sent). */
-    readonly record: (result: unknown) => string
+    /** The record to store for the command's result and the events its write causes (the response the client would have been sent). */
+    readonly record: (result: unknown, eventIds: ReadonlyArray<string>) => string
     /** Told what each commit made while the request runs did. */
     readonly report: (outcome: AnswerCommitOutcome) => void
   }
@@ -53,7 +54,7 @@ export const answering =
 export const withAnswer = (write: AtomicWrite, answer: IdempotentAnswer["Service"], result: unknown): AtomicWrite => ({
   ...write,
   expect: [...(write.expect ?? []), { key: answer.key, value: answer.claim }],
-  ops: [...(write.ops ?? []), { op: "set", key: answer.key, value: answer.record(result), ttlSeconds: answer.ttlSeconds }]
+  ops: [...(write.ops ?? []), { op: "set", key: answer.key, value: answer.record(result, eventIdsOf(write)), ttlSeconds: answer.ttlSeconds }]
 })
 
 /** `commit`, telling `answer` what it did. A lost race (WriteConflict) wrote nothing: only an unavailable store is unclear. */
@@ -64,20 +65,32 @@ const reporting = (commit: Effect.Effect<CommitResult, StoreUnavailable | WriteC
     Effect.tapError((error) => (error._tag === "StoreUnavailable" ? Effect.sync(() => answer.report("unclear")) : Effect.void))
   )
 
+/** `commit`, adding the write's events to the request's CausedEvents (caused-events.ts) once it applied. */
+const telling = (write: AtomicWrite, commit: Effect.Effect<CommitResult, StoreUnavailable | WriteConflict>) =>
+  write.events === undefined || write.events.length === 0
+    ? commit
+    : Effect.flatMap(Effect.serviceOption(CausedEvents), (caused) =>
+        Option.isNone(caused) ? commit : Effect.tap(commit, (result) => (result === "committed" ? Effect.sync(() => caused.value.add(eventIdsOf(write))) : Effect.void))
+      )
+
+/** The write committed with the keyed request's answer, or reported to it, or plainly without a key. */
+const answeringCommit = (store: StateStore["Service"], write: AtomicWrite) =>
+  Effect.flatMap(Effect.serviceOption(PendingAnswer), (pending) => {
+    if (Option.isSome(pending)) return reporting(store.commit(withAnswer(write, pending.value.answer, pending.value.result)), pending.value.answer, "answer-written")
+    return Effect.flatMap(Effect.serviceOption(IdempotentAnswer), (answer) =>
+      Option.isNone(answer) ? store.commit(write) : reporting(store.commit(write), answer.value, "state-written")
+    )
+  })
+
 /**
- * A StateStore whose commits inside `answering` carry the stored answer, and whose every commit during
- * a keyed request is reported to it; without a key every call is the store's own.
+ * A StateStore whose commits inside `answering` carry the stored answer, whose every commit during
+ * a keyed request is reported to it, and whose applied events are told to the request's CausedEvents;
+ * outside a request every call is the store's own.
  */
 export const answeringStore = (store: StateStore["Service"]): StateStore["Service"] =>
   StateStore.of({
     ...store,
-    commit: (write) =>
-      Effect.flatMap(Effect.serviceOption(PendingAnswer), (pending) => {
-        if (Option.isSome(pending)) return reporting(store.commit(withAnswer(write, pending.value.answer, pending.value.result)), pending.value.answer, "answer-written")
-        return Effect.flatMap(Effect.serviceOption(IdempotentAnswer), (answer) =>
-          Option.isNone(answer) ? store.commit(write) : reporting(store.commit(write), answer.value, "state-written")
-        )
-      })
+    commit: (write) => telling(write, answeringCommit(store, write))
   })
 
 /** The StateStore in context, answering (what the platform gives every module). */

@@ -277,6 +277,45 @@ describe("bad input is refused, and nothing is written or published", () => {
   })
 })
 
+describe("X-Event-Ids: a command names the events it caused", () => {
+  const idsOf = (response: Response): ReadonlyArray<string> => (response.headers.get("X-Event-Ids") ?? "").split(",").filter((id) => id !== "")
+
+  test("an add names its one event, the very one the cart published", async () => {
+    const session = newSession()
+    const response = await call(t, "POST", "/cart/items", { session, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
+    expect(response.status).toBe(201)
+    const ids = idsOf(response)
+    expect(ids).toHaveLength(1)
+    await Effect.runPromise(waitUntil(() => publishedFor(t, session).length === 1, { describe: () => `${publishedFor(t, session).length} published`, timeoutMs: 5_000 }))
+    expect(publishedFor(t, session).map((envelope) => envelope.event_id)).toEqual([...ids])
+  })
+
+  test("a command that changes nothing and a read name none", async () => {
+    const session = await sessionWithTv()
+    const clearing = await call(t, "DELETE", "/cart", { session })
+    const again = await call(t, "DELETE", "/cart", { session })
+    expect(idsOf(clearing)).toHaveLength(1)
+    expect(again.headers.get("X-Event-Ids")).toBeNull()
+    expect((await call(t, "GET", "/cart", { session })).headers.get("X-Event-Ids")).toBeNull()
+  })
+
+  test("a refused command names none", async () => {
+    const response = await call(t, "POST", "/cart/items", { session: newSession(), body: { offer_id: "no-such-offer", quantity: 1, type: "offer" } })
+    expect(response.status).toBe(404)
+    expect(response.headers.get("X-Event-Ids")).toBeNull()
+  })
+
+  test("a replayed Idempotency-Key answer names the same events as the first", async () => {
+    const session = newSession()
+    const send = () => call(t, "POST", "/cart/items", { session, headers: { "Idempotency-Key": "add-tv-ids" }, body: { offer_id: "tv-55-oled", quantity: 1, type: "offer" } })
+    const first = await send()
+    const second = await send()
+    expect(second.headers.get("idempotent-replayed")).toBe("true")
+    expect(idsOf(first)).toHaveLength(1)
+    expect(idsOf(second)).toEqual(idsOf(first))
+  })
+})
+
 describe("Idempotency-Key on POST /cart/items", () => {
   test("the same key twice adds once and answers the same body", async () => {
     const session = newSession()

@@ -53,12 +53,12 @@ const recordJson = (fingerprint: string, answer: StoredAnswer): string => JSON.s
 export const answerResponse = (answer: StoredAnswer): Response => new Response(answer.body, { status: answer.status, headers: answer.headers })
 
 /** The service a use case runs with so its command commits `render(result)` as the key's answer. */
-export const idempotentAnswer = <A>(claim: IdempotencyClaim, render: (result: A) => StoredAnswer): IdempotentAnswer["Service"] =>
+export const idempotentAnswer = <A>(claim: IdempotencyClaim, render: (result: A, eventIds: ReadonlyArray<string>) => StoredAnswer): IdempotentAnswer["Service"] =>
   IdempotentAnswer.of({
     key: claim.key,
     claim: claim.claim,
     ttlSeconds: IDEMPOTENCY_RETENTION_SECONDS,
-    record: (result) => recordJson(claim.fingerprint, render(result as A)),
+    record: (result, eventIds) => recordJson(claim.fingerprint, render(result as A, eventIds)),
     report: claim.report
   })
 

@@ -70,6 +70,21 @@ export const idempotencyKeyParameter = {
   description: "A retry with the same key (and the same X-Session-Id and body) gets the first answer again and applies nothing twice; the same key with another body is a 422; a key without a session is a 400"
 }
 
+/** What every command's success carries (respond.ts): the events it caused, for `?after=` waits. */
+export const eventIdsHeader = {
+  schema: { type: "string" },
+  description: "The ids of the events this command caused, comma-separated in commit order; absent when it changed nothing"
+}
+
+type Responses = Readonly<Record<string, { readonly description?: string; readonly headers?: Readonly<Record<string, unknown>> }>>
+
+const withEventIdsHeader = (responses: Responses): Responses =>
+  Object.fromEntries(
+    Object.entries(responses).map(([status, response]) =>
+      status.startsWith("2") ? [status, { ...response, headers: { ...(response.headers ?? {}), "X-Event-Ids": eventIdsHeader } }] : [status, response]
+    )
+  )
+
 type Operation = {
   readonly parameters?: ReadonlyArray<{ readonly name?: string; readonly in?: string; readonly required?: boolean }>
   readonly requestBody?: unknown
@@ -114,7 +129,8 @@ const withEdges = (method: string, operation: Operation): Operation => {
     )
   }
   const hasKey = (operation.parameters ?? []).some((parameter) => parameter.name?.toLowerCase() === "idempotency-key")
-  return { ...operation, ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}), responses }
+  const named = method === "get" ? responses : withEventIdsHeader(responses)
+  return { ...operation, ...(method === "post" && !hasKey ? { parameters: [...(operation.parameters ?? []), idempotencyKeyParameter] } : {}), responses: named }
 }
 
 /**

@@ -29,6 +29,22 @@ describe("withPlatformEdges", () => {
     expect(unnamed).toEqual([])
   })
 
+  test.each([
+    ["post", true],
+    ["patch", true],
+    ["delete", true],
+    ["get", false]
+  ])("a %s's successes document X-Event-Ids: %p", (method, named) => {
+    const out = withPlatformEdges({ "/x": { [method]: { responses: { "200": { description: "ok" }, "201": { description: "made" } }, requestBody: {} } } }) as Record<
+      string,
+      Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>
+    >
+    const responses = out["/x"]![method]!.responses
+    for (const status of ["200", "201"]) expect(responses[status]!.headers?.["X-Event-Ids"] !== undefined).toBe(named)
+    // Refusals cause no events.
+    expect(responses["400"]!.headers?.["X-Event-Ids"]).toBeUndefined()
+  })
+
   test("a context's own answer at the same status keeps its wording, with the platform's added", () => {
     const out = withPlatformEdges({ "/x": { post: { responses: { "422": { description: "A rule forbids it" } } } } }) as Record<string, Record<string, Op>>
     expect(out["/x"]!["post"]!.responses["422"]!.description).toBe(
