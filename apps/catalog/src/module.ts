@@ -2,12 +2,13 @@
  * The catalog as a module any process can mount (its own app, or the one-process shop): the product
  * catalog loaded and validated from the data file (`CATALOG_DATA_FILE`, else the shipped one; a bad
  * file stops the start naming each problem), stock reservations on the process's store, stock seeded
- * at start only where none is set (a restart never resets live stock), the expiry sweeper, and the
- * HTTP routes with their OpenAPI paths.
+ * at start only where none is set (a restart never resets live stock), the expiry sweeper, the
+ * consumer that commits and releases reservations as orders complete or end (`catalog-consumer`), and
+ * the HTTP routes with their OpenAPI paths.
  */
 import { Effect, Layer } from "effect"
-import { defaultCatalogFile, seedStock } from "@kasa/catalog"
-import type { AppModule } from "@kasa/app-platform"
+import { catalogConsumer, defaultCatalogFile, seedStock } from "@kasa/catalog"
+import { type AppModule, consumerSpec } from "@kasa/app-platform"
 import { type CatalogBackground, layerCatalogBackground, layerProductCatalog, layerStockReservations, startExpirySweeper } from "./layers.ts"
 import { catalogOpenApiPaths } from "./openapi.ts"
 import { type CatalogServices, catalogRoutes } from "./routes.ts"
@@ -34,6 +35,7 @@ export const catalogModule = (options: CatalogModuleOptions = {}): AppModule<Cat
   layer: Layer.mergeAll(layerProductCatalog(catalogDataFile(options)), layerStockReservations, layerCatalogBackground),
   routes: catalogRoutes,
   openApiPaths: catalogOpenApiPaths,
+  consumers: [consumerSpec(catalogConsumer())],
   onStart: seedStock().pipe(
     Effect.tap((seeded) => Effect.logInfo(`catalog: stock seeded for ${seeded.length} product(s)`)),
     Effect.andThen(startExpirySweeper(options.sweepIntervalMs ?? 5_000))

@@ -51,7 +51,7 @@ describe("catalog, as a process", () => {
     const first = await startApp(entry, env, 60_000)
     try {
       const ready = (await (await fetch(`${first.url}/health/ready`)).json()) as { checks: Array<{ name: string; ok: boolean }> }
-      expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["outbox", true]])
+      expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([["kafka", true], ["redis", true], ["consumer catalog-consumer", true], ["outbox", true]])
       expect(first.output()).toContain('"mode":"distributed"')
       expect(await products(first.url)).toEqual([[tv, 5], [cable, 40]])
 

@@ -41,6 +41,7 @@ describe("shop, distributed", () => {
         ["kafka", true],
         ["redis", true],
         ["postgresql", true],
+        ["consumer catalog-consumer", true],
         ["consumer cart-consumer", true],
         ["consumer services-consumer", true],
         ["consumer promotion-consumer", true],

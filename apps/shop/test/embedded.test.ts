@@ -25,6 +25,7 @@ describe("shop, embedded, in process", async () => {
       "bus (memory)",
       "store (memory)",
       "records (pglite)",
+      "consumer catalog-consumer",
       "consumer cart-consumer",
       "consumer services-consumer",
       "consumer promotion-consumer",
