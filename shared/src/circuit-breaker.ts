@@ -61,9 +61,13 @@ export const recordFailure = (policy: BreakerPolicy, state: BreakerState, now: n
   }
 }
 
-/** A breaker kept in this process around calls: `protect` lets a call out or fails fast with `whenOpen()`. */
+/**
+ * A breaker kept in this process around calls: `protect` lets a call out or fails fast with
+ * `whenOpen()`. `isFault` says which failures are the service's faults; any other (a decline, a
+ * "not found") is an answer, so the service is up and it counts as a success. Default: every failure.
+ */
 export interface CircuitBreaker {
-  readonly protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X) => Effect.Effect<A, E | X, R>
+  readonly protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X, isFault?: (error: E) => boolean) => Effect.Effect<A, E | X, R>
   /** The breaker as it stands (for tests and diagnostics). */
   readonly state: () => BreakerState
 }
@@ -76,15 +80,17 @@ export interface CircuitBreaker {
 export const makeCircuitBreaker = (policy: BreakerPolicy, now: () => number = Date.now): CircuitBreaker => {
   let state: BreakerState = closedBreaker
   return {
-    protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X) =>
+    protect: <A, E, R, X>(call: Effect.Effect<A, E, R>, whenOpen: () => X, isFault: (error: E) => boolean = () => true) =>
       Effect.suspend((): Effect.Effect<A, E | X, R> => {
         const admission = admit(policy, state, now())
         state = admission.state
         if (!admission.allowed) return Effect.fail(whenOpen())
+        let answered = false
         return call.pipe(
+          Effect.tapError((error) => Effect.sync(() => (answered = !isFault(error)))),
           Effect.onExit((exit) =>
             Effect.sync(() => {
-              state = exit._tag === "Success" ? recordSuccess(state) : recordFailure(policy, state, now())
+              state = exit._tag === "Success" || answered ? recordSuccess(state) : recordFailure(policy, state, now())
             })
           )
         )

@@ -2,7 +2,8 @@
 // fail fast while open → half-open (one probe) after the cool-down → closed on the probe's success,
 // open again on its failure; and what late results of earlier calls do.
 import { describe, expect, test } from "bun:test"
-import { admit, type BreakerPolicy, type BreakerState, closedBreaker, recordFailure, recordSuccess } from "@kasa/shared"
+import { Effect } from "effect"
+import { admit, type BreakerPolicy, type BreakerState, closedBreaker, makeCircuitBreaker, recordFailure, recordSuccess } from "@kasa/shared"
 
 type Step = readonly ["admit", number, boolean] | readonly ["success"] | readonly ["failure", number]
 
@@ -45,5 +46,23 @@ describe("circuit breaker", () => {
 
   test("a threshold of 1 opens on the first failure", () => {
     expect(play(closedBreaker, [["admit", 0, true], ["failure", 0], ["admit", 1, false]], { failureThreshold: 1, coolDownMs: 10 })).toEqual(open(0))
+  })
+})
+
+describe("makeCircuitBreaker.protect", () => {
+  const failing = (tag: "Fault" | "Answer") => Effect.fail({ _tag: tag })
+  const run = (breaker: ReturnType<typeof makeCircuitBreaker>, call: Effect.Effect<unknown, { _tag: string }>, isFault?: (e: { _tag: string }) => boolean) =>
+    Effect.runPromise(Effect.result(breaker.protect(call, () => ({ _tag: "Open" }), isFault)))
+
+  test.each<[string, "Fault" | "Answer", ((e: { _tag: string }) => boolean) | undefined, BreakerState["status"]]>([
+    ["every failure counts by default", "Answer", undefined, "open"],
+    ["a fault counts", "Fault", (e) => e._tag === "Fault", "open"],
+    ["a failure that is an answer does not", "Answer", (e) => e._tag === "Fault", "closed"]
+  ])("%s", async (_, tag, isFault, status) => {
+    const breaker = makeCircuitBreaker({ failureThreshold: 2, coolDownMs: 1_000 }, () => 0)
+    for (let i = 0; i < 2; i++) await run(breaker, failing(tag), isFault)
+    expect(breaker.state().status).toBe(status)
+    const next = await run(breaker, Effect.succeed(1), isFault)
+    expect(next._tag === "Failure" ? next.failure : "went out").toEqual(status === "open" ? { _tag: "Open" } : "went out")
   })
 })

@@ -1,7 +1,7 @@
 /**
  * Every call to a gateway under the same discipline (SPEC §4.4): a timeout per attempt, retries with
  * exponential backoff on `GatewayUnavailable` only (a `GatewayDeclined` is an answer), and a circuit
- * breaker per gateway (the kernel's), so a gateway that keeps failing is not called while it cools
+ * breaker per gateway (the kernel's; only unavailability counts, a decline is an answer), so a gateway that keeps failing is not called while it cools
  * down and payments fail fast with `circuit_open` instead of piling up. The idempotency key every call
  * carries makes a retried call safe. Webhook verification is local and is passed through.
  */
@@ -19,8 +19,9 @@ export interface GatewayPolicy {
 
 export const defaultGatewayPolicy: GatewayPolicy = { timeoutMs: 10_000, retries: 3, backoffMs: 100, breaker: { failureThreshold: 5, coolDownMs: 30_000 } }
 
-export const resilientGateway = (gateway: PaymentGatewayService, policy: GatewayPolicy = defaultGatewayPolicy): PaymentGatewayService => {
-  const breaker = makeCircuitBreaker(policy.breaker)
+/** `now`: the breaker's clock (the cool-down), a test's own where it needs one. */
+export const resilientGateway = (gateway: PaymentGatewayService, policy: GatewayPolicy = defaultGatewayPolicy, now: () => number = Date.now): PaymentGatewayService => {
+  const breaker = makeCircuitBreaker(policy.breaker, now)
   const guarded = <A, E>(operation: string, call: Effect.Effect<A, E>): Effect.Effect<A, E | GatewayUnavailable> => {
     const attempt = breaker.protect(
       call.pipe(
@@ -29,7 +30,9 @@ export const resilientGateway = (gateway: PaymentGatewayService, policy: Gateway
           orElse: () => Effect.fail(new GatewayUnavailable({ gateway: gateway.id, operation, message: `no answer within ${policy.timeoutMs} ms` }))
         })
       ),
-      () => new GatewayUnavailable({ gateway: gateway.id, operation, message: "circuit_open: the gateway failed repeatedly; not calling it during the cool-down" })
+      () => new GatewayUnavailable({ gateway: gateway.id, operation, message: "circuit_open: the gateway failed repeatedly; not calling it during the cool-down" }),
+      // A decline is the gateway answering: it never opens the breaker.
+      (error) => (error as { readonly _tag?: string })._tag === "GatewayUnavailable"
     )
     return attempt.pipe(
       Effect.retry({
