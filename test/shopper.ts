@@ -1,0 +1,129 @@
+/**
+ * One shopper's whole purchase over the shop's HTTP API, as the README's walkthrough tells it: two items
+ * and a service, shipping method, address and date, a payment method, customer data and consents,
+ * finalize, Pay on the sandbox page, then wait until the checkout says `completed`. It speaks only
+ * HTTP (any base URL, or an embedded app's `request`), so the walkthrough test runs it embedded and
+ * distributed, and `bench:checkout` runs many at once from a second process. Waits are on conditions
+ * with deadlines: the summary's `?after=` for what this shopper's own commands caused, polling for
+ * what other contexts do in reaction (the payment's initialization, the completion).
+ */
+import { waitFor } from "./wait-for.ts"
+
+export type Send = (method: string, path: string, init?: { readonly body?: unknown; readonly headers?: Record<string, string> }) => Promise<Response>
+
+/** `fetch` against a base URL. */
+export const sendTo =
+  (baseUrl: string): Send =>
+  (method, path, init = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+    })
+
+export interface PurchaseOptions {
+  readonly tv?: string
+  readonly accessory?: string
+  readonly service?: string
+  readonly paymentMethod?: string
+  /** The sandbox page's outcome: `succeed` (default) or `fail`. */
+  readonly outcome?: "succeed" | "fail"
+  /** Deadline of each wait, ms. */
+  readonly timeoutMs?: number
+  /** How often a wait polls, ms. */
+  readonly pollMs?: number
+}
+
+export interface Purchase {
+  readonly session: string
+  readonly order_id: string
+  readonly grand_total: number
+  readonly status: string
+  /** Requests this purchase sent. */
+  readonly requests: number
+  /** Milliseconds from the first request to finalize's answer, and to the summary's final status. */
+  readonly finalizedMs: number
+  readonly doneMs: number
+}
+
+export class PurchaseFailed extends Error {}
+
+type Json = Record<string, unknown>
+
+export const purchase = async (send: Send, options: PurchaseOptions = {}): Promise<Purchase> => {
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const pollMs = options.pollMs ?? 20
+  const started = performance.now()
+  let session: string | undefined
+  let requests = 0
+  const caused: Array<string> = []
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, expected: ReadonlyArray<number> = [200, 201, 202]) => {
+    requests++
+    const response = await send(method, path, { ...(body === undefined ? {} : { body }), headers: { ...(session === undefined ? {} : { "x-session-id": session }), ...headers } })
+    session ??= response.headers.get("x-session-id") ?? undefined
+    const ids = response.headers.get("x-event-ids")
+    if (ids !== null) caused.push(...ids.split(","))
+    const text = await response.text()
+    if (!expected.includes(response.status)) throw new PurchaseFailed(`${method} ${path} → ${response.status}: ${text}`)
+    return { status: response.status, body: (text === "" ? {} : JSON.parse(text)) as Json }
+  }
+
+  /** Reads `path` until `ok` holds; fails at the deadline with the last answer. */
+  const until = async (path: string, ok: (body: Json) => boolean, what: string): Promise<Json> => {
+    let last: Json | undefined
+    try {
+      return await waitFor(async () => ((last = (await call("GET", path)).body), ok(last) ? last : undefined), { timeoutMs, intervalMs: pollMs, describe: () => what })
+    } catch {
+      throw new PurchaseFailed(`${what} within ${timeoutMs} ms; last ${path}: ${JSON.stringify(last)}`)
+    }
+  }
+
+  const tv = options.tv ?? "tv-samsung-qe55q80d"
+  const added = await call("POST", "/cart/items", { offer_id: tv, quantity: 1, type: "offer" })
+  const tvLine = (added.body.items as Array<{ item_id: string; offer_id: string }>).find((item) => item.offer_id === tv)!
+  await call("POST", "/cart/items", { offer_id: options.accessory ?? "hdmi-cable-2m", quantity: 1, type: "offer" })
+  await call("POST", "/cart/items", { offer_id: options.service ?? "carry_in", quantity: 1, type: "service", parent_item_id: tvLine.item_id })
+
+  await until("/shipping/available", (b) => (b.methods as Array<{ method_id: string }> | undefined)?.some((m) => m.method_id === "courier") === true, "courier offered")
+  await call("POST", "/shipping/select", { method_id: "courier" })
+  await call("POST", "/shipping/address", { street: "ul. Marszałkowska 1", city: "Warszawa", postal_code: "00-001", country: "PL" })
+  const calendar = await call("GET", "/shipping/calendar?method_id=courier")
+  await call("POST", "/shipping/set-date", { delivery_date: (calendar.body.days as Array<string>)[0] })
+
+  const method = options.paymentMethod ?? "card"
+  await until("/payment/available", (b) => (b.methods as Array<{ method_id: string }> | undefined)?.some((m) => m.method_id === method) === true, `${method} offered`)
+  await call("POST", "/payment/select", { method_id: method })
+  await call("POST", "/checkout/customer-data", { email: "jan.kowalski@example.com", first_name: "Jan", last_name: "Kowalski", phone: "+48 600 100 200" })
+  await call("POST", "/checkout/consents", { terms_accepted: true, privacy_accepted: true, marketing_opt_in: false })
+
+  // The checkout has seen every event this shopper's commands caused: its summary is what finalize checks.
+  const summary = await call("GET", `/checkout/summary?after=${encodeURIComponent(caused.join(","))}&wait_ms=${timeoutMs}`)
+  const finalized = await call(
+    "POST",
+    "/checkout/finalize",
+    { expected_total: summary.body.grand_total },
+    { "idempotency-key": `finalize-${crypto.randomUUID()}` }
+  )
+  const finalizedMs = performance.now() - started
+  const orderId = finalized.body.order_id as string
+
+  const initialized = await until(
+    "/checkout/summary",
+    (b) => typeof (b.payment as { redirect_url?: unknown } | undefined)?.redirect_url === "string",
+    "payment initialized"
+  )
+  const page = (initialized.payment as { redirect_url: string }).redirect_url
+  await call("POST", page, { outcome: options.outcome ?? "succeed" })
+  const expected = (options.outcome ?? "succeed") === "succeed" ? "completed" : "payment_failed"
+  const done = await until("/checkout/summary", (b) => b.status === expected, `checkout ${expected}`)
+  return {
+    session: session!,
+    order_id: orderId,
+    grand_total: done.grand_total as number,
+    status: done.status as string,
+    requests,
+    finalizedMs,
+    doneMs: performance.now() - started
+  }
+}
