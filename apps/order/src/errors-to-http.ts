@@ -32,12 +32,12 @@ export const orderProblems = problemTable<OrderError>()({
   IllegalTransition: row(409, "illegal_transition", "The order's status does not allow this", (e) => ({
     detail: `order ${e.order_id} is ${e.from}: ${e.event} is not possible now`,
     order_id: e.order_id,
-    status: e.from
+    order_status: e.from
   })),
   OrderNotCancellable: row(409, "order_not_cancellable", "The order can no longer be cancelled", (e) => ({
     detail: `order ${e.order_id} is ${e.status}: it has left the shop`,
     order_id: e.order_id,
-    status: e.status
+    order_status: e.status
   })),
   OrderChangedConcurrently: row(409, "order_conflict", "The order kept changing", (e) => ({ detail: `it changed under this request ${e.attempts} times; nothing was applied, try again` })),
   RecordsUnavailable: row(503, "order_unavailable", "The order records are not answering; try again shortly")
