@@ -1,7 +1,9 @@
 // Order embedded (in-memory bus, records in PGlite), over its HTTP API: checkout.order_created then
 // payment events → CONFIRMED; the shopper cancels with an Idempotency-Key (replayed byte for byte) →
 // CANCELLING → payment.refunded → REFUNDED, with the history; an admin walks an order through its
-// fulfilment and delivery-events follow; a session sees only its own orders. Then every bad input on
+// fulfilment and delivery-events follow; a session sees only its own orders; the saga compensates an
+// order whose reservation expired before its money came; a foreign order's payment event blocks
+// nothing. Then every bad input on
 // every endpoint: a 4xx problem+json naming what failed, nothing written, nothing published.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
@@ -115,6 +117,38 @@ describe("order, embedded over HTTP", () => {
     expect(byAdmin.orders.map((o) => o.order_id)).toEqual(["ord_flow_3"])
     const cancelled = await request("POST", "/orders/ord_flow_3/cancel", { headers: me.headers, body: { reason: "found_it_cheaper" } })
     expect(((await cancelled.json()) as View).status).toBe("CANCELLED")
+  })
+})
+
+describe("order-consumer over the bus", () => {
+  test("saga: the reservation expires before the payment succeeds → cancelled, stock released; the late money → CANCELLING → refunded → REFUNDED", async () => {
+    const me = await shopper()
+    const orderId = "ord_saga_1"
+    await publish(Topics.checkout, "checkout.order_created", me.sessionId, orderCreatedPayload(me.sessionId, orderId))
+    await publish(Topics.inventory, "inventory.reserved", me.sessionId, { session_id: me.sessionId, order_id: orderId, reservation_id: "res_saga_1", lines: [], expires_at: "2026-12-01T12:00:00.000Z" })
+    await publish(Topics.inventory, "inventory.released", me.sessionId, { session_id: me.sessionId, order_id: orderId, reservation_id: "res_saga_1", reason: "expired", lines: [] })
+    await untilStatus(orderId, "CANCELLED")
+    await waitFor(async () => (await namesFor(Topics.order, orderId)).includes("order.cancelled"), { timeoutMs: 10_000, describe: () => "order.cancelled" })
+    expect((await topic(Topics.order)).find((e) => e.event_name === "order.cancelled" && e.payload.order_id === orderId)!.payload).toMatchObject({ reason: "reservation_expired", reservation_id: "res_saga_1" })
+
+    const transaction_id = `txn_${orderId}_1`
+    await publish(Topics.payment, "payment.succeeded", me.sessionId, { session_id: me.sessionId, order_id: orderId, transaction_id, amount_total: 9_999, currency: "PLN", gateway_reference: "ref" })
+    await untilStatus(orderId, "CANCELLING")
+    await waitFor(async () => (await namesFor(Topics.order, orderId)).includes("order.cancellation_requested"), { timeoutMs: 10_000, describe: () => "order.cancellation_requested" })
+    expect((await topic(Topics.order)).find((e) => e.event_name === "order.cancellation_requested" && e.payload.order_id === orderId)!.payload).toMatchObject({
+      reason: "paid_after_cancellation",
+      transaction_id,
+      refund_amount: 9_999
+    })
+    await publish(Topics.payment, "payment.refunded", me.sessionId, { session_id: me.sessionId, order_id: orderId, transaction_id, refund_id: "rf_saga_1", refund_amount: 9_999, fully_refunded: true })
+    await untilStatus(orderId, "REFUNDED")
+  })
+
+  test("payment events for an order that is not ours neither crash nor block: the next order on the topic is applied", async () => {
+    const me = await shopper()
+    await publish(Topics.payment, "payment.succeeded", me.sessionId, { session_id: me.sessionId, order_id: "ord_elsewhere", transaction_id: "txn_elsewhere_1", amount_total: 1, currency: "PLN", gateway_reference: "ref" })
+    await paidOrder(me.sessionId, "ord_after_foreign")
+    expect((await request("GET", "/orders/ord_elsewhere", { headers: asAdmin })).status).toBe(404)
   })
 })
 
