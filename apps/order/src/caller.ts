@@ -9,14 +9,17 @@ import type { MiddlewareHandler } from "hono"
 import type { Caller } from "@kasa/order"
 import { adminRefusal, identify, problemResponse, type SessionEnv, type SessionTokensSource } from "@kasa/app-platform"
 
-export interface OrderEnv {
-  readonly Variables: SessionEnv["Variables"] & { readonly caller: Caller }
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Who asks an order endpoint (set by `identifyCaller`). */
+    caller: Caller
+  }
 }
 
 export const ADMIN_SCOPE = "admin"
 
-export const identifyCaller = (runtime: SessionTokensSource, adminToken: string | undefined): MiddlewareHandler<OrderEnv> => {
-  const session = identify(runtime) as unknown as MiddlewareHandler<OrderEnv>
+export const identifyCaller = (runtime: SessionTokensSource, adminToken: string | undefined): MiddlewareHandler<SessionEnv> => {
+  const session = identify(runtime)
   const refusal = adminRefusal(adminToken)
   return async (c, next) => {
     const authorization = c.req.header("authorization")

@@ -7,9 +7,9 @@
 import { Schema } from "effect"
 import { Hono } from "hono"
 import { cancelOrder, FulfilmentStatus, getOrder, listOrders, orderHistory, setOrderStatus } from "@kasa/order"
-import { idempotency, type ModuleRuntime, overRecordsRuntime, problemResponse, readJson, requester, requireAdmin, responder, validationProblem } from "@kasa/app-platform"
+import { idempotency, type ModuleRuntime, overRecordsRuntime, problemResponse, readJson, requester, requireAdmin, responder, type SessionEnv, validationProblem } from "@kasa/app-platform"
 import { isSessionId } from "@kasa/shared"
-import { identifyCaller, type OrderEnv } from "./caller.ts"
+import { identifyCaller } from "./caller.ts"
 import { orderProblem } from "./errors-to-http.ts"
 import type { OrderServices } from "./services.ts"
 
@@ -31,7 +31,7 @@ export const orderRoutes = (runtime: ModuleRuntime<OrderServices>, options: { re
   const once = idempotency(records)
   const caller = identifyCaller(runtime, options.adminToken)
 
-  const app = new Hono<OrderEnv>()
+  const app = new Hono<SessionEnv>()
   app.use("/orders", caller)
   app.use("/orders/*", caller)
 
@@ -48,16 +48,16 @@ export const orderRoutes = (runtime: ModuleRuntime<OrderServices>, options: { re
 
   app.get("/orders/:order_id/history", (c) => respond(c, orderHistory(c.get("caller"), c.req.param("order_id"))))
 
-  app.post("/orders/:order_id/cancel", once as never, async (c) => {
+  app.post("/orders/:order_id/cancel", once, async (c) => {
     const body = await readJson(c, CancelBody)
     if (!body.ok) return body.response
-    return respond(c, cancelOrder(c.get("caller"), c.req.param("order_id"), body.value.reason, requester(c as never).correlation_id))
+    return respond(c, cancelOrder(c.get("caller"), c.req.param("order_id"), body.value.reason, requester(c).correlation_id))
   })
 
-  app.post("/orders/:order_id/status", requireAdmin(options.adminToken), once as never, async (c) => {
+  app.post("/orders/:order_id/status", requireAdmin(options.adminToken), once, async (c) => {
     const body = await readJson(c, StatusBody)
     if (!body.ok) return body.response
-    return respond(c, setOrderStatus(c.req.param("order_id"), body.value, requester(c as never).correlation_id))
+    return respond(c, setOrderStatus(c.req.param("order_id"), body.value, requester(c).correlation_id))
   })
 
   // Mounted into an untyped Hono (routes are copied, not nested) so any app can mount it.
