@@ -120,6 +120,20 @@ describe("order, embedded over HTTP", () => {
   })
 })
 
+test("an admin cancels any order, with an Idempotency-Key and no session (its keys have their own scope)", async () => {
+  const me = await shopper()
+  await paidOrder(me.sessionId, "ord_flow_admin")
+  const cancel = () => request("POST", "/orders/ord_flow_admin/cancel", { headers: { ...asAdmin, "idempotency-key": "admin-cancel-1" }, body: { reason: "fraud_suspected" } })
+  const first = await cancel()
+  expect(first.status).toBe(200)
+  expect(first.headers.get("x-session-id")).toBeNull()
+  const body = await first.text()
+  expect(JSON.parse(body)).toMatchObject({ status: "CANCELLING", cancel_reason: "fraud_suspected" })
+  const again = await cancel()
+  expect([again.status, again.headers.get("idempotent-replayed"), await again.text()]).toEqual([200, "true", body])
+  expect(((await (await request("GET", "/orders/ord_flow_admin/history", { headers: me.headers })).json()) as { history: Array<{ reason?: string }> }).history.at(-1)?.reason).toBe("fraud_suspected")
+})
+
 describe("order-consumer over the bus", () => {
   test("saga: the reservation expires before the payment succeeds → cancelled, stock released; the late money → CANCELLING → refunded → REFUNDED", async () => {
     const me = await shopper()
