@@ -3,6 +3,7 @@
  * embedded twin behind the same interface (SPEC §8, issue #9), and the StateStore and outbox over them.
  */
 export * from "./migrations.ts"
+export * from "./order-records.ts"
 export * from "./payment-records.ts"
 export * from "./pglite-client.ts"
 export * from "./pglite-template.ts"

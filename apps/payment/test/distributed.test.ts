@@ -1,6 +1,7 @@
 // Payment as its own process over this run's Kafka, Redis and PostgreSQL (its records in a database of
 // the run's own): `checkout.order_created` published by the test → `payment.initialized` with the
-// sandbox page → Pay → `payment.succeeded` on payment-events; `order.cancelled` → `payment.refunded`.
+// sandbox page → Pay → `payment.succeeded` on payment-events; `order.cancellation_requested` →
+// `payment.refunded`.
 // And a crash between a webhook's commit and the relay's publish: the first process commits with its
 // relay off and is killed; a restarted one publishes `payment.succeeded` exactly once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
@@ -74,7 +75,7 @@ const orderCreated = (sessionId: string, orderId: string, amount: number) =>
   publish(Topics.checkout, "checkout.order_created", sessionId, { session_id: sessionId, order_id: orderId, grand_total: amount, currency: "PLN", payment_method_id: "card" })
 
 describe("payment as its own process over Kafka, Redis and PostgreSQL", () => {
-  test("order created → initialized → Pay on the sandbox page → payment.succeeded; order cancelled → payment.refunded", async () => {
+  test("order created → initialized → Pay on the sandbox page → payment.succeeded; order cancellation requested → payment.refunded", async () => {
     const app = await start()
     const session = newSession()
     const orderId = `ord_${runId}_dist`
@@ -90,7 +91,17 @@ describe("payment as its own process over Kafka, Redis and PostgreSQL", () => {
     const status = await fetch(`${app.url}/payment/status/${initialized!.payload.transaction_id}`, { headers: { "x-session-id": session.token } })
     expect(((await status.json()) as { state: string }).state).toBe("succeeded")
 
-    await publish(Topics.order, "order.cancelled", orderId, { order_id: orderId, session_id: session.id, status: "CANCELLED", previous_status: "CONFIRMED" })
+    await publish(Topics.order, "order.cancellation_requested", orderId, {
+      order_id: orderId,
+      session_id: session.id,
+      status: "CANCELLING",
+      previous_status: "CONFIRMED",
+      reason: "changed_my_mind",
+      transaction_id: initialized!.payload.transaction_id,
+      refund_amount: 25_000,
+      currency: "PLN",
+      reservation_id: null
+    })
     const [refunded] = await waitForEvent(orderId, "payment.refunded")
     expect(refunded!.payload).toMatchObject({ refund_amount: 25_000, fully_refunded: true })
     // Every instance relays the one records outbox (by its lease): the next test needs this one gone.

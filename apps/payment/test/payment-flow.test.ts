@@ -2,7 +2,8 @@
 // PGlite: `checkout.order_created` → `payment.initialized` with the sandbox page → Pay on that page →
 // the signed webhook → `payment.succeeded`; the same webhook three times while the shopper polls the
 // status → one `payment.succeeded`; a tampered or unsigned webhook → 400 and nothing written; refunds
-// (admin only; partial, too much, the rest on `order.cancelled`).
+// (admin only; partial, too much, the rest on `order.cancellation_requested`); `order.cancelled` of an
+// unpaid order cancels its waiting transaction.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { MemoryBroker } from "@kasa/adapter-memory"
@@ -131,7 +132,17 @@ describe("payment, embedded over HTTP", () => {
     expect(tooMuch.status).toBe(422)
     expect(((await tooMuch.json()) as { code: string }).code).toBe("refund_exceeds_captured")
 
-    await publish(Topics.order, "order.cancelled", "ord_flow_3", { order_id: "ord_flow_3", session_id: sessionId, status: "CANCELLED", previous_status: "CONFIRMED" })
+    await publish(Topics.order, "order.cancellation_requested", "ord_flow_3", {
+      order_id: "ord_flow_3",
+      session_id: sessionId,
+      status: "CANCELLING",
+      previous_status: "CONFIRMED",
+      reason: "changed_my_mind",
+      transaction_id: started.transaction_id,
+      refund_amount: 9_000,
+      currency: "PLN",
+      reservation_id: null
+    })
     await waitFor(async () => (await eventsNamed("payment.refunded", started.transaction_id)).length === 2, { timeoutMs: 10_000, intervalMs: 50, describe: () => "two payment.refunded" })
     const refunded = (await eventsNamed("payment.refunded", started.transaction_id)).map((e) => [e.payload.refund_amount, e.payload.fully_refunded])
     expect(refunded).toEqual([
@@ -139,6 +150,15 @@ describe("payment, embedded over HTTP", () => {
       [9_000, true]
     ])
   })
+})
+
+test("order.cancelled of an unpaid order cancels its waiting transaction, which never succeeds later", async () => {
+  const { token, sessionId } = await shopper()
+  const started = await orderCreated(sessionId, "ord_flow_unpaid", 3_000)
+  await publish(Topics.order, "order.cancelled", "ord_flow_unpaid", { order_id: "ord_flow_unpaid", session_id: sessionId, status: "CANCELLED", previous_status: "PAYMENT_PENDING", reason: "changed_my_mind", reservation_id: null })
+  await waitFor(async () => (await eventsNamed("payment.cancelled", started.transaction_id)).length === 1, { timeoutMs: 10_000, intervalMs: 50, describe: () => "payment.cancelled" })
+  expect(((await (await status(token, started.transaction_id)).json()) as { state: string }).state).toBe("cancelled")
+  expect(await eventsNamed("payment.refund_initiated", started.transaction_id)).toHaveLength(0)
 })
 
 describe("BLIK and the methods a session may use", () => {

@@ -159,6 +159,8 @@ describe("the shop's OpenAPI document", () => {
       const posts = Object.entries(doc.paths).flatMap(([path, item]) => (item["post"] === undefined ? [] : [[path, item["post"]] as const]))
       expect(posts.map(([path]) => path).sort()).toEqual([
         "/cart/items",
+        "/orders/{order_id}/cancel",
+        "/orders/{order_id}/status",
         "/payment/initialize",
         "/payment/refunds",
         "/payment/select",

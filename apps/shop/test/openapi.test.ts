@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test"
 import { cartOperationErrors, cartProblems } from "@kasa/app-cart"
 import { catalogOperationErrors, catalogProblems } from "@kasa/app-catalog"
+import { orderOperationErrors, orderProblems } from "@kasa/app-order"
 import { createApp, type ProblemRow } from "@kasa/app-platform"
 import { promotionOperationErrors, promotionProblems } from "@kasa/app-promotion"
 import { servicesOperationErrors, servicesProblems } from "@kasa/app-services"
@@ -77,11 +78,12 @@ describe("the shop's OpenAPI document", async () => {
     ...declared(catalogOperationErrors, catalogProblems.rows),
     ...declared(promotionOperationErrors, promotionProblems.rows),
     ...declared(servicesOperationErrors, servicesProblems.rows),
-    ...declared(shippingOperationErrors, shippingProblems.rows)
+    ...declared(shippingOperationErrors, shippingProblems.rows),
+    ...declared(orderOperationErrors, orderProblems.rows)
   ]
 
   test("every status an app's error table gives an operation is documented for it, naming the code", () => {
-    const contexts = operations.filter((o) => /^\/(cart|catalog|promotions|services|shipping)\b/.test(o.name.split(" ")[1]!))
+    const contexts = operations.filter((o) => /^\/(cart|catalog|promotions|services|shipping|orders)\b/.test(o.name.split(" ")[1]!))
     expect(tableOperations.map((o) => o.name).sort()).toEqual(contexts.map((o) => o.name).sort())
     const missing = tableOperations.flatMap(({ name, rows }) => {
       const documented = operations.find((o) => o.name === name)?.operation.responses ?? {}

@@ -2,7 +2,8 @@
  * What can go wrong in the order's pure domain, as tagged errors in the error channel (ARCHITECTURE
  * §3). They speak the domain's language and carry the facts a client needs; the app maps each tag to
  * an HTTP status in one table (IllegalTransition / OrderNotCancellable 409, InvalidRefundAmount /
- * RefundExceedsPaid 422), so no status code lives in this context.
+ * RefundExceedsPaid 422; OrderNotFound 404, OrdersForbidden 403, OrderChangedConcurrently 409), so no
+ * status code lives in this context.
  */
 import { Schema } from "effect"
 
@@ -34,3 +35,18 @@ export class RefundExceedsPaid extends Schema.TaggedError<RefundExceedsPaid>()("
 
 /** Every error the lifecycle can reject an event with. */
 export type LifecycleError = IllegalTransition | OrderNotCancellable | InvalidRefundAmount | RefundExceedsPaid
+
+/** No such order for this caller: another session's order is not told apart from none (SPEC §5). */
+export class OrderNotFound extends Schema.TaggedError<OrderNotFound>()("OrderNotFound", {
+  order_id: Schema.String
+}) {}
+
+/** A shopper asked for another session's orders (`GET /orders?session_id=`): compared, never looked up. */
+export class OrdersForbidden extends Schema.TaggedError<OrdersForbidden>()("OrdersForbidden", {
+  session_id: Schema.String
+}) {}
+
+/** The order kept changing under a command (it lost the optimistic race every time it tried). */
+export class OrderChangedConcurrently extends Schema.TaggedError<OrderChangedConcurrently>()("OrderChangedConcurrently", {
+  attempts: Schema.Number
+}) {}

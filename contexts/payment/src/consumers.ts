@@ -7,9 +7,11 @@
  *   methods are decided from it; promotion-events too, since cash on delivery depends on the grand
  *   total after the discount). It sees every add-to-cart, so it must be as cheap as the other session
  *   consumers: it never touches the SQL database.
- * - `payment-orders-consumer`: `checkout.order_created` starts the order's payment; `order.cancelled`
- *   refunds a paid order or cancels an unpaid one's transaction. It commits over the records' SQL
- *   store, so a transaction's records, its events and the marker are one SQL transaction.
+ * - `payment-orders-consumer`: `checkout.order_created` starts the order's payment;
+ *   `order.cancellation_requested` (a paid order being cancelled, naming its transaction and the
+ *   amount to give back) refunds it; `order.cancelled` (an unpaid order) cancels its transaction still
+ *   waiting. It commits over the records' SQL store, so a transaction's records, its events and the
+ *   marker are one SQL transaction.
  * The handlers only decide: the runtime commits the write with the processed marker.
  */
 import { Effect, Schema } from "effect"
@@ -17,7 +19,7 @@ import { type ConsumerOptions, type EventHandler, eventRouter, route, type Route
 import { countPaymentEvents, measuredHandling } from "./metrics.ts"
 import { ProjectedEventPayloads, type ProjectedEventName, type ProjectedPayload } from "./projection.ts"
 import { projectEvent } from "./session-use-cases.ts"
-import { cancelOrderPayment, startOrderPayment } from "./transaction-use-cases.ts"
+import { cancelOrderPayment, refundCancelledOrder, startOrderPayment } from "./transaction-use-cases.ts"
 
 export const PAYMENT_CONSUMER_GROUP = "payment-consumer"
 export const PAYMENT_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart, Topics.shipping, Topics.promotion]
@@ -31,6 +33,8 @@ const NonEmpty = Schema.String.check(Schema.isNonEmpty())
 export const OrderCreatedSeen = Schema.Struct({ session_id: NonEmpty, order_id: NonEmpty, grand_total: Money, currency: NonEmpty, payment_method_id: NonEmpty })
 /** What payment reads of `order.cancelled`. */
 export const OrderCancelledSeen = Schema.Struct({ order_id: NonEmpty })
+/** What payment reads of `order.cancellation_requested`. */
+export const CancellationRequestedSeen = Schema.Struct({ order_id: NonEmpty, transaction_id: NonEmpty, refund_amount: Money, reason: Schema.String })
 
 const projectedRoute = <N extends ProjectedEventName>(name: N) =>
   route(ProjectedEventPayloads[name] as (typeof ProjectedEventPayloads)["shipping.method_selected"], (event: RoutedEvent<unknown>) =>
@@ -46,6 +50,7 @@ const sessionRoutes = () =>
 const orderRoutes = () =>
   eventRouter(PAYMENT_ORDERS_CONSUMER_GROUP, {
     "checkout.order_created": route(OrderCreatedSeen, (event) => startOrderPayment(event.payload, event.envelope)),
+    "order.cancellation_requested": route(CancellationRequestedSeen, (event) => refundCancelledOrder(event.payload, event.envelope)),
     "order.cancelled": route(OrderCancelledSeen, (event) => cancelOrderPayment(event.payload.order_id, event.envelope))
   })
 

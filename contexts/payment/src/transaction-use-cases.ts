@@ -2,7 +2,7 @@
  * Payment's use cases on transactions (SPEC §4.4): starting an order's payment when checkout creates
  * the order, starting it again after a failure (a new transaction) or with a BLIK code, applying a
  * gateway's signed webhook once, a session's view of its own transaction, and refunds (by an admin, or
- * when a paid order is cancelled). Each decides through the pure state machine and writes the
+ * when a paid order is being cancelled: `order.cancellation_requested`). Each decides through the pure state machine and writes the
  * transaction's records, the events and (for a webhook) its receipt in one commit of the records'
  * store, so a replayed webhook or a redelivered event changes nothing twice.
  */
@@ -250,15 +250,42 @@ export const refundPayment = Effect.fn("Payment.refund")(function* (request: { r
   }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new PaymentChangedConcurrently({ attempts: MAX_ATTEMPTS })))
 })
 
-/** The write for `order.cancelled`: a paid order's money back; an unpaid one's transaction cancelled; else nothing. */
+/** What payment reads of `order.cancellation_requested`: the paid order's transaction and what is left to give back. */
+export interface CancellationToRefund {
+  readonly order_id: string
+  readonly transaction_id: string
+  readonly refund_amount: number
+  readonly reason: string
+}
+
+/**
+ * The write for `order.cancellation_requested` (a paid order being cancelled): its transaction refunds
+ * `refund_amount` (at most what is still refundable); nothing when nothing is left or a refund is in
+ * flight (a redelivery, or one already asked for).
+ */
+export const refundCancelledOrder = (request: CancellationToRefund, causedBy: Envelope) =>
+  Effect.gen(function* () {
+    const records = yield* PaymentRecords
+    const tx = (yield* records.transaction(request.transaction_id)) ?? (yield* records.latestForOrder(request.order_id))
+    if (tx === undefined || tx.order_id !== request.order_id) return undefined
+    const refundable = refundableAmount(tx)
+    if (refundable <= 0 || tx.refund_in_flight !== null) return undefined
+    const context: EventContext = { correlation_id: causedBy.correlation_id, occurred_at: yield* now, caused_by: causedBy }
+    return (yield* refundWrite(tx, { amount: Math.min(request.refund_amount, refundable), reason: request.reason }, context)).write
+  })
+
+/**
+ * The write for `order.cancelled`: an unpaid order's transaction still waiting (initialized or pending)
+ * is cancelled, so it never succeeds later; else nothing (a paid order's money goes back on
+ * `order.cancellation_requested`).
+ */
 export const cancelOrderPayment = (orderId: string, causedBy: Envelope) =>
   Effect.gen(function* () {
     const records = yield* PaymentRecords
     const tx = yield* records.latestForOrder(orderId)
-    if (tx === undefined) return undefined
-    const context: EventContext = { correlation_id: causedBy.correlation_id, occurred_at: yield* now, caused_by: causedBy }
-    if (refundableAmount(tx) > 0 && tx.refund_in_flight === null) return (yield* refundWrite(tx, { reason: "order_cancelled" }, context)).write
-    if (tx.state !== "initialized" && tx.state !== "pending") return undefined
-    const cancelled = step(tx, { kind: "cancelled", reason: "order_cancelled" }, context.occurred_at)
-    return { records: records.changed(tx, cancelled.tx, context.occurred_at.toISOString()), events: toOutboxEvents(paymentEnvelopes(cancelled.events, context)) } satisfies AtomicWrite
+    if (tx === undefined || (tx.state !== "initialized" && tx.state !== "pending")) return undefined
+    const at = yield* now
+    const context: EventContext = { correlation_id: causedBy.correlation_id, occurred_at: at, caused_by: causedBy }
+    const cancelled = step(tx, { kind: "cancelled", reason: "order_cancelled" }, at)
+    return { records: records.changed(tx, cancelled.tx, at.toISOString()), events: toOutboxEvents(paymentEnvelopes(cancelled.events, context)) } satisfies AtomicWrite
   })
