@@ -6,10 +6,11 @@
 import type { AnyAppModule } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
+import { checkoutModule } from "@kasa/app-checkout"
 import { paymentModule } from "@kasa/app-payment"
 import { promotionModule } from "@kasa/app-promotion"
 import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
 import { indexPageModule } from "./index-page.ts"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule(), paymentModule(), indexPageModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule(), paymentModule(), checkoutModule(), indexPageModule()]
