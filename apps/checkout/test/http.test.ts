@@ -19,12 +19,16 @@ afterAll(() => t.app.stop())
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>
 
-/** Publishes the events and waits (with `?after=` on the last) until checkout has applied them. */
+/** Publishes the events and waits (with `?after=` on each: topics are consumed independently) until checkout has applied them. */
 const feed = async (session: Session, events: ReadonlyArray<Published>) => {
   for (const e of events) await publishTo(t, e.topic, e.envelope)
-  const response = await call(t, "GET", `/checkout/summary?after=${events.at(-1)!.envelope.event_id}&wait_ms=5000`, { session })
-  expect(response.headers.get(APPLIED_HEADER)).toBe("true")
-  return json(response)
+  let summary: Record<string, unknown> = {}
+  for (const e of events) {
+    const response = await call(t, "GET", `/checkout/summary?after=${e.envelope.event_id}&wait_ms=5000`, { session })
+    expect(response.headers.get(APPLIED_HEADER)).toBe("true")
+    summary = await json(response)
+  }
+  return summary
 }
 
 /** A session ready to finalize `quantity` fridges. */
