@@ -47,6 +47,7 @@ describe("shop, distributed", () => {
         ["consumer shipping-consumer", true],
         ["consumer payment-consumer", true],
         ["consumer payment-orders-consumer", true],
+        ["consumer checkout-consumer", true],
         ["outbox", true],
         ["outbox (records)", true]
       ])

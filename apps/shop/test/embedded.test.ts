@@ -31,6 +31,7 @@ describe("shop, embedded, in process", async () => {
       "consumer shipping-consumer",
       "consumer payment-consumer",
       "consumer payment-orders-consumer",
+      "consumer checkout-consumer",
       "outbox",
       "outbox (records)"
     ])
