@@ -10,17 +10,24 @@
  * crash between the reservation and the write) computes the same id, and a reservation is idempotent
  * by order id, so a finalize never reserves twice; two different requests racing for one session
  * reserve once and the second finds the checkout finalized (409 `checkout_not_open`). If the cart
- * changed between a reservation and its write, the next attempt orders the new cart under a new id and
- * the first reservation runs out (its TTL, retry-window.ts); no order ever points at it.
+ * changed between a reservation and its write (the write lost the race), the next attempt orders the
+ * new cart under a new id and releases the first reservation: its id can never come back (cart
+ * versions only grow), so no order will ever point at it. A request refused after it reserved does
+ * the same when the session has moved on (a new cart, another order made); while the session still
+ * names that id (the race lost every time, the total changed) the reservation stays for the next
+ * finalize to take over (a reservation replays by order id). If it runs out first (released by the
+ * catalog), its id cannot hold stock again: the session's ids get a new salt and finalize runs again
+ * under a fresh one. A request that ends with the store unavailable keeps it too: its write may have applied
+ * (if not, the reservation runs out with its TTL, retry-window.ts).
  */
 import { Clock, Effect } from "effect"
-import { answering, type CommandContext, retryOnConflict } from "@kasa/shared"
+import { answering, type CommandContext, retryOnConflict, WriteConflict } from "@kasa/shared"
 import { checkTotal, orderDraft, validateForFinalize } from "./finalize.ts"
 import { CheckoutEventName, checkoutEnvelopes } from "./events.ts"
 import { AppliedCodeCheck, CheckoutSettings, OrderStock } from "./ports.ts"
 import { applyEvent } from "./projection.ts"
 import { reservationTtlSeconds } from "./retry-window.ts"
-import { loadSession, sessionWrite } from "./session-store.ts"
+import { checkoutSessionKey, loadSession, sessionWrite } from "./session-store.ts"
 import { commitWrite, MAX_ATTEMPTS } from "./session-use-cases.ts"
 import { AppliedCodeRefused, CheckoutChangedConcurrently } from "./use-case-errors.ts"
 
@@ -36,14 +43,23 @@ export interface FinalizeAnswer {
   readonly currency: string
 }
 
-/** `ord_` and 24 hex digits of SHA-256 over the session, its order round and the cart version. */
-export const orderIdFor = (sessionId: string, round: number, cartVersion: number) =>
-  Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${sessionId}\u0000${round}\u0000${cartVersion}`))).pipe(
+/** `ord_` and 24 hex digits of SHA-256 over the session, its order round (with its salt) and the cart version. */
+export const orderIdFor = (sessionId: string, round: number, cartVersion: number, salt: number) =>
+  Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${sessionId}\u0000${round}\u0000${cartVersion}\u0000${salt}`))).pipe(
     Effect.map((digest) => `ord_${Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("")}`)
   )
 
 export const finalizeCheckout = Effect.fn("Checkout.finalize")(function* (context: CommandContext, request: FinalizeRequest) {
-  return yield* Effect.gen(function* () {
+  const stock = yield* OrderStock
+  /** The order id this request holds stock for, until its order is written. */
+  let held: string | undefined
+  const releaseHeld = (occurred_at: Date) =>
+    Effect.suspend(() => {
+      const orderId = held
+      held = undefined
+      return orderId === undefined ? Effect.void : stock.release(orderId, { correlation_id: context.correlation_id, occurred_at })
+    })
+  const attempt = Effect.gen(function* () {
     const settings = yield* CheckoutSettings
     const loaded = yield* loadSession(context.session_id)
     const { session } = loaded
@@ -54,12 +70,21 @@ export const finalizeCheckout = Effect.fn("Checkout.finalize")(function* (contex
       const verdict = yield* Effect.flatMap(AppliedCodeCheck, (codes) => codes.check(context.session_id))
       if (!verdict.ok) return yield* new AppliedCodeRefused({ code: verdict.code, reason: verdict.reason, detail: verdict.detail })
     }
-    const order_id = yield* orderIdFor(context.session_id, session.orders_made, p.cart_version)
+    const order_id = yield* orderIdFor(context.session_id, session.orders_made, p.cart_version, session.order_salt)
     const now = yield* Clock.currentTimeMillis
     const eventContext = { correlation_id: context.correlation_id, occurred_at: new Date(now) }
     const lines = p.items.filter((item) => item.type !== "service").map((item) => ({ offer_id: item.offer_id, quantity: item.quantity }))
-    const stock = yield* OrderStock
-    yield* stock.reserve({ order_id, session_id: context.session_id, lines, ttl_seconds: reservationTtlSeconds(settings.paymentRetryWindowSeconds), context: eventContext })
+    if (held !== undefined && held !== order_id) yield* releaseHeld(eventContext.occurred_at)
+    yield* stock.reserve({ order_id, session_id: context.session_id, lines, ttl_seconds: reservationTtlSeconds(settings.paymentRetryWindowSeconds), context: eventContext }).pipe(
+      // That id's stock ran out earlier: salt the session's ids and run again on it (a lost race for the salt runs again too).
+      Effect.catchTag("ReservationGone", () =>
+        sessionWrite(loaded, { ...session, order_salt: session.order_salt + 1 }, []).pipe(
+          Effect.flatMap(commitWrite),
+          Effect.andThen(Effect.fail(new WriteConflict({ key: checkoutSessionKey(context.session_id) })))
+        )
+      )
+    )
+    held = order_id
     const draft = orderDraft(p, ready, order_id)
     const payload = context.user_id === undefined ? draft : { ...draft, user_id: context.user_id }
     const envelopes = checkoutEnvelopes([{ name: CheckoutEventName.orderCreated, payload }], eventContext)
@@ -67,6 +92,23 @@ export const finalizeCheckout = Effect.fn("Checkout.finalize")(function* (contex
     const answer: FinalizeAnswer = { order_id, status: projection.status, grand_total: totals.grand_total, currency: totals.currency }
     const next = { ...session, projection, orders_made: session.orders_made + 1, ordered_at_ms: now, order_correlation_id: context.correlation_id, retry_deadline_ms: null }
     yield* commitWrite(yield* sessionWrite(loaded, next, envelopes)).pipe(answering(answer))
+    held = undefined
     return answer
-  }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new CheckoutChangedConcurrently({ attempts: MAX_ATTEMPTS })))
+  })
+  return yield* attempt.pipe(
+    retryOnConflict(MAX_ATTEMPTS, () => new CheckoutChangedConcurrently({ attempts: MAX_ATTEMPTS })),
+    // Refused for sure (this request wrote nothing): the stock it holds goes back once no finalize of the
+    // session can ask for that id again. Unavailable: the write may have applied, keep it.
+    Effect.tapError((error) =>
+      error._tag === "CheckoutUnavailable" || held === undefined
+        ? Effect.void
+        : Effect.ignore(
+            Effect.gen(function* () {
+              const { session } = yield* loadSession(context.session_id)
+              const next = yield* orderIdFor(context.session_id, session.orders_made, session.projection.cart_version, session.order_salt)
+              if (session.projection.order_id !== held && next !== held) yield* releaseHeld(new Date(yield* Clock.currentTimeMillis))
+            })
+          )
+    )
+  )
 })

@@ -23,6 +23,12 @@ export class CheckoutUnavailable extends Schema.TaggedError<CheckoutUnavailable>
 export const ShortLine = Schema.Struct({ offer_id: Schema.String, requested: Schema.Int, available: Schema.Int })
 export type ShortLine = typeof ShortLine.Type
 
+/**
+ * The order id's reservation was released before any order was written with it (it ran out): that id
+ * cannot hold stock again, so finalize orders under a new one.
+ */
+export class ReservationGone extends Schema.TaggedError<ReservationGone>()("ReservationGone", { order_id: Schema.String }) {}
+
 /** Not every line could be reserved: nothing was reserved; `lines` are the short ones. */
 export class OutOfStock extends Schema.TaggedError<OutOfStock>()("OutOfStock", { lines: Schema.Array(ShortLine) }) {}
 
@@ -38,7 +44,9 @@ export class OrderStock extends Context.Service<
   OrderStock,
   {
     /** All lines or none, held `ttl_seconds`; the same order and lines again changes nothing. */
-    readonly reserve: (request: StockRequest) => Effect.Effect<void, OutOfStock | CheckoutUnavailable>
+    readonly reserve: (request: StockRequest) => Effect.Effect<void, OutOfStock | ReservationGone | CheckoutUnavailable>
+    /** Puts a reservation no order was made with back into stock; one that is not there, or already released, changes nothing. */
+    readonly release: (orderId: string, context: EventContext) => Effect.Effect<void, CheckoutUnavailable>
   }
 >()("@kasa/checkout/OrderStock") {}
 

@@ -9,7 +9,7 @@
  * could only promise with four preconditions per write. The totals are not stored at all: they are
  * computed from the projection (totals.ts), so they cannot drift from it.
  * Beside SPEC's data the value holds the last consumed event ids (bounded; for `?after=`), how many
- * orders the session has made (the next order id's round), when the current order was created and,
+ * orders the session has made (the next order id's round, with a salt), when the current order was created and,
  * after a failed payment, when its retry window ends.
  */
 import { Effect, Schema } from "effect"
@@ -30,6 +30,8 @@ export const CheckoutSession = Schema.Struct({
   applied_event_ids: Schema.Array(Schema.String),
   /** Orders created in this session so far. */
   orders_made: Schema.Int,
+  /** Bumped when a derived order id's reservation ran out before its order was written (finalize-use-case.ts). */
+  order_salt: Schema.Int,
   /** When the current order was created (epoch ms). */
   ordered_at_ms: Schema.NullOr(Schema.Int),
   /** The finalize request's correlation id: the retry window's expiry carries it, so the order stays one trace. */
@@ -48,6 +50,7 @@ export const emptySession = (sessionId: string): CheckoutSession => ({
   consents: null,
   applied_event_ids: [],
   orders_made: 0,
+  order_salt: 0,
   ordered_at_ms: null,
   order_correlation_id: null,
   retry_deadline_ms: null

@@ -24,6 +24,7 @@ import {
   OutOfStock,
   PaymentRetryDeadlines,
   type ProjectedEvent,
+  ReservationGone,
   reservationTtlSeconds,
   setConsents,
   setCustomerData,
@@ -42,16 +43,28 @@ const data = new MemoryStateData()
 const stock = new Map<string, number>()
 const reservations = new Map<string, StockRequest>()
 const reserveCalls: Array<StockRequest> = []
+const released: Array<string> = []
+/** Reservations that ran out (released by the catalog's expiry): their order ids cannot reserve again. */
+const gone = new Set<string>()
 const fakeStock = OrderStock.of({
   reserve: (request) =>
-    Effect.suspend(() => {
+    Effect.suspend((): Effect.Effect<void, OutOfStock | ReservationGone> => {
       reserveCalls.push(request)
+      if (gone.has(request.order_id)) return Effect.fail(new ReservationGone({ order_id: request.order_id }))
       if (reservations.has(request.order_id)) return Effect.void
       const short = request.lines.filter((l) => (stock.get(l.offer_id) ?? 0) < l.quantity)
       if (short.length > 0) return Effect.fail(new OutOfStock({ lines: short.map((l) => ({ offer_id: l.offer_id, requested: l.quantity, available: stock.get(l.offer_id) ?? 0 })) }))
       for (const l of request.lines) stock.set(l.offer_id, stock.get(l.offer_id)! - l.quantity)
       reservations.set(request.order_id, request)
       return Effect.void
+    }),
+  release: (orderId) =>
+    Effect.sync(() => {
+      const held = reservations.get(orderId)
+      if (held === undefined) return
+      released.push(orderId)
+      reservations.delete(orderId)
+      for (const l of held.lines) stock.set(l.offer_id, stock.get(l.offer_id)! + l.quantity)
     })
 })
 let verdict: AppliedCodeVerdict = { ok: true }
@@ -173,6 +186,15 @@ describe("customer data and consents", () => {
   })
 })
 
+/** Finalize whose every write loses the race: another writer changes the session just before each commit. */
+const losingEveryRace = (sessionId: string) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const key = checkoutSessionKey(sessionId)
+    const meddle = Effect.flatMap(store.get(key), (value) => store.commit({ ops: [{ op: "set", key, value: JSON.stringify({ ...JSON.parse(value!), applied_event_ids: [crypto.randomUUID()] }) }] }))
+    return yield* Effect.provideService(finalizeCheckout(context(sessionId), {}), StateStore, StateStore.of({ ...store, commit: (write) => Effect.andThen(meddle, store.commit(write)) }))
+  })
+
 describe("finalize", () => {
   test("an incomplete checkout is a 422's missing list; nothing reserved, written or published", async () => {
     const sessionId = newSessionId()
@@ -222,6 +244,39 @@ describe("finalize", () => {
     const sessionId = await readySession()
     const units = stock.get(washer.offer_id)!
     // The first attempt reserves, then its write loses to another writer every time (the session changes under it).
+    const racing = losingEveryRace(sessionId)
+    expect((await failure(racing))._tag).toBe("CheckoutChangedConcurrently")
+    const attempts = reserveCalls.filter((call) => call.session_id === sessionId)
+    expect(attempts.length).toBeGreaterThan(1)
+    expect(new Set(attempts.map((call) => call.order_id)).size).toBe(1)
+    // The reservation stays for the next finalize of the same cart, which takes it over.
+    expect(released).not.toContain(attempts[0]!.order_id)
+    const answer = await run(finalizeCheckout(context(sessionId), {}))
+    expect(answer.order_id).toBe(attempts[0]!.order_id)
+    expect(stock.get(washer.offer_id)).toBe(units - 1)
+  })
+
+  test("a kept reservation that ran out before the next finalize: the session's ids are salted, the order made under a new id", async () => {
+    const sessionId = await readySession()
+    const losing = losingEveryRace(sessionId)
+    expect((await failure(losing))._tag).toBe("CheckoutChangedConcurrently")
+    const kept = reserveCalls.filter((call) => call.session_id === sessionId)[0]!.order_id
+    // The hold runs out: the catalog releases it (units back) and that order id cannot reserve again.
+    const held = reservations.get(kept)!
+    reservations.delete(kept)
+    gone.add(kept)
+    stock.set(washer.offer_id, stock.get(washer.offer_id)! + held.lines[0]!.quantity)
+    const answer = await run(finalizeCheckout(context(sessionId), {}))
+    expect(answer.order_id).not.toBe(kept)
+    expect(reservations.has(answer.order_id)).toBe(true)
+    expect(JSON.parse((await storedSession(sessionId))!).order_salt).toBe(1)
+  })
+
+  test("the cart changed between the reservation and the write: the new cart is ordered under a new id, the first reservation released", async () => {
+    const sessionId = await readySession()
+    stock.set(washer.offer_id, stock.get(washer.offer_id)! + 1)
+    const units = stock.get(washer.offer_id)!
+    let changed = false
     const racing = Effect.gen(function* () {
       const store = yield* StateStore
       return yield* Effect.provideService(
@@ -230,19 +285,24 @@ describe("finalize", () => {
         StateStore.of({
           ...store,
           commit: (write) =>
-            Effect.flatMap(store.get(checkoutSessionKey(sessionId)), (value) =>
-              Effect.andThen(store.commit({ ops: [{ op: "set", key: checkoutSessionKey(sessionId), value: JSON.stringify({ ...JSON.parse(value!), applied_event_ids: [crypto.randomUUID()] }) }] }), store.commit(write))
-            )
+            changed
+              ? store.commit(write)
+              : Effect.andThen(
+                  Effect.promise(() => consume(sessionId, cart(2, [{ ...washer, quantity: 2 }]) as never)),
+                  Effect.suspend(() => ((changed = true), store.commit(write)))
+                )
         })
       )
     })
-    expect((await failure(racing))._tag).toBe("CheckoutChangedConcurrently")
+    const answer = await run(racing)
     const attempts = reserveCalls.filter((call) => call.session_id === sessionId)
-    expect(attempts.length).toBeGreaterThan(1)
-    expect(new Set(attempts.map((call) => call.order_id)).size).toBe(1)
-    const answer = await run(finalizeCheckout(context(sessionId), {}))
-    expect(answer.order_id).toBe(attempts[0]!.order_id)
-    expect(stock.get(washer.offer_id)).toBe(units - 1)
+    expect(attempts.map((call) => call.lines[0]!.quantity)).toEqual([1, 2])
+    expect(attempts[1]!.order_id).toBe(answer.order_id)
+    expect(attempts[0]!.order_id).not.toBe(answer.order_id)
+    expect(released).toContain(attempts[0]!.order_id)
+    expect(stock.get(washer.offer_id)).toBe(units - 2)
+    const created = eventsOf(sessionId).filter((e) => e.event_name === "checkout.order_created")
+    expect(created.map((e) => (e.payload as { order_id: string; cart_version: number }).cart_version)).toEqual([2])
   })
 
   test("short stock is OutOfStock naming the lines; a code promotion refuses now is AppliedCodeRefused; neither writes", async () => {
