@@ -9,7 +9,8 @@ import { StateStore } from "@kasa/shared"
 import { checkoutConsumer, sessionsWritten, SummaryNotifier } from "@kasa/checkout"
 import { consumerSpec } from "@kasa/app-platform"
 
-const notifying = (store: StateStore["Service"], notifier: SummaryNotifier["Service"]): StateStore["Service"] =>
+/** `store`, waking `notifier` for each checkout session a commit that applied has set. */
+export const notifyingStore = (store: StateStore["Service"], notifier: SummaryNotifier["Service"]): StateStore["Service"] =>
   StateStore.of({
     ...store,
     commit: (write) =>
@@ -22,6 +23,6 @@ export const checkoutConsumerSpec = () => {
   const spec = consumerSpec(checkoutConsumer())
   return {
     ...spec,
-    start: Effect.flatMap(SummaryNotifier, (notifier) => Effect.updateService(spec.start, StateStore, (store) => notifying(store, notifier)))
+    start: Effect.flatMap(SummaryNotifier, (notifier) => Effect.updateService(spec.start, StateStore, (store) => notifyingStore(store, notifier)))
   }
 }
