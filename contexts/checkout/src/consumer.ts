@@ -51,7 +51,7 @@ export const projectConsumed = <N extends ProjectedEventName>(name: N, payload: 
       yield* deadlines.schedule({ session_id: projection.session_id, order_id: projection.order_id }, retry_deadline_ms)
     }
     const envelopes = checkoutEnvelopes(reactions, { correlation_id: causedBy.correlation_id, occurred_at: new Date(yield* Clock.currentTimeMillis), caused_by: causedBy })
-    const applied_event_ids = rememberApplied(session.applied_event_ids, causedBy.event_id)
+    const applied_event_ids = rememberApplied(session.applied_event_ids, causedBy.event_id, ...envelopes.map((e) => e.event_id))
     return yield* sessionWrite(loaded, { ...session, projection, applied_event_ids, retry_deadline_ms }, envelopes)
   })
 

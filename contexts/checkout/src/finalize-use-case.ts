@@ -27,7 +27,7 @@ import { CheckoutEventName, checkoutEnvelopes } from "./events.ts"
 import { AppliedCodeCheck, CheckoutSettings, OrderStock } from "./ports.ts"
 import { applyEvent } from "./projection.ts"
 import { reservationTtlSeconds } from "./retry-window.ts"
-import { checkoutSessionKey, loadSession, sessionWrite } from "./session-store.ts"
+import { checkoutSessionKey, loadSession, rememberApplied, sessionWrite } from "./session-store.ts"
 import { commitWrite, MAX_ATTEMPTS } from "./session-use-cases.ts"
 import { AppliedCodeRefused, CheckoutChangedConcurrently } from "./use-case-errors.ts"
 
@@ -90,7 +90,15 @@ export const finalizeCheckout = Effect.fn("Checkout.finalize")(function* (contex
     const envelopes = checkoutEnvelopes([{ name: CheckoutEventName.orderCreated, payload }], eventContext)
     const projection = applyEvent(p, "checkout.order_created", { session_id: context.session_id, order_id, cart_version: p.cart_version })
     const answer: FinalizeAnswer = { order_id, status: projection.status, grand_total: totals.grand_total, currency: totals.currency }
-    const next = { ...session, projection, orders_made: session.orders_made + 1, ordered_at_ms: now, order_correlation_id: context.correlation_id, retry_deadline_ms: null }
+    const next = {
+      ...session,
+      projection,
+      applied_event_ids: rememberApplied(session.applied_event_ids, ...envelopes.map((e) => e.event_id)),
+      orders_made: session.orders_made + 1,
+      ordered_at_ms: now,
+      order_correlation_id: context.correlation_id,
+      retry_deadline_ms: null
+    }
     yield* commitWrite(yield* sessionWrite(loaded, next, envelopes)).pipe(answering(answer))
     held = undefined
     return answer

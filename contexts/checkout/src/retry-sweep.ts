@@ -13,7 +13,7 @@ import { CheckoutEventName, checkoutEnvelopes } from "./events.ts"
 import { PaymentRetryDeadlines, type RetryDeadline } from "./ports.ts"
 import { applyEvent } from "./projection.ts"
 import { awaitsPayment, retryWindowOver } from "./retry-window.ts"
-import { loadSession, sessionWrite } from "./session-store.ts"
+import { loadSession, rememberApplied, sessionWrite } from "./session-store.ts"
 import { commitWrite, MAX_ATTEMPTS } from "./session-use-cases.ts"
 import { CheckoutChangedConcurrently } from "./use-case-errors.ts"
 
@@ -37,7 +37,8 @@ const expireOne = (entry: RetryDeadline, nowMs: number) =>
       occurred_at: new Date(nowMs)
     })
     const projection = applyEvent(session.projection, "checkout.payment_retry_expired", payload)
-    yield* commitWrite(yield* sessionWrite(loaded, { ...session, projection, retry_deadline_ms: null }, envelopes))
+    const applied_event_ids = rememberApplied(session.applied_event_ids, ...envelopes.map((e) => e.event_id))
+    yield* commitWrite(yield* sessionWrite(loaded, { ...session, projection, applied_event_ids, retry_deadline_ms: null }, envelopes))
     yield* deadlines.remove(entry)
     return true
   }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new CheckoutChangedConcurrently({ attempts: MAX_ATTEMPTS })))

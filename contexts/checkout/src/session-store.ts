@@ -90,6 +90,12 @@ export const sessionWrite = (loaded: LoadedSession, session: CheckoutSession, en
 export const sessionsWritten = (write: AtomicWrite): ReadonlyArray<string> =>
   (write.ops ?? []).flatMap((op) => (op.op === "set" && op.key.startsWith(CHECKOUT_SESSION_PREFIX) ? [op.key.slice(CHECKOUT_SESSION_PREFIX.length)] : []))
 
-/** `ids` remembered after `eventId` was applied: newest last, bounded. */
-export const rememberApplied = (ids: ReadonlyArray<string>, eventId: string): ReadonlyArray<string> =>
-  ids.includes(eventId) ? ids : [...ids, eventId].slice(-APPLIED_EVENTS_KEPT)
+/**
+ * `ids` remembered after `eventIds` were applied (consumed ones, and checkout's own, which its write
+ * applies as it publishes them, so `?after=` of a finalize's `checkout.order_created` answers too):
+ * newest last, bounded; the same array when all were remembered already.
+ */
+export const rememberApplied = (ids: ReadonlyArray<string>, ...eventIds: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const fresh = eventIds.filter((id) => !ids.includes(id))
+  return fresh.length === 0 ? ids : [...ids, ...fresh].slice(-APPLIED_EVENTS_KEPT)
+}

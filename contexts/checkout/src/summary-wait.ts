@@ -1,7 +1,8 @@
 /**
  * Read your writes (SPEC §4.7, issue #10): `GET /checkout/summary?after=<event_id>&wait_ms=<n>`
  * answers once checkout's projection has applied that event (its id is among the session's remembered
- * ones), or when the wait ends, saying which (`applied`). No sleeping loop: the waiter re-reads the
+ * ones: every consumed event of the session, and checkout's own events, applied in the write that
+ * publishes them), or when the wait ends, saying which (`applied`). No sleeping loop: the waiter re-reads the
  * store when this process commits the session's consumed events (SummaryNotifier, woken by the
  * consumer's commit) and, since another replica may hold the session's partition, also on an Effect
  * Schedule (exponential from 20 ms, at most 500 ms apart), until its deadline.

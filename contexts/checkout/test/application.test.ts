@@ -146,8 +146,9 @@ describe("the checkout-consumer", () => {
     const summary = await run(getSummary(sessionId))
     expect(summary.cart_total).toBe(200_000)
     expect(summary.grand_total).toBe(200_000)
-    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual([envelope.event_id])
     const events = eventsOf(sessionId)
+    // The consumed event's id, and that of checkout's own event the same write applied.
+    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual([envelope.event_id, events[0]!.event_id])
     expect(events.map((e) => e.event_name)).toEqual(["checkout.totals_updated"])
     expect(events[0]!.causation_id).toBe(envelope.event_id)
     expect(events[0]!.correlation_id).toBe("corr_consumed")
