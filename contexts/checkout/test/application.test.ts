@@ -357,9 +357,33 @@ describe("payment outcomes and the retry window", () => {
     expect(await run(at(deadline - 1)(expirePaymentRetries()))).toEqual([])
     const expiredOf = () => eventsOf(sessionId).filter((e) => e.event_name === "checkout.payment_retry_expired")
     expect(expiredOf()).toEqual([])
-    // Two sweepers at once (two replicas): one publishes.
-    const [a, b] = await Promise.all([run(at(deadline)(expirePaymentRetries())), run(at(deadline)(expirePaymentRetries()))])
-    expect([...a, ...b]).toEqual([order_id])
+    // Two sweepers (two replicas) read the same session; the other one commits between this one's read and its write.
+    const [mine, other] = await run(
+      Effect.gen(function* () {
+        const store = yield* StateStore
+        let other: ReadonlyArray<string> = []
+        let overtaken = false
+        const overtakingStore = StateStore.of({
+          ...store,
+          commit: (write) => {
+            if (overtaken) return store.commit(write)
+            overtaken = true
+            const otherSweep = Effect.provideService(at(deadline)(expirePaymentRetries()), StateStore, store).pipe(
+              Effect.provideService(PaymentRetryDeadlines, deadlines),
+              Effect.orDie
+            )
+            return Effect.andThen(
+              Effect.tap(otherSweep, (expired) => Effect.sync(() => (other = expired))),
+              store.commit(write)
+            )
+          }
+        })
+        const mine = yield* Effect.provideService(at(deadline)(expirePaymentRetries()), StateStore, overtakingStore)
+        return [mine, other] as const
+      })
+    )
+    expect(other).toEqual([order_id])
+    expect(mine).toEqual([])
     expect(expiredOf().map((e) => e.payload)).toEqual([{ session_id: sessionId, order_id }])
     expect(expiredOf()[0]!.correlation_id).toBe("corr_checkout_app")
     expect((await run(getSummary(sessionId))).status).toBe("cancelled")
