@@ -6,6 +6,7 @@
 import type { AnyAppModule } from "@kasa/app-platform"
 import { cartModule } from "@kasa/app-cart"
 import { catalogModule } from "@kasa/app-catalog"
+import { checkoutModule } from "@kasa/app-checkout"
 import { orderModule } from "@kasa/app-order"
 import { paymentModule } from "@kasa/app-payment"
 import { promotionModule } from "@kasa/app-promotion"
@@ -13,4 +14,14 @@ import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
 import { indexPageModule } from "./index-page.ts"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule(), paymentModule(), orderModule(), indexPageModule()]
+export const shopModules: ReadonlyArray<AnyAppModule> = [
+  catalogModule(),
+  cartModule(),
+  servicesModule(),
+  promotionModule(),
+  shippingModule(),
+  paymentModule(),
+  checkoutModule(),
+  orderModule(),
+  indexPageModule()
+]

@@ -48,6 +48,7 @@ describe("shop, distributed", () => {
         ["consumer shipping-consumer", true],
         ["consumer payment-consumer", true],
         ["consumer payment-orders-consumer", true],
+        ["consumer checkout-consumer", true],
         ["consumer order-consumer", true],
         ["outbox", true],
         ["outbox (records)", true]

@@ -32,6 +32,7 @@ describe("shop, embedded, in process", async () => {
       "consumer shipping-consumer",
       "consumer payment-consumer",
       "consumer payment-orders-consumer",
+      "consumer checkout-consumer",
       "consumer order-consumer",
       "outbox",
       "outbox (records)"

@@ -159,6 +159,9 @@ describe("the shop's OpenAPI document", () => {
       const posts = Object.entries(doc.paths).flatMap(([path, item]) => (item["post"] === undefined ? [] : [[path, item["post"]] as const]))
       expect(posts.map(([path]) => path).sort()).toEqual([
         "/cart/items",
+        "/checkout/consents",
+        "/checkout/customer-data",
+        "/checkout/finalize",
         "/orders/{order_id}/cancel",
         "/orders/{order_id}/status",
         "/payment/initialize",
