@@ -98,7 +98,14 @@ export const purchase = async (send: Send, options: PurchaseOptions = {}): Promi
   await call("POST", "/checkout/consents", { terms_accepted: true, privacy_accepted: true, marketing_opt_in: false })
 
   // The checkout has seen every event this shopper's commands caused: its summary is what finalize checks.
-  const summary = await call("GET", `/checkout/summary?after=${encodeURIComponent(caused.join(","))}&wait_ms=${timeoutMs}`)
+  const after = `/checkout/summary?after=${encodeURIComponent(caused.join(","))}&wait_ms=${Math.min(timeoutMs, 10_000)}`
+  const applied = async () => {
+    requests++
+    const response = await send("GET", after, { headers: { "x-session-id": session! } })
+    const body = (await response.json()) as Json
+    return response.headers.get("x-applied") === "true" ? body : undefined
+  }
+  const summary = { body: await waitFor(applied, { timeoutMs, intervalMs: 0, describe: () => `checkout never applied ${caused.length} events` }) }
   const finalized = await call(
     "POST",
     "/checkout/finalize",
@@ -120,10 +127,20 @@ export const purchase = async (send: Send, options: PurchaseOptions = {}): Promi
   return {
     session: session!,
     order_id: orderId,
-    grand_total: done.grand_total as number,
+    // The order's total, as finalize answered it (the summary follows the cart, which the completion clears).
+    grand_total: finalized.body.grand_total as number,
     status: done.status as string,
     requests,
     finalizedMs,
     doneMs: performance.now() - started
   }
 }
+
+/** `fetch` against several apps, each owning the paths that start with one of its prefixes (a distributed shop without a gateway). */
+export const sendToApps =
+  (routes: ReadonlyArray<readonly [prefix: string, baseUrl: string]>): Send =>
+  (method, path, init) => {
+    const owner = routes.find(([prefix]) => path.startsWith(prefix))
+    if (owner === undefined) throw new Error(`no app serves ${path}`)
+    return sendTo(owner[1])(method, path, init)
+  }

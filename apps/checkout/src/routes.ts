@@ -1,25 +1,30 @@
 /**
  * Checkout's HTTP API (SPEC §4.7) as a Hono app over the process runtime: the summary (with
- * read-your-writes: `?after=<event_id>&wait_ms=<n>`, answering `X-Applied: true` once checkout has
- * applied that event, `false` when the wait ended first), the customer data, the consents, and
+ * read-your-writes: `?after=<event_id>[,<event_id>...]&wait_ms=<n>`, answering `X-Applied: true` once
+ * checkout has applied those events, `false` when the wait ended first), the customer data, the consents, and
  * finalize (202; Idempotency-Key). Handlers are thin: who is asking, the body or query checked
  * against its Schema (400 naming the field), one use case through the platform's responder (so every
  * platform header applies), the problem from the one error table.
  */
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
-import { ConsentsRequest, CustomerData, finalizeCheckout, MAX_WAIT_MS, setConsents, setCustomerData, waitForSummary } from "@kasa/checkout"
+import { ConsentsRequest, CustomerData, finalizeCheckout, MAX_AFTER_IDS, MAX_WAIT_MS, setConsents, setCustomerData, waitForSummary } from "@kasa/checkout"
 import { identify, idempotency, type ModuleRuntime, type PlatformServices, problemResponse, readJson, requester, responder, type SessionEnv, validate, validationProblem } from "@kasa/app-platform"
 import { type CheckoutError, checkoutProblem } from "./errors-to-http.ts"
 import type { CheckoutServices } from "./services.ts"
 
-/** Says whether the summary reflects the `after` event (`true`) or the wait ended first (`false`). */
+/** Says whether the summary reflects the `after` events (`true`) or the wait ended first (`false`). */
 export const APPLIED_HEADER = "X-Applied"
 /** How long `?after=` waits when `wait_ms` is not given. */
 export const DEFAULT_WAIT_MS = 5_000
 
 export const SummaryQuery = Schema.Struct({
-  after: Schema.optionalKey(Schema.String.check(Schema.isNonEmpty(), Schema.isMaxLength(128)).annotate({ description: "An event id (e.g. from X-Event-Ids): answer once checkout has applied it" })),
+  after: Schema.optionalKey(
+    Schema.String.check(
+      Schema.isPattern(/^[^,]{1,128}(,[^,]{1,128})*$/, { message: "event ids, comma-separated" }),
+      Schema.makeFilter((value: string) => value.split(",").length <= MAX_AFTER_IDS || `at most ${MAX_AFTER_IDS} event ids`)
+    ).annotate({ description: `Event ids, comma-separated (e.g. what X-Event-Ids named, up to ${MAX_AFTER_IDS}): answer once checkout has applied every one` })
+  ),
   wait_ms: Schema.optionalKey(
     Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,4})$/, { message: "a whole number of milliseconds" })).annotate({
       description: `How long to wait for \`after\`, 0..${MAX_WAIT_MS} ms (default ${DEFAULT_WAIT_MS})`
@@ -41,7 +46,7 @@ export const checkoutRoutes = (runtime: ModuleRuntime<CheckoutServices>): Hono =
   app.get("/checkout/summary", async (c) => {
     const query = validate(SummaryQuery, c.req.query())
     if (!query.ok) return problemResponse(validationProblem(query.errors))
-    const { after } = query.value
+    const after = query.value.after?.split(",")
     const wait_ms = query.value.wait_ms === undefined ? undefined : Number(query.value.wait_ms)
     if (wait_ms !== undefined && wait_ms > MAX_WAIT_MS) return problemResponse(validationProblem([{ field: "wait_ms", message: `at most ${MAX_WAIT_MS}` }]))
     if (after === undefined && wait_ms !== undefined) return problemResponse(validationProblem([{ field: "wait_ms", message: "only with after" }]))

@@ -19,16 +19,12 @@ afterAll(() => t.app.stop())
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>
 
-/** Publishes the events and waits (with `?after=` on each: topics are consumed independently) until checkout has applied them. */
+/** Publishes the events and waits (one `?after=` naming them all: topics are consumed independently) until checkout has applied every one. */
 const feed = async (session: Session, events: ReadonlyArray<Published>) => {
   for (const e of events) await publishTo(t, e.topic, e.envelope)
-  let summary: Record<string, unknown> = {}
-  for (const e of events) {
-    const response = await call(t, "GET", `/checkout/summary?after=${e.envelope.event_id}&wait_ms=5000`, { session })
-    expect(response.headers.get(APPLIED_HEADER)).toBe("true")
-    summary = await json(response)
-  }
-  return summary
+  const response = await call(t, "GET", `/checkout/summary?after=${events.map((e) => e.envelope.event_id).join(",")}&wait_ms=5000`, { session })
+  expect(response.headers.get(APPLIED_HEADER)).toBe("true")
+  return await json(response)
 }
 
 /** A session ready to finalize `quantity` fridges. */
@@ -85,6 +81,14 @@ describe("GET /checkout/summary", () => {
     expect(body).toMatchObject({ cart_total: 2 * FRIDGE.unit_price, shipping_total: 9_900, grand_total: grandTotalOf(2), shipping: { method_id: "pallet", delivery_date: "2026-12-07" }, payment: { method_id: "blik" } })
   })
 
+  test("?after= naming an applied event and one never seen ends with the wait: X-Applied: false", async () => {
+    const session = newSession()
+    const [first] = readyEvents(session.id, 1)
+    await feed(session, [first!])
+    const response = await call(t, "GET", `/checkout/summary?after=${first!.envelope.event_id},0190aaaa-0000-7000-8000-000000000000&wait_ms=30`, { session })
+    expect(response.headers.get(APPLIED_HEADER)).toBe("false")
+  })
+
   test("?after= of an event never seen ends with the wait: X-Applied: false and the summary as it stands", async () => {
     const session = newSession()
     const response = await call(t, "GET", "/checkout/summary?after=0190aaaa-0000-7000-8000-000000000000&wait_ms=30", { session })
@@ -101,7 +105,10 @@ describe("GET /checkout/summary", () => {
     ["wait_ms=10001&after=x", "wait_ms"],
     ["wait_ms=100", "wait_ms"],
     ["after=", "after"],
-    [`after=${"x".repeat(129)}`, "after"]
+    [`after=${"x".repeat(129)}`, "after"],
+    ["after=a,,b", "after"],
+    ["after=a,", "after"],
+    [`after=${Array.from({ length: 33 }, (_, i) => `e${i}`).join(",")}`, "after"]
   ])("?%s is a 400 naming %s, and writes nothing", async (query, field) => {
     const session = newSession()
     const body = await refused(session, "GET", `/checkout/summary?${query}`, {}, 400, "validation_failed")

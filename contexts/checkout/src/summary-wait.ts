@@ -1,6 +1,6 @@
 /**
- * Read your writes (SPEC §4.7, issue #10): `GET /checkout/summary?after=<event_id>&wait_ms=<n>`
- * answers once checkout's projection has applied that event (its id is among the session's remembered
+ * Read your writes (SPEC §4.7, issue #10): `GET /checkout/summary?after=<event_id>[,<event_id>...]&wait_ms=<n>`
+ * answers once checkout's projection has applied those events (each id is among the session's remembered
  * ones: every consumed event of the session, and checkout's own events, applied in the write that
  * publishes them), or when the wait ends, saying which (`applied`). No sleeping loop: the waiter re-reads the
  * store when this process commits the session's consumed events (SummaryNotifier, woken by the
@@ -21,10 +21,13 @@ const lookSchedule = Schedule.exponential("20 millis").pipe(Schedule.modifyDelay
 
 class NotYet extends Data.TaggedError("NotYet") {}
 
-const hasApplied = (session: CheckoutSession, eventId: string): boolean => session.applied_event_ids.includes(eventId)
+/** The most event ids one wait may name (a client's commands since it last looked). */
+export const MAX_AFTER_IDS = 32
 
-/** The summary once `after` is applied (or at once without it), or as it stands when `waitMs` ends. */
-export const waitForSummary = Effect.fn("Checkout.waitForSummary")(function* (sessionId: string, after: string | undefined, waitMs: number) {
+const hasApplied = (session: CheckoutSession, eventIds: ReadonlyArray<string>): boolean => eventIds.every((id) => session.applied_event_ids.includes(id))
+
+/** The summary once every event of `after` is applied (or at once without it), or as it stands when `waitMs` ends. */
+export const waitForSummary = Effect.fn("Checkout.waitForSummary")(function* (sessionId: string, after: ReadonlyArray<string> | undefined, waitMs: number) {
   const first = yield* loadSession(sessionId)
   if (after === undefined || hasApplied(first.session, after) || waitMs <= 0) {
     return { summary: viewOf(first.session), applied: after === undefined || hasApplied(first.session, after) }

@@ -406,11 +406,11 @@ describe("the summary's wait for an event", () => {
   test("answers at once when applied; wakes on the consumer's commit; says applied=false when the wait ends", async () => {
     const sessionId = newSessionId()
     const { envelope } = await consume(sessionId, cart(1, [washer]) as never)
-    expect(await run(waitForSummary(sessionId, envelope.event_id, 0))).toMatchObject({ applied: true, summary: { cart_total: 200_000 } })
-    expect(await run(waitForSummary(sessionId, "never-seen", 50))).toMatchObject({ applied: false, summary: { cart_total: 200_000 } })
+    expect(await run(waitForSummary(sessionId, [envelope.event_id], 0))).toMatchObject({ applied: true, summary: { cart_total: 200_000 } })
+    expect(await run(waitForSummary(sessionId, [envelope.event_id, "never-seen"], 50))).toMatchObject({ applied: false, summary: { cart_total: 200_000 } })
     // The wait starts before the event arrives; the event's commit wakes it.
     const next = makeEnvelope({ eventName: "shipping.address_provided", aggregateId: sessionId, correlationId: "corr_w", producer: "test", payload: { ...ADDRESS, session_id: sessionId } })
-    const waiting = run(waitForSummary(sessionId, next.event_id, 5_000))
+    const waiting = run(waitForSummary(sessionId, [next.event_id], 5_000))
     const write = await run(handler({ envelope: next as Envelope, group: "checkout-consumer", topic: Topics.shipping, partition: 0, offset: 1 }) as Effect.Effect<AtomicWrite, never, Services>)
     await run(Effect.flatMap(StateStore, (store) => store.commit(write)))
     notifier.notify(sessionId)
