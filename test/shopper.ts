@@ -26,7 +26,7 @@ export interface PurchaseOptions {
   readonly accessory?: string
   readonly service?: string
   readonly paymentMethod?: string
-  /** The sandbox page's outcome: `succeed` (default) or `fail`. */
+  /** The sandbox page's outcome: `succeed` (default) or `fail` (the purchase then ends `payment_failed`); cash on delivery has none. */
   readonly outcome?: "succeed" | "fail"
   /** Deadline of each wait, ms. */
   readonly timeoutMs?: number
@@ -115,14 +115,17 @@ export const purchase = async (send: Send, options: PurchaseOptions = {}): Promi
   const finalizedMs = performance.now() - started
   const orderId = finalized.body.order_id as string
 
-  const initialized = await until(
-    "/checkout/summary",
-    (b) => typeof (b.payment as { redirect_url?: unknown } | undefined)?.redirect_url === "string",
-    "payment initialized"
-  )
-  const page = (initialized.payment as { redirect_url: string }).redirect_url
-  await call("POST", page, { outcome: options.outcome ?? "succeed" })
-  const expected = (options.outcome ?? "succeed") === "succeed" ? "completed" : "payment_failed"
+  // Cash on delivery has nothing to pay online: the order completes once payment has set it up.
+  const online = method !== "cash_on_delivery"
+  if (online) {
+    const initialized = await until(
+      "/checkout/summary",
+      (b) => typeof (b.payment as { redirect_url?: unknown } | undefined)?.redirect_url === "string",
+      "payment initialized"
+    )
+    await call("POST", (initialized.payment as { redirect_url: string }).redirect_url, { outcome: options.outcome ?? "succeed" })
+  }
+  const expected = !online || (options.outcome ?? "succeed") === "succeed" ? "completed" : "payment_failed"
   const done = await until("/checkout/summary", (b) => b.status === expected, `checkout ${expected}`)
   return {
     session: session!,

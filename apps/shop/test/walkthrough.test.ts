@@ -3,13 +3,16 @@
 // shop says it should: the order CONFIRMED with the amount paid, the ordered lines gone from the cart,
 // the stock down by what was bought. Embedded (the one-process shop), and distributed with every
 // context as its own process over this run's Kafka, Redis and PostgreSQL.
-import { afterAll, describe, expect, test } from "bun:test"
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { testKafka, testPostgres, testRedis, runId } from "@kasa/test-support/infra"
 import { type RunningProcess, startApp, stopProcess } from "@kasa/test-support/process"
 import { purchase, type Send, sendTo, sendToApps } from "@kasa/test-support/shopper"
 import { readUntil, waitFor } from "@kasa/test-support/wait-for"
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 const TV = "tv-samsung-qe55q80d"
+/** Cheap enough for cash on delivery (a grand total up to 5,000 PLN). */
+const CHEAP_TV = "tv-tcl-32s5400a"
+const RETRY_WINDOW_SECONDS = 4
 
 type Json = Record<string, unknown>
 
@@ -23,24 +26,69 @@ const aftermath = async (send: Send, session: string, orderId: string) => {
 }
 
 describe("the README's walkthrough", () => {
-  test("embedded, the shop started as `npm run dev` starts it: the whole purchase ends in a confirmed order, an empty cart and one TV fewer in stock", async () => {
-    // No broker, no Redis, no PostgreSQL: an empty DATABASE_URL is none (CI may set one for the other tests).
-    const app = await startApp(entry, { DATABASE_URL: "", BUN_JSC_forceRAMSize: "536870912" }, 120_000)
-    try {
-      await waitFor(async () => (await fetch(`${app.url}/health/ready`)).status === 200, { timeoutMs: 60_000, intervalMs: 100, describe: () => `the shop never ready:\n${app.output()}` })
+  describe("embedded, the shop started as `npm run dev` starts it", () => {
+    let app: RunningProcess | undefined
+    let send: Send = () => Promise.reject(new Error("the shop has not started"))
+    const get = async (path: string, session?: string) =>
+      (await (await send("GET", path, session === undefined ? {} : { headers: { "x-session-id": session } })).json()) as Json
+    const stockOf = async (offerId: string) => (await get(`/catalog/products/${offerId}`)).stock as number
+
+    beforeAll(async () => {
+      // No broker, no Redis, no PostgreSQL (an empty DATABASE_URL is none: CI may set one for the other
+      // tests); a payment retry window short enough to see it end.
+      app = await startApp(entry, { DATABASE_URL: "", BUN_JSC_forceRAMSize: "536870912", PAYMENT_RETRY_WINDOW_SECONDS: String(RETRY_WINDOW_SECONDS) }, 120_000)
+      await waitFor(async () => (await fetch(`${app!.url}/health/ready`)).status === 200, { timeoutMs: 60_000, intervalMs: 100, describe: () => `the shop never ready:\n${app!.output()}` })
       expect(app.output()).toContain('"mode":"embedded"')
-      const send = sendTo(app.url)
-      const stockBefore = ((await (await send("GET", `/catalog/products/${TV}`)).json()) as { stock: number }).stock
+      send = sendTo(app.url)
+    }, 180_000)
+    afterAll(async () => {
+      if (app !== undefined) await stopProcess(app.process)
+    })
+
+    test("the whole purchase ends in a confirmed order, an empty cart and one TV fewer in stock", async () => {
+      const stockBefore = await stockOf(TV)
       const done = await purchase(send)
       expect(done.status).toBe("completed")
       const { order, stock } = await aftermath(send, done.session, done.order_id)
       expect(order).toMatchObject({ order_id: done.order_id, status: "CONFIRMED", grand_total: done.grand_total, currency: "PLN" })
       expect((order.lines as Array<{ offer_id: string }>).map((l) => l.offer_id).sort()).toEqual(["carry_in", "hdmi-cable-2m", TV].sort())
       expect(stock).toBe(stockBefore - 1)
-    } finally {
-      await stopProcess(app.process)
-    }
-  }, 180_000)
+    }, 60_000)
+
+    test("cash on delivery: completed at once (the cart clears), the order PENDING until the courier collects, one TV fewer in stock", async () => {
+      const stockBefore = await stockOf(CHEAP_TV)
+      const done = await purchase(send, { tv: CHEAP_TV, paymentMethod: "cash_on_delivery" })
+      expect(done.status).toBe("completed")
+      const order = await readUntil(() => get(`/orders/${done.order_id}`, done.session), (o) => o.status === "PENDING", "a PENDING order", 30_000)
+      expect(order).toMatchObject({ grand_total: done.grand_total, payment: { method_id: "cash_on_delivery" } })
+      await readUntil(() => get("/cart", done.session), (c) => (c.items as Array<unknown>).length === 0, "the cart emptied", 30_000)
+      expect(await stockOf(CHEAP_TV)).toBe(stockBefore - 1)
+    }, 60_000)
+
+    test("a failed payment, then a retry within the window that succeeds: completed, CONFIRMED", async () => {
+      const failed = await purchase(send, { outcome: "fail" })
+      expect(failed.status).toBe("payment_failed")
+      await readUntil(() => get(`/orders/${failed.order_id}`, failed.session), (o) => o.status === "PAYMENT_FAILED", "PAYMENT_FAILED", 30_000)
+      const retry = await send("POST", "/payment/initialize", { body: { order_id: failed.order_id }, headers: { "x-session-id": failed.session } })
+      expect(retry.status).toBeLessThan(300)
+      const page = ((await retry.json()) as { redirect_url: string }).redirect_url
+      const paid = await send("POST", page, { body: { outcome: "succeed" } })
+      expect(paid.status).toBe(200)
+      await readUntil(() => get("/checkout/summary", failed.session), (b) => b.status === "completed", "completed after the retry", 30_000)
+      const order = await readUntil(() => get(`/orders/${failed.order_id}`, failed.session), (o) => o.status === "CONFIRMED", "CONFIRMED", 30_000)
+      expect((order.payment as { status: string }).status).toBe("succeeded")
+    }, 60_000)
+
+    test("a failed payment and no retry: when the window ends the order is cancelled and the stock comes back", async () => {
+      const stockBefore = await stockOf(TV)
+      const failed = await purchase(send, { outcome: "fail" })
+      expect(await stockOf(TV)).toBe(stockBefore - 1)
+      await readUntil(() => get("/checkout/summary", failed.session), (b) => b.status === "cancelled", "the checkout cancelled", (RETRY_WINDOW_SECONDS + 20) * 1000)
+      const order = await readUntil(() => get(`/orders/${failed.order_id}`, failed.session), (o) => o.status === "CANCELLED", "CANCELLED", 30_000)
+      expect(order.cancel_reason).toBe("payment_retry_expired")
+      await readUntil(() => stockOf(TV), (stock) => stock === stockBefore, "the held TV back in stock", 30_000)
+    }, 90_000)
+  })
 
   describe("distributed, every context its own process", () => {
     const running: Array<RunningProcess> = []

@@ -13,7 +13,8 @@
  *   code; `promotion.removed` names a code by carrying `code`, else it names a promotion or a code.
  * - payment-events: the selected method, and the transaction of the session's current order (events
  *   of another order are ignored); a failed or cancelled payment makes the checkout `payment_failed`
- *   (the shopper may retry), a new `payment.initialized` makes it `finalized` again.
+ *   (the shopper may retry), a new `payment.initialized` makes it `finalized` again; one from the
+ *   `offline` gateway (cash on delivery: paid to the courier) has the status `offline`.
  * - inventory-events: the current order's reservation; released while the order is unpaid, the order
  *   cannot go on, so the checkout is `cancelled`.
  * - checkout-events (its own decisions, applied the same way): `checkout.order_created` starts an
@@ -47,6 +48,11 @@ export const ProjectedShipping = Schema.Struct({
   addons_total: Amount
 })
 export type ProjectedShipping = typeof ProjectedShipping.Type
+
+/** Payment's gateway for cash on delivery: nothing to pay online, the order goes ahead unpaid. */
+export const OFFLINE_GATEWAY = "offline"
+/** The payment status of a cash-on-delivery order's transaction. */
+export const OFFLINE_PAYMENT = "offline"
 
 /** `status` is the transaction's (SPEC §4.4: initialized, pending, succeeded, failed, cancelled, refund_pending, ...). */
 export const ProjectedPayment = Schema.Struct({
@@ -173,8 +179,9 @@ const reduce = (p: CheckoutProjection, event: ProjectedEvent): CheckoutProjectio
     case "payment.initialized": {
       // A new transaction (a retry) replaces the one that failed.
       if (event.payload.order_id !== p.order_id || !unpaid(p)) return p
-      const { transaction_id, redirect_url } = event.payload
-      return { ...p, status: "finalized", payment: { ...p.payment, transaction_id, status: "initialized", redirect_url: redirect_url ?? null } }
+      const { transaction_id, redirect_url, gateway } = event.payload
+      const status = gateway === OFFLINE_GATEWAY ? OFFLINE_PAYMENT : "initialized"
+      return { ...p, status: "finalized", payment: { ...p.payment, transaction_id, status, redirect_url: redirect_url ?? null } }
     }
     case "payment.pending":
       return onTransaction(p, event.payload, { status: "pending" })

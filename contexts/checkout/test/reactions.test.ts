@@ -8,6 +8,7 @@ import { address, cable, cart, orderCreated, payWith, projectionOf, promotion, S
 const s = { session_id: SESSION }
 const outcome = (name: "payment.succeeded" | "payment.failed", order_id = "ord_1"): ProjectedEvent => ({ name, payload: { ...s, order_id, transaction_id: "tx_1" } })
 const initialized: ProjectedEvent = { name: "payment.initialized", payload: { ...s, order_id: "ord_1", transaction_id: "tx_1" } }
+const offline: ProjectedEvent = { name: "payment.initialized", payload: { ...s, order_id: "ord_1", transaction_id: "tx_1", gateway: "offline" } }
 const ordered: ReadonlyArray<ProjectedEvent> = [cart(1, [washer]), payWith("card"), orderCreated("ord_1", 1), initialized]
 const completed: CheckoutEvent = { name: "checkout.completed", payload: { ...s, order_id: "ord_1", cart_version: 1 } }
 
@@ -27,7 +28,10 @@ describe("reactionsTo", () => {
     ["a success for another order", ordered, outcome("payment.succeeded", "ord_old"), []],
     ["a replayed success", [...ordered, outcome("payment.succeeded")], outcome("payment.succeeded"), []],
     ["a success after the order was cancelled", [...ordered, outcome("payment.failed"), { name: "checkout.payment_retry_expired", payload: { ...s, order_id: "ord_1" } }], outcome("payment.succeeded"), []],
-    ["a failure", ordered, outcome("payment.failed"), []]
+    ["a failure", ordered, outcome("payment.failed"), []],
+    ["cash on delivery: its offline transaction completes the order", [cart(1, [washer]), payWith("cash_on_delivery"), orderCreated("ord_1", 1)], offline, ["checkout.completed"]],
+    ["cash on delivery: the offline transaction again", [cart(1, [washer]), payWith("cash_on_delivery"), orderCreated("ord_1", 1), offline], offline, []],
+    ["an online transaction does not complete it", [cart(1, [washer]), payWith("card"), orderCreated("ord_1", 1)], initialized, []]
   ])("%s", (_name, before, event, names) => {
     expect(reactions(before, event).map((e) => e.name)).toEqual(names)
   })
