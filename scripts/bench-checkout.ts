@@ -20,7 +20,7 @@ import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { purchase, sendTo, type Purchase } from "@kasa/test-support/shopper"
 import { devEnv } from "./dev-env.ts"
-import { root } from "./bench-wrk.ts"
+const root = new URL("..", import.meta.url).pathname
 
 const CLOCK_TICKS_PER_SECOND = 100
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,1000").split(",").map(Number)

@@ -43,8 +43,10 @@ export interface ConsumedEvent {
 }
 
 /**
- * What a handler returns for an event it does not handle (an unknown name, SPEC §3.1): only its
- * processed marker is written, and it is counted as `ignored` rather than `processed`.
+ * What a handler returns for an event it does not handle (an unknown name, SPEC §3.1): nothing is
+ * written, not even a processed marker (handling it again ignores it again, so there is nothing to
+ * guard; a consumer over SQL would otherwise pay a transaction for each event it does not read), and
+ * it is counted as `ignored` rather than `processed`.
  */
 export const IgnoredEvent: unique symbol = Symbol.for("@kasa/shared/IgnoredEvent")
 
@@ -121,7 +123,7 @@ export const runConsumer = <E, R>(
         Effect.suspend(() => options.handler(event)).pipe(
           Effect.flatMap((write) =>
             write === IgnoredEvent
-              ? Effect.map(store.commit({ processed: marker }), (result) => (result === "committed" ? ("ignored" as const) : result))
+              ? Effect.succeed("ignored" as const)
               : Effect.flatMap(stampTrace(write ?? {}), (stamped) => store.commit({ ...stamped, processed: marker }))
           )
         )
@@ -181,7 +183,7 @@ export const runConsumer = <E, R>(
           const added = yield* defectsAsFailures(Effect.suspend(() => options.handler(event))).pipe(
             Effect.flatMap((write) =>
               write === IgnoredEvent
-                ? Effect.map(overlay.add({ processed }), (added) => (added === "added" ? ("ignored" as const) : added))
+                ? Effect.succeed("ignored" as const)
                 : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
                     Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? ("processed" as const) : added))
                   )
@@ -196,8 +198,11 @@ export const runConsumer = <E, R>(
           outcomes.push({ message, name: envelope.event_name, result: added, ms: performance.now() - started })
         }
         if (outcomes.length === 0) return 0
-        const committed = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
-        if (committed !== "committed") return 0
+        // Only ignored events: nothing to write (an ignored event needs no marker, see IgnoredEvent).
+        if (outcomes.some((outcome) => outcome.result === "processed")) {
+          const committed = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
+          if (committed !== "committed") return 0
+        }
         for (const { message, name, result, ms } of outcomes) {
           yield* countConsumed(group, message.topic, name, result)
           if (result === "processed") yield* observeProcessing(group, message.topic, ms / 1000)

@@ -3,7 +3,7 @@
  * already-decoded, typed events): event name → payload Schema → typed handler. A payload that does not
  * fit its Schema is a PermanentFailure (dead-lettered at once: retrying cannot change a payload). An
  * event name the router does not know is ignored, as SPEC §3.1's schema evolution asks: the runtime
- * writes its marker and counts it as `ignored`, and the router logs each unknown name once, so no
+ * writes nothing for it and counts it as `ignored`, and the router logs each unknown name once, so no
  * context keeps its own set of names seen or decodes by hand.
  */
 import { Effect, Schema } from "effect"
