@@ -62,6 +62,7 @@ describe("one trace per checkout", () => {
     const webhookRequest = named("POST /payment/webhook/:gateway")
     expect(webhookRequest).toHaveLength(1)
     expect(traceOf(webhookRequest[0]!)).not.toBe(trace)
+    expect(webhookRequest[0]!.attributes.correlation_id).not.toBe(correlationId)
     expect(webhookRequest[0]!.links.map((link) => link.context.traceId)).toContain(trace)
     expect((steps.webhook as ReadonlyArray<ReadableSpan>)[0]!.links.map((link) => link.context.traceId)).toContain(traceOf(webhookRequest[0]!))
   }, 120_000)
