@@ -122,3 +122,33 @@ export const eventIdsOn = (t: TestApp, topic: string): ReadonlyArray<string> =>
       })
     ])
   ].sort()
+
+export interface ServedTestApp extends TestApp {
+  /** Where the app is served, e.g. `http://127.0.0.1:40123`. */
+  readonly origin: string
+  /** Stops the app, then closes the port. */
+  readonly stop: () => Promise<void>
+}
+
+/**
+ * An embedded app served on a real port, for modules that must know their own origin when they start
+ * (payment's `PUBLIC_URL`: the sandbox posts its webhook there): the port is open first (503 until the
+ * app is up), and `modules` is given its origin.
+ */
+export const startServedTestApp = async (
+  name: string,
+  modules: (origin: string) => ReadonlyArray<AnyAppModule>,
+  extra: Partial<Parameters<typeof createApp>[0]> = {}
+): Promise<ServedTestApp> => {
+  let fetchApp: (request: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 })
+  const server = Bun.serve({ port: 0, fetch: (request) => fetchApp(request) })
+  const origin = `http://127.0.0.1:${server.port}`
+  try {
+    const t = await startTestApp(name, modules(origin), extra)
+    fetchApp = t.app.http.fetch
+    return { ...t, origin, stop: () => t.app.stop().finally(() => server.stop(true)) }
+  } catch (error) {
+    server.stop(true)
+    throw error
+  }
+}

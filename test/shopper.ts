@@ -32,6 +32,8 @@ export interface PurchaseOptions {
   readonly timeoutMs?: number
   /** How often a wait polls, ms. */
   readonly pollMs?: number
+  /** Sent as `X-Correlation-Id` with finalize (the checkout's trace and events carry it); default: the shop mints one. */
+  readonly finalizeCorrelationId?: string
 }
 
 export interface Purchase {
@@ -110,7 +112,10 @@ export const purchase = async (send: Send, options: PurchaseOptions = {}): Promi
     "POST",
     "/checkout/finalize",
     { expected_total: summary.body.grand_total },
-    { "idempotency-key": `finalize-${crypto.randomUUID()}` }
+    {
+      "idempotency-key": `finalize-${crypto.randomUUID()}`,
+      ...(options.finalizeCorrelationId === undefined ? {} : { "x-correlation-id": options.finalizeCorrelationId })
+    }
   )
   const finalizedMs = performance.now() - started
   const orderId = finalized.body.order_id as string

@@ -5,6 +5,8 @@
  * the tables; writes are `RecordWrite`s the StateStore commits with the state, events and markers of
  * the same change, so a transaction's row, its history and its events are never out of step. An
  * update names the version it read: a concurrent change makes it a WriteConflict, run again fresh.
+ * A transaction's row also names where it was started (`correlation_id`, `traceparent`: the
+ * checkout's), for finding a checkout's transactions; the record holds them too.
  */
 import { Effect, Layer, Schema } from "effect"
 import { SqlClient } from "effect/sql"
@@ -58,6 +60,10 @@ export const paymentMigrations: Migrations = {
       received_at timestamptz not null,
       primary key (gateway, gateway_event_id)
     )`
+  }),
+  "0002_transaction_origin": Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`alter table payment_transactions add column correlation_id text, add column traceparent text`
   })
 }
 
@@ -140,6 +146,8 @@ export const makePaymentRecords = Effect.gen(function* () {
           method_id: tx.method_id,
           amount_total: tx.amount_total,
           currency: tx.currency,
+          correlation_id: tx.correlation_id ?? null,
+          traceparent: tx.traceparent ?? null,
           created_at: at,
           ...columns(tx, at)
         },

@@ -1,7 +1,8 @@
 // Payment's records over a real PostgreSQL: a transaction created and moved through the state machine
 // is read back whole, with one history row per change and its refunds; a webhook receipt is recorded
 // once (the same gateway event id again is a WriteConflict, nothing of that write applied); a write
-// naming a version that is gone is a WriteConflict.
+// naming a version that is gone is a WriteConflict; where a transaction was started (its correlation id
+// and traceparent) is kept through its changes, in the record and its row.
 import { afterAll, describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import { SqlClient } from "effect/sql"
@@ -64,6 +65,22 @@ describe("payment records: PostgreSQL", () => {
     expect(history).toEqual(t4.history.map((entry, i) => ({ version: i + 1, to_state: entry.to })))
     const refunds = await run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ amount: bigint; state: string }>`select amount, state from payment_refunds where transaction_id = ${id}`))
     expect(refunds).toEqual([{ amount: 345n, state: "succeeded" }])
+  })
+
+  test("where a transaction was started (correlation id, traceparent) stays with it through its changes", async () => {
+    const id = `tx_origin_${Date.now()}`
+    const origin = { correlation_id: "corr_checkout_1", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }
+    const t1 = initializeTransaction(
+      { transaction_id: id, order_id: `ord_${id}`, session_id: "sess_records", gateway: "sandbox", method_id: "card", amount_total: 100, currency: "PLN", origin },
+      new Date(at)
+    ).transaction
+    expect(t1).toMatchObject(origin)
+    await commitChange(undefined, t1)
+    const t2 = move(t1, { kind: "succeeded", amount: 100, currency: "PLN", gateway_reference: "ref-2" })
+    expect((await commitChange(t1, t2))._tag).toBe("Success")
+    expect(await run(Effect.flatMap(PaymentRecords, (records) => records.transaction(id)))).toMatchObject({ ...origin, state: "succeeded" })
+    const row = await run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select correlation_id, traceparent from payment_transactions where transaction_id = ${id}`))
+    expect(row).toEqual([origin])
   })
 
   test("a change from a version that is gone is a WriteConflict and applies nothing", async () => {

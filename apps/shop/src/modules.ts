@@ -14,14 +14,17 @@ import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
 import { indexPageModule } from "./index-page.ts"
 
-export const shopModules: ReadonlyArray<AnyAppModule> = [
-  catalogModule(),
-  cartModule(),
-  servicesModule(),
-  promotionModule(),
-  shippingModule(),
-  paymentModule(),
-  checkoutModule(),
-  orderModule(),
+/** The shop's modules, reading their settings from `env` (a test serving the shop on a port of its own gives `PUBLIC_URL`). */
+export const makeShopModules = (env: Readonly<Record<string, string | undefined>> = process.env): ReadonlyArray<AnyAppModule> => [
+  catalogModule({ env }),
+  cartModule({ env }),
+  servicesModule({ env }),
+  promotionModule({ env }),
+  shippingModule({ env }),
+  paymentModule({ env }),
+  checkoutModule({ env }),
+  orderModule({ env }),
   indexPageModule()
 ]
+
+export const shopModules: ReadonlyArray<AnyAppModule> = makeShopModules()

@@ -15,29 +15,27 @@ import { servicesModule } from "@kasa/app-services"
 import { shippingModule } from "@kasa/app-shipping"
 import { StockReservations } from "@kasa/catalog"
 import { type Envelope, Topics } from "@kasa/shared"
-import { newSession, publishedOn, type Session, startTestApp, type TestApp } from "@kasa/test-support/app-harness"
+import { newSession, publishedOn, type Session, startServedTestApp, type ServedTestApp } from "@kasa/test-support/app-harness"
 import { readUntil } from "@kasa/test-support/wait-for"
 
-let t: TestApp
-let server: ReturnType<typeof Bun.serve>
-let origin = ""
+let t: ServedTestApp
 
 beforeAll(async () => {
-  let fetchApp: (request: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 })
-  server = Bun.serve({ port: 0, fetch: (request) => fetchApp(request) })
-  origin = `http://127.0.0.1:${server.port}`
-  const modules = [catalogModule(), cartModule(), servicesModule(), promotionModule(), shippingModule(), paymentModule({ env: { PUBLIC_URL: origin, PORT: "0" } }), checkoutModule({ env: {} })]
-  t = await startTestApp("shop", modules)
-  fetchApp = t.app.http.fetch
+  t = await startServedTestApp("shop", (origin) => [
+    catalogModule(),
+    cartModule(),
+    servicesModule(),
+    promotionModule(),
+    shippingModule(),
+    paymentModule({ env: { PUBLIC_URL: origin, PORT: "0" } }),
+    checkoutModule({ env: {} })
+  ])
 }, 60_000)
 
-afterAll(async () => {
-  await t?.app.stop()
-  server?.stop(true)
-})
+afterAll(() => t?.stop())
 
 const call = async (method: string, path: string, session: Session, body?: unknown) => {
-  const response = await fetch(`${origin}${path}`, {
+  const response = await fetch(`${t.origin}${path}`, {
     method,
     headers: { "x-session-id": session.token, "x-correlation-id": "corr_checkout_purchase", ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
@@ -93,7 +91,7 @@ describe("a purchase through the embedded shop", () => {
     const started = await summaryAfter(session, initialized)
     expect(started).toMatchObject({ status: "finalized", order_id: orderId, payment: { status: "initialized" } })
     const redirect = (started.payment as { redirect_url: string }).redirect_url
-    const paid = await fetch(`${origin}${redirect}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ outcome: "succeed" }) })
+    const paid = await fetch(`${t.origin}${redirect}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ outcome: "succeed" }) })
     expect(paid.status).toBe(200)
 
     const completed = await summaryAfter(session, await lastOn(Topics.payment, session, "payment.succeeded"))

@@ -7,7 +7,7 @@
  * store, so a replayed webhook or a redelivered event changes nothing twice.
  */
 import { Clock, Effect, Result } from "effect"
-import { type AtomicWrite, type CommandContext, type Envelope, retryOnConflict } from "@kasa/shared"
+import { type AtomicWrite, type CommandContext, continueTrace, currentTraceOrigin, type Envelope, retryOnConflict, type TraceOrigin } from "@kasa/shared"
 import { type BlikCode, parseBlikCode } from "./blik.ts"
 import { commitCounted } from "./commit.ts"
 import { BlikCodeMismatch, GatewayNotFound, OrderAlreadyPaid, OrderPaymentNotFound, PaymentChangedConcurrently, TransactionNotFound } from "./errors.ts"
@@ -16,7 +16,7 @@ import { type GatewayDeclined, type GatewayUnavailable, PaymentGateways, type Pa
 import { CASH_ON_DELIVERY } from "./methods.ts"
 import { PaymentRecords } from "./ports.ts"
 import { MAX_ATTEMPTS, PaymentSettings } from "./session-use-cases.ts"
-import { initializeTransaction, type PaymentTransaction, refundableAmount } from "./transaction.ts"
+import { initializeTransaction, type PaymentTransaction, refundableAmount, transactionOrigin } from "./transaction.ts"
 import { transition, type TransactionEvent } from "./transition.ts"
 
 /** What payment reads of `checkout.order_created`. */
@@ -55,16 +55,17 @@ const gatewayNamed = (id: string): Effect.Effect<PaymentGatewayService | undefin
 /**
  * A new transaction for the order, started at its gateway: a page to pay on, pending (BLIK with a
  * code), waiting for a BLIK code, or failed at once when the gateway declines or cannot be reached
- * (the shopper may start again). Cash on delivery starts nothing.
+ * (the shopper may start again). Cash on delivery starts nothing. The transaction keeps `origin`.
  */
-const started = (order: OrderToPay, attempt: number, blikCode: BlikCode | undefined) =>
+const started = (order: OrderToPay, attempt: number, blikCode: BlikCode | undefined, origin: TraceOrigin) =>
   Effect.gen(function* () {
     const settings = yield* PaymentSettings
     const at = yield* now
     const transaction_id = transactionIdFor(order.order_id, attempt)
     const method = order.payment_method_id
     const gatewayId = method === CASH_ON_DELIVERY ? OFFLINE_GATEWAY : (settings.gateways as Record<string, string>)[method]
-    const base = { transaction_id, order_id: order.order_id, session_id: order.session_id, method_id: method, amount_total: order.grand_total, currency: order.currency }
+    const ids = { transaction_id, order_id: order.order_id, session_id: order.session_id, method_id: method, amount_total: order.grand_total, currency: order.currency }
+    const base = { ...ids, origin }
     const gateway = gatewayId === undefined || gatewayId === OFFLINE_GATEWAY ? undefined : yield* gatewayNamed(gatewayId)
     if (gatewayId === OFFLINE_GATEWAY) return newTransaction(base, OFFLINE_GATEWAY, at)
     if (gateway === undefined) {
@@ -75,7 +76,7 @@ const started = (order: OrderToPay, attempt: number, blikCode: BlikCode | undefi
     // BLIK starts at the bank only with the shopper's code (POST /payment/initialize).
     if (method === "blik" && blikCode === undefined) return newTransaction(base, gateway.id, at)
     const answer: Result.Result<StartedPayment, GatewayDeclined | GatewayUnavailable> = yield* Effect.result(
-      gateway.start({ ...base, blik_code: blikCode, return_url: settings.returnUrl(order.order_id, transaction_id), idempotency_key: transaction_id })
+      gateway.start({ ...ids, blik_code: blikCode, return_url: settings.returnUrl(order.order_id, transaction_id), idempotency_key: transaction_id })
     )
     if (Result.isFailure(answer)) {
       const created = initializeTransaction({ ...base, gateway: gateway.id }, at)
@@ -102,16 +103,19 @@ const started = (order: OrderToPay, attempt: number, blikCode: BlikCode | undefi
     return { tx: pending.tx, events: [...created.events, ...pending.events] }
   })
 
-/** The write for checkout.order_created: the order's first transaction, started; nothing if it has one (a redelivery). */
-export const startOrderPayment = (order: OrderToPay, causedBy: Envelope) =>
-  Effect.gen(function* () {
-    const records = yield* PaymentRecords
-    if ((yield* records.latestForOrder(order.order_id)) !== undefined) return undefined
-    const { tx, events } = yield* started(order, 1, undefined)
-    const at = yield* now
-    const context: EventContext = { correlation_id: causedBy.correlation_id, occurred_at: at, caused_by: causedBy }
-    return { records: records.created(tx, at.toISOString()), events: toOutboxEvents(paymentEnvelopes(events, context)) } satisfies AtomicWrite
-  })
+/**
+ * The write for checkout.order_created: the order's first transaction, started; nothing if it has one
+ * (a redelivery). Its span is in the checkout's trace (the consumer's span is the message's child), and
+ * the transaction keeps it, with the checkout's correlation id, for its webhook.
+ */
+export const startOrderPayment = Effect.fn("Payment.startOrderPayment")(function* (order: OrderToPay, causedBy: Envelope) {
+  const records = yield* PaymentRecords
+  if ((yield* records.latestForOrder(order.order_id)) !== undefined) return undefined
+  const { tx, events } = yield* started(order, 1, undefined, yield* currentTraceOrigin(causedBy.correlation_id))
+  const at = yield* now
+  const context: EventContext = { correlation_id: causedBy.correlation_id, occurred_at: at, caused_by: causedBy }
+  return { records: records.created(tx, at.toISOString()), events: toOutboxEvents(paymentEnvelopes(events, context)) } satisfies AtomicWrite
+})
 
 /** What a shopper or a client is told of a transaction. */
 export const transactionView = (tx: PaymentTransaction) => ({
@@ -150,7 +154,7 @@ export const initializePayment = Effect.fn("Payment.initialize")(function* (cont
     if (waitingForCode && code === undefined) return yield* new BlikCodeMismatch({ order_id: request.order_id, method_id: "blik", reason: "a BLIK payment needs the six-digit code" })
     const order: OrderToPay = { session_id: latest.session_id, order_id: latest.order_id, grand_total: latest.amount_total, currency: latest.currency, payment_method_id: latest.method_id }
     // A BLIK payment waiting for its code starts again as a new attempt too: the code goes to the bank with a fresh id.
-    const next = yield* started(order, attemptOf(latest) + 1, code)
+    const next = yield* started(order, attemptOf(latest) + 1, code, yield* currentTraceOrigin(context.correlation_id))
     const at = yield* now
     // The one waiting for a code is cancelled, so a transaction never waits beside its successor.
     const retired = waitingForCode ? step(latest, { kind: "cancelled", reason: "replaced_by_a_new_attempt" }, at) : { tx: latest, events: [] }
@@ -176,7 +180,10 @@ export type WebhookOutcome = { readonly status: "applied" | "unchanged" | "dupli
  * `POST /payment/webhook/{gateway}`: verified by its gateway (a bad one is InvalidWebhook, nothing
  * written), then recorded once by its event id with the audit event, and applied to its transaction
  * in the same commit. The same event again is a duplicate; one the transaction cannot take is
- * recorded and ignored, so the gateway stops sending it.
+ * recorded and ignored, so the gateway stops sending it. The work on a known transaction continues the
+ * trace that started it (its kept traceparent and correlation id: the checkout's), so what it publishes
+ * (`payment.succeeded`, then checkout's completion) is part of the checkout's trace; the webhook's own
+ * request stays a trace of its own, linked to it.
  */
 export const receiveWebhook = Effect.fn("Payment.webhook")(function* (gatewayId: string, delivery: WebhookDelivery, correlationId: string) {
   const gateway = yield* gatewayNamed(gatewayId)
@@ -192,16 +199,19 @@ export const receiveWebhook = Effect.fn("Payment.webhook")(function* (gatewayId:
       yield* commitCounted({ records: receipt })
       return { status: "ignored", transaction_id: notification.transaction_id } satisfies WebhookOutcome
     }
-    const audit: PaymentEvent = {
-      name: PaymentEventName.webhookReceived,
-      payload: { session_id: tx.session_id, gateway: gateway.id, gateway_event_id: notification.gateway_event_id, event_type: notification.event_type, transaction_id: tx.transaction_id }
-    }
-    const moved = transition(tx, notification.event, at)
-    const changed = Result.isSuccess(moved) && moved.success._tag === "Changed" ? moved.success : undefined
-    const envelopes = paymentEnvelopes([audit, ...(changed?.events ?? [])], { correlation_id: correlationId, occurred_at: at })
-    yield* commitCounted({ records: [...receipt, ...(changed === undefined ? [] : records.changed(tx, changed.transaction, at.toISOString()))], events: toOutboxEvents(envelopes) })
-    const state = changed?.transaction.state ?? tx.state
-    return { status: changed !== undefined ? "applied" : Result.isSuccess(moved) ? "unchanged" : "ignored", transaction_id: tx.transaction_id, state } satisfies WebhookOutcome
+    const origin = transactionOrigin(tx, correlationId)
+    return yield* Effect.gen(function* () {
+      const audit: PaymentEvent = {
+        name: PaymentEventName.webhookReceived,
+        payload: { session_id: tx.session_id, gateway: gateway.id, gateway_event_id: notification.gateway_event_id, event_type: notification.event_type, transaction_id: tx.transaction_id }
+      }
+      const moved = transition(tx, notification.event, at)
+      const changed = Result.isSuccess(moved) && moved.success._tag === "Changed" ? moved.success : undefined
+      const envelopes = paymentEnvelopes([audit, ...(changed?.events ?? [])], { correlation_id: origin.correlation_id, occurred_at: at })
+      yield* commitCounted({ records: [...receipt, ...(changed === undefined ? [] : records.changed(tx, changed.transaction, at.toISOString()))], events: toOutboxEvents(envelopes) })
+      const state = changed?.transaction.state ?? tx.state
+      return { status: changed !== undefined ? "applied" : Result.isSuccess(moved) ? "unchanged" : "ignored", transaction_id: tx.transaction_id, state } satisfies WebhookOutcome
+    }).pipe(continueTrace("Payment.applyWebhook", origin, { "payment.transaction_id": tx.transaction_id, "payment.gateway": gateway.id }))
   }).pipe(
     // The same event committed by another delivery in the meantime: a duplicate, not a conflict.
     Effect.catchIf(

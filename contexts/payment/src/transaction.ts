@@ -3,9 +3,12 @@
  * with its state, what was captured and refunded, the refund in flight, the refunds the gateway has
  * answered, a version, and its history (from, to, event, at). A Schema, so the record store can keep
  * and read it back whole. A new one starts in `initialized`; transition.ts moves it. A retry after a
- * failure is a new transaction: a failed or cancelled one never succeeds later.
+ * failure is a new transaction: a failed or cancelled one never succeeds later. It also keeps where it
+ * was started (the correlation id and traceparent of the checkout), so what its gateway's webhook
+ * causes continues that checkout's trace.
  */
 import { Schema } from "effect"
+import type { TraceOrigin } from "@kasa/shared"
 import { CurrencyCode } from "@kasa/shared/money"
 import { PaymentEventName, type PaymentEvent } from "./events.ts"
 
@@ -64,7 +67,11 @@ export const PaymentTransaction = Schema.Struct({
   refund_in_flight: Schema.NullOr(RefundRequest),
   settled_refunds: Schema.Array(SettledRefund),
   version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
-  history: Schema.Array(HistoryEntry)
+  history: Schema.Array(HistoryEntry),
+  /** The correlation id of what started it (the checkout's, for an order's first transaction); absent on records kept before it was. */
+  correlation_id: Schema.optionalKey(Schema.String),
+  /** W3C traceparent of the span that started it, so its webhook's work continues that trace. */
+  traceparent: Schema.optionalKey(Schema.String)
 })
 export type PaymentTransaction = typeof PaymentTransaction.Type
 
@@ -78,6 +85,8 @@ export interface NewTransaction {
   readonly currency: string
   readonly redirect_url?: string | undefined
   readonly gateway_reference?: string | undefined
+  /** Where it is started: kept with it (`correlation_id`, `traceparent`). */
+  readonly origin?: TraceOrigin | undefined
 }
 
 /** The ids every payment event of this transaction carries. */
@@ -103,7 +112,9 @@ export const initializeTransaction = (input: NewTransaction, at: Date): { readon
     refund_in_flight: null,
     settled_refunds: [],
     version: 1,
-    history: [{ from: null, to: "initialized", event: "initialized", at: at.toISOString() }]
+    history: [{ from: null, to: "initialized", event: "initialized", at: at.toISOString() }],
+    ...(input.origin === undefined ? {} : { correlation_id: input.origin.correlation_id }),
+    ...(input.origin?.traceparent === undefined ? {} : { traceparent: input.origin.traceparent })
   }
   const payload = {
     ...transactionIds(transaction),
@@ -115,6 +126,9 @@ export const initializeTransaction = (input: NewTransaction, at: Date): { readon
   }
   return { transaction, events: [{ name: PaymentEventName.initialized, payload }] }
 }
+
+/** Where the transaction was started, for work on it that arrives later (its webhook); `fallback` for one kept without. */
+export const transactionOrigin = (tx: PaymentTransaction, fallback: string): TraceOrigin => ({ correlation_id: tx.correlation_id ?? fallback, traceparent: tx.traceparent })
 
 /** What may still be refunded: captured minus refunded (a refund in flight is not yet counted). */
 export const refundableAmount = (tx: PaymentTransaction): number => tx.captured_amount - tx.refunded_amount
