@@ -10,6 +10,7 @@
  */
 import { Context, Effect, Layer, Option } from "effect"
 import { CausedEvents, eventIdsOf } from "./caused-events.ts"
+import { stampTrace } from "./outbox.ts"
 import { type AtomicWrite, type CommitResult, StateStore, type StoreUnavailable, type WriteConflict } from "./state-store.ts"
 
 /**
@@ -84,13 +85,14 @@ const answeringCommit = (store: StateStore["Service"], write: AtomicWrite) =>
 
 /**
  * A StateStore whose commits inside `answering` carry the stored answer, whose every commit during
- * a keyed request is reported to it, and whose applied events are told to the request's CausedEvents;
- * outside a request every call is the store's own.
+ * a keyed request is reported to it, whose applied events are told to the request's CausedEvents, and
+ * whose events are stamped with the writing span's traceparent; otherwise every call is the store's own.
  */
 export const answeringStore = (store: StateStore["Service"]): StateStore["Service"] =>
   StateStore.of({
     ...store,
-    commit: (write) => telling(write, answeringCommit(store, write))
+    // Every event carries the traceparent of the span that wrote it (outbox.ts), whichever context wrote it.
+    commit: (write) => Effect.flatMap(stampTrace(write), (stamped) => telling(stamped, answeringCommit(store, stamped)))
   })
 
 /** The StateStore in context, answering (what the platform gives every module). */

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer } from "effect"
 import { layerMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
-import { answering, IdempotentAnswer, layerAnsweringStore, StateStore, StoreUnavailable, withAnswer } from "@kasa/shared"
+import { answering, IdempotentAnswer, layerAnsweringStore, makeEnvelope, StateStore, StoreUnavailable, withAnswer } from "@kasa/shared"
 import { runAnswered } from "@kasa/shared/testing/answered"
 
 const setup = () => {
@@ -62,5 +62,28 @@ describe("answering", () => {
       expect: [{ key: "a", value: "1" }, { key: "k", value: "claim:x" }],
       ops: [{ op: "delete", key: "b" }, { op: "set", key: "k", value: "rec", ttlSeconds: 9 }]
     })
+  })
+})
+
+describe("answeringStore stamps the trace", () => {
+  test("every event of a commit carries the traceparent of the span that wrote it, unless it has one", async () => {
+    const { data, run } = setup()
+    const event = (name: string, headers?: Record<string, string>) => ({
+      topic: "t",
+      key: "k",
+      envelope: makeEnvelope({ eventName: name, aggregateId: "k", correlationId: "c", producer: "test", payload: {} }),
+      ...(headers === undefined ? {} : { headers })
+    })
+    const traceId = await run(
+      Effect.withSpan(
+        Effect.flatMap(StateStore, (store) =>
+          Effect.andThen(store.commit({ events: [event("fresh"), event("stamped", { traceparent: "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01" })] }), Effect.map(Effect.currentSpan, (span) => span.traceId))
+        ),
+        "writer"
+      )
+    )
+    const headers = Object.fromEntries(data.outbox.map((entry) => [entry.event.envelope.event_name, entry.event.headers?.traceparent]))
+    expect(headers.fresh).toContain(traceId)
+    expect(headers.stamped).toBe("00-0123456789abcdef0123456789abcdef-0123456789abcdef-01")
   })
 })

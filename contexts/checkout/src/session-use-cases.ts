@@ -7,7 +7,7 @@
  * the customer data and consents are fixed (409 `checkout_not_open`): the order was made with them.
  */
 import { Effect } from "effect"
-import { answering, type CommandContext, retryOnConflict, stampTrace, StateStore } from "@kasa/shared"
+import { answering, type CommandContext, retryOnConflict, StateStore } from "@kasa/shared"
 import { type Consents, type ConsentsRequest, type CustomerData, parseCustomerData, toConsents } from "./customer.ts"
 import { CheckoutNotOpen } from "./errors.ts"
 import { type CheckoutSession, loadSession, type LoadedSession, sessionWrite, unavailable } from "./session-store.ts"
@@ -19,9 +19,9 @@ export const MAX_ATTEMPTS = 5
 
 export const viewOf = (session: CheckoutSession) => summaryView(session.projection, session.customer ?? undefined, session.consents ?? undefined)
 
-/** Commits `write` (its events stamped with the current span's traceparent, so finalize's trace crosses the bus), an unavailable store as CheckoutUnavailable. */
+/** Commits `write` (the platform's store stamps its events with the current span's traceparent, so finalize's trace crosses the bus), an unavailable store as CheckoutUnavailable. */
 export const commitWrite = (write: Parameters<typeof StateStore.Service.commit>[0]) =>
-  Effect.flatMap(Effect.zip(StateStore, stampTrace(write)), ([store, stamped]) => store.commit(stamped)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+  Effect.flatMap(StateStore, (store) => store.commit(write)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
 
 export const getSummary = Effect.fn("Checkout.getSummary")(function* (sessionId: string) {
   const { session } = yield* loadSession(sessionId)
