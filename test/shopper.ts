@@ -30,8 +30,9 @@ export interface PurchaseOptions {
   readonly outcome?: "succeed" | "fail"
   /** Deadline of each wait, ms. */
   readonly timeoutMs?: number
-  /** How often a wait polls, ms. */
+  /** How soon a wait looks again, ms; the interval doubles up to `maxPollMs` (default 500). */
   readonly pollMs?: number
+  readonly maxPollMs?: number
   /** Sent as `X-Correlation-Id` with finalize (the checkout's trace and events carry it); default: the shop mints one. */
   readonly finalizeCorrelationId?: string
 }
@@ -75,7 +76,7 @@ export const purchase = async (send: Send, options: PurchaseOptions = {}): Promi
   const until = async (path: string, ok: (body: Json) => boolean, what: string): Promise<Json> => {
     let last: Json | undefined
     try {
-      return await waitFor(async () => ((last = (await call("GET", path)).body), ok(last) ? last : undefined), { timeoutMs, intervalMs: pollMs, describe: () => what })
+      return await waitFor(async () => ((last = (await call("GET", path)).body), ok(last) ? last : undefined), { timeoutMs, intervalMs: pollMs, maxIntervalMs: options.maxPollMs ?? 500, describe: () => what })
     } catch {
       throw new PurchaseFailed(`${what} within ${timeoutMs} ms; last ${path}: ${JSON.stringify(last)}`)
     }

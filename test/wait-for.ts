@@ -12,6 +12,8 @@ export interface WaitOptions {
   /** What was last seen, for the failure message. */
   readonly describe: () => string
   readonly intervalMs?: number
+  /** When given, the interval doubles after each look up to this. */
+  readonly maxIntervalMs?: number
 }
 
 /**
@@ -25,7 +27,14 @@ export const waitFor = <T>(check: () => T | undefined | false | Promise<T | unde
     if (value !== undefined && value !== false) found = { value }
     return found !== undefined
   })
-  return Effect.runPromise(waitUntilEffect(probe, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs ?? 25, describe: options.describe })).then(() => found!.value)
+  return Effect.runPromise(
+    waitUntilEffect(probe, {
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs ?? 25,
+      ...(options.maxIntervalMs === undefined ? {} : { maxIntervalMs: options.maxIntervalMs }),
+      describe: options.describe
+    })
+  ).then(() => found!.value)
 }
 
 /** Reads until `ok` holds and resolves with what was read; after `timeoutMs` rejects with `what` and the last value read. */

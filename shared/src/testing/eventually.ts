@@ -32,17 +32,23 @@ export const waitUntil = (
     }
   })
 
-/** Same as waitUntil, for a condition that needs an effect to check. */
+/**
+ * Same as waitUntil, for a condition that needs an effect to check. With `maxIntervalMs` the interval
+ * doubles after each look up to it (many waiters at once, e.g. a benchmark's clients, then load the
+ * thing they wait on less the longer they wait).
+ */
 export const waitUntilEffect = <E, R>(
   condition: Effect.Effect<boolean, E, R>,
-  options: { readonly timeoutMs?: number; readonly intervalMs?: number; readonly describe: () => string }
+  options: { readonly timeoutMs?: number; readonly intervalMs?: number; readonly maxIntervalMs?: number; readonly describe: () => string }
 ): Effect.Effect<void, E, R> =>
   Effect.gen(function* () {
     const deadline = Date.now() + (options.timeoutMs ?? 20_000)
+    let interval = options.intervalMs ?? 10
     while (!(yield* condition)) {
       if (Date.now() > deadline) {
         return yield* Effect.die(new AssertionFailed(`condition not met in ${options.timeoutMs ?? 20_000} ms; last seen: ${options.describe()}`))
       }
-      yield* Effect.sleep(options.intervalMs ?? 10)
+      yield* Effect.sleep(interval)
+      if (options.maxIntervalMs !== undefined) interval = Math.min(options.maxIntervalMs, Math.max(1, interval) * 2)
     }
   })
