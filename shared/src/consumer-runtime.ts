@@ -28,7 +28,7 @@ import {
 import { BatchOverlay, CurrentBatchOverlay, storeBehind } from "./batch-overlay.ts"
 import { countConsumed, observeProcessing } from "./metrics.ts"
 import { stampTrace } from "./outbox.ts"
-import { type AtomicWrite, type CommitResult, StateStore } from "./state-store.ts"
+import { type AtomicWrite, type CommitResult, StateStore, type StoreUnavailable } from "./state-store.ts"
 import { externalParent } from "./traceparent.ts"
 
 export * from "./consumer-dead-letter.ts"
@@ -59,6 +59,12 @@ export interface ConsumerOptions<E, R> {
   readonly handler: EventHandler<E, R>
   readonly retry?: RetryPolicy
   readonly maxBatch?: number
+  /**
+   * Told each handler's write once it has committed (with its marker): what a handler returns may be
+   * committed once, retried after a failed commit, or never committed, so counting what it published
+   * belongs here, not in the handler.
+   */
+  readonly onCommitted?: (write: AtomicWrite) => Effect.Effect<void>
 }
 
 interface Pending {
@@ -89,6 +95,8 @@ export const runConsumer = <E, R>(
           result === "committed" ? Effect.logWarning("message dead-lettered", { topic: message.topic, group, error }) : Effect.void
         )
       )
+
+    const committed = (write: AtomicWrite): Effect.Effect<void> => (options.onCommitted === undefined ? Effect.void : options.onCommitted(write))
 
     /** One message's span (a child of the producer's trace) and its log and span annotations. */
     const traced =
@@ -124,7 +132,9 @@ export const runConsumer = <E, R>(
           Effect.flatMap((write) =>
             write === IgnoredEvent
               ? Effect.succeed("ignored" as const)
-              : Effect.flatMap(stampTrace(write ?? {}), (stamped) => store.commit({ ...stamped, processed: marker }))
+              : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
+                  Effect.tap(store.commit({ ...stamped, processed: marker }), (result) => (result === "committed" ? committed(stamped) : Effect.void))
+                )
           )
         )
       ).pipe(
@@ -175,17 +185,23 @@ export const runConsumer = <E, R>(
     const handleTogether = (behind: typeof StateStore.Service, pending: ReadonlyArray<Pending>): Effect.Effect<number> =>
       Effect.gen(function* () {
         const overlay = new BatchOverlay(behind)
-        const outcomes: Array<{ readonly message: DeliveredMessage; readonly name: string; readonly result: "processed" | "ignored"; readonly ms: number }> = []
+        const outcomes: Array<{
+          readonly message: DeliveredMessage
+          readonly name: string
+          readonly result: "processed" | "ignored"
+          readonly write?: AtomicWrite
+          readonly ms: number
+        }> = []
         for (const { message, envelope } of pending) {
           const started = performance.now()
           const event: ConsumedEvent = { envelope, group, topic: message.topic, partition: message.partition, offset: message.offset }
           const processed = [markerOf(group, message, envelope)]
           const added = yield* defectsAsFailures(Effect.suspend(() => options.handler(event))).pipe(
-            Effect.flatMap((write) =>
+            Effect.flatMap((write): Effect.Effect<"ignored" | "conflict" | { readonly write: AtomicWrite }, StoreUnavailable> =>
               write === IgnoredEvent
                 ? Effect.succeed("ignored" as const)
                 : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
-                    Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? ("processed" as const) : added))
+                    Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? { write: stamped } : added))
                   )
             ),
             Effect.provideService(CurrentBatchOverlay, overlay),
@@ -195,7 +211,8 @@ export const runConsumer = <E, R>(
             Effect.orElseSucceed(() => "conflict" as const)
           )
           if (added === "conflict") break
-          outcomes.push({ message, name: envelope.event_name, result: added, ms: performance.now() - started })
+          const ms = performance.now() - started
+          outcomes.push(added === "ignored" ? { message, name: envelope.event_name, result: added, ms } : { message, name: envelope.event_name, result: "processed", write: added.write, ms })
         }
         if (outcomes.length === 0) return 0
         // Only ignored events: nothing to write (an ignored event needs no marker, see IgnoredEvent).
@@ -203,7 +220,8 @@ export const runConsumer = <E, R>(
           const committed = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
           if (committed !== "committed") return 0
         }
-        for (const { message, name, result, ms } of outcomes) {
+        for (const { message, name, result, write, ms } of outcomes) {
+          if (write !== undefined) yield* committed(write)
           yield* countConsumed(group, message.topic, name, result)
           if (result === "processed") yield* observeProcessing(group, message.topic, ms / 1000)
         }

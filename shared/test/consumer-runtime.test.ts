@@ -3,7 +3,7 @@
 // Dead letters are outbox entries (the relay publishes them), so they are read from the outbox here.
 import { describe, expect, test } from "bun:test"
 import { Effect, Layer, ManagedRuntime, Metric, Schema } from "effect"
-import { batchAware, type ConsumedEvent, DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, toBusMessage } from "@kasa/shared"
+import { type AtomicWrite, batchAware, type ConsumedEvent, DlqHeaders, EventBus, eventRouter, makeEnvelope, OutboxReader, PermanentFailure, route, runConsumer, StateStore, StoreUnavailable, toBusMessage } from "@kasa/shared"
 import { waitUntil, waitUntilEffect } from "@kasa/shared/testing/eventually"
 import { MemoryBroker, MemoryStateData, layerMemoryEventBus, layerMemoryStateStore, makeMemoryStateStore } from "@kasa/adapter-memory"
 
@@ -258,6 +258,44 @@ describe("consumer runtime and a fetched batch at once", () => {
       )
       return value
     })
+
+  test("onCommitted hears each write once, after its commit: a batch's twenty, and a write whose first commit failed", async () => {
+    const heard: Array<string> = []
+    const emitting = (event: ConsumedEvent) =>
+      Effect.succeed({ events: [{ topic: "out", key: "a", envelope: makeEnvelope({ eventName: "out.made", aggregateId: "a", correlationId: event.envelope.correlation_id, producer: "t", payload: {} }) }] })
+    const onCommitted = (write: AtomicWrite) => Effect.sync(() => void heard.push(...(write.events ?? []).map((e) => e.envelope.correlation_id)))
+    const { runtime, counted } = countingSetup()
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(20)
+          yield* runConsumer({ group: "g", topics: ["in"], handler: emitting, onCommitted })
+          yield* waitUntil(() => heard.length >= 20, { describe: () => `${heard.length} heard`, timeoutMs: 5_000 })
+        })
+      )
+    )
+    expect(counted.commits).toBe(1)
+    expect(heard.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `c${i}`).sort())
+
+    // Alone: the first commit fails without applying, the retry commits; heard once.
+    heard.length = 0
+    let failures = 1
+    const { runtime: alone, state } = setup((data) => {
+      const inner = makeMemoryStateStore(data)
+      return StateStore.of({ ...inner, commit: (write) => (failures-- > 0 ? Effect.fail(new StoreUnavailable({ operation: "commit", message: "lost" })) : inner.commit(write)) })
+    })
+    await alone.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(1)
+          yield* runConsumer({ group: "g", topics: ["in"], handler: emitting, onCommitted, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } })
+          yield* waitUntil(() => heard.length >= 1 && state.outbox.length >= 1, { describe: () => `${heard.length} heard`, timeoutMs: 5_000 })
+        })
+      )
+    )
+    expect(heard).toEqual(["c0"])
+    expect(state.outbox.map((entry) => entry.event.envelope.correlation_id)).toEqual(["c0"])
+  })
 
   test("twenty messages fetched together are committed in one write, each handler seeing the ones before it", async () => {
     const { runtime, counted, inner } = countingSetup()

@@ -54,22 +54,23 @@ const orderRoutes = () =>
     "order.cancelled": route(OrderCancelledSeen, (event) => cancelOrderPayment(event.payload.order_id, event.envelope))
   })
 
-/**
- * A handler, measured (metrics.ts). The events of the write it returns count as published when it
- * returns it: the runtime commits right after, and a commit that fails is retried, so a failed commit
- * can count its events once more (the kernel's `kasa_events_published_total`, counted by the relay,
- * is exact).
- */
+/** A handler, measured (metrics.ts). */
 const measured =
   <E, R>(handle: EventHandler<E, R>): EventHandler<E, R> =>
   (event) =>
-    measuredHandling(
-      Effect.tap(handle(event), (write) =>
-        typeof write === "object" && write !== null && "events" in write ? countPaymentEvents((write.events ?? []).map((e) => e.envelope.event_name)) : Effect.void
-      )
-    )
+    measuredHandling(handle(event))
 
-const options = <E, R>(group: string, topics: ReadonlyArray<string>, handler: EventHandler<E, R>): ConsumerOptions<E, R> => ({ group, topics, handler: measured(handler) })
+/**
+ * The events of a handler's write count as published once the runtime has committed it (a commit
+ * that fails and is retried counts once; the kernel's `kasa_events_published_total`, counted by the
+ * relay, is the bus's own figure).
+ */
+const options = <E, R>(group: string, topics: ReadonlyArray<string>, handler: EventHandler<E, R>): ConsumerOptions<E, R> => ({
+  group,
+  topics,
+  handler: measured(handler),
+  onCommitted: (write) => countPaymentEvents((write.events ?? []).map((e) => e.envelope.event_name))
+})
 
 /** `payment-consumer`: the sessions' projection, over the key-value StateStore. */
 export const paymentConsumer = () => options(PAYMENT_CONSUMER_GROUP, PAYMENT_CONSUMER_TOPICS, sessionRoutes())
