@@ -70,6 +70,14 @@ export class MemoryStateData {
   /** Where the sweep goes on from: a Map iterator survives deletions and sees later insertions. */
   private sweepCursor: Iterator<[string, { readonly expiresAt: number | undefined }]> | undefined = undefined
   private sweepingStreams = false
+  /**
+   * No key expires before this (a lower bound): the sliced sweep does nothing until then, so a store
+   * whose keys live for hours costs no CPU to watch. Lowered by every write with a lifetime; set, at the
+   * end of each pass, to the earliest expiry the pass saw or a write made meanwhile.
+   */
+  private nextExpiry = Number.POSITIVE_INFINITY
+  private passEarliest = Number.POSITIVE_INFINITY
+  private writtenEarliest = Number.POSITIVE_INFINITY
   private readonly markerLifetimeMs: number
   private readonly markerHorizon: ((group: string) => number) | undefined
   /** Milliseconds since the epoch, as markers count them. */
@@ -143,15 +151,25 @@ export class MemoryStateData {
     if (budget === Number.POSITIVE_INFINITY) {
       this.sweepCursor = undefined
       this.sweepingStreams = false
+    } else if (this.sweepCursor === undefined && !this.sweepingStreams && now < this.nextExpiry) {
+      // Between passes, and nothing can have expired yet.
+      return 0
     }
     for (let looked = 0; looked < budget; looked++) {
+      if (this.sweepCursor === undefined && !this.sweepingStreams) {
+        this.passEarliest = Number.POSITIVE_INFINITY
+        this.writtenEarliest = Number.POSITIVE_INFINITY
+      }
       this.sweepCursor ??= this.sweepingStreams ? this.streams.entries() : this.values.entries()
       const next = this.sweepCursor.next()
       if (next.done === true) {
         this.sweepCursor = undefined
         this.sweepingStreams = !this.sweepingStreams
-        // A whole pass over both maps ends an unbounded sweep.
-        if (!this.sweepingStreams && budget === Number.POSITIVE_INFINITY) return removed
+        if (!this.sweepingStreams) {
+          // A whole pass over both maps: nothing expires before what it saw or what was written meanwhile.
+          this.nextExpiry = Math.min(this.passEarliest, this.writtenEarliest)
+          if (budget === Number.POSITIVE_INFINITY || now < this.nextExpiry) return removed
+        }
         continue
       }
       const [key, entry] = next.value
@@ -159,16 +177,28 @@ export class MemoryStateData {
         if (this.sweepingStreams) this.streams.delete(key)
         else this.values.delete(key)
         removed++
+      } else if (entry.expiresAt !== undefined && entry.expiresAt < this.passEarliest) {
+        this.passEarliest = entry.expiresAt
       }
     }
     return removed
   }
 
+  /** A key was given a lifetime: the sweep must look again by then. */
+  private expiresBy(at: number | undefined): void {
+    if (at === undefined) return
+    if (at < this.nextExpiry) this.nextExpiry = at
+    if (at < this.writtenEarliest) this.writtenEarliest = at
+  }
+
   private apply(op: StateOp, now: number): void {
     switch (op.op) {
-      case "set":
-        this.values.set(op.key, { value: pack(op.value), expiresAt: expiry(op.ttlSeconds, now) })
+      case "set": {
+        const expiresAt = expiry(op.ttlSeconds, now)
+        this.values.set(op.key, { value: pack(op.value), expiresAt })
+        this.expiresBy(expiresAt)
         return
+      }
       case "delete":
         this.values.delete(op.key)
         this.streams.delete(op.key)
@@ -181,12 +211,15 @@ export class MemoryStateData {
         }
         stream.append(op.fields, op.maxLength)
         if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
+        this.expiresBy(stream.expiresAt)
         return
       }
       case "incrementBy": {
         const current = Number(this.read(op.key) ?? "0")
         const entry = this.values.get(op.key)
-        this.values.set(op.key, { value: String(current + op.by), expiresAt: op.ttlSeconds === undefined ? entry?.expiresAt : expiry(op.ttlSeconds, now) })
+        const expiresAt = op.ttlSeconds === undefined ? entry?.expiresAt : expiry(op.ttlSeconds, now)
+        this.values.set(op.key, { value: String(current + op.by), expiresAt })
+        this.expiresBy(expiresAt)
         return
       }
     }

@@ -54,3 +54,29 @@ test("a sweep in slices covers every value and stream, round after round, whatev
   for (let slice = 0; slice < 20; slice++) data.sweep(now + 2_000, 3)
   expect(data.values.has("late")).toBe(false)
 })
+
+test("a sliced sweep looks at nothing before the earliest expiry a pass or a write has seen, and sweeps once it has come", () => {
+  const data = new MemoryStateData()
+  const now = Date.now()
+  data.commit({ ops: Array.from({ length: 10 }, (_, i) => ({ op: "set" as const, key: `v:${i}`, value: "x", ttlSeconds: 60 })) })
+  // A first pass learns that nothing expires within the minute; after it, slices before then look at nothing.
+  for (let slice = 0; slice < 10; slice++) data.sweep(now, 3)
+  let looked = 0
+  const entries = data.values.entries.bind(data.values)
+  data.values.entries = () => {
+    looked++
+    return entries()
+  }
+  for (let slice = 0; slice < 10; slice++) expect(data.sweep(now + 30_000, 3)).toBe(0)
+  expect(looked).toBe(0)
+  // A write with a shorter lifetime brings the next look forward.
+  data.commit({ ops: [{ op: "set", key: "soon", value: "x", ttlSeconds: 1 }] })
+  let removed = 0
+  for (let slice = 0; slice < 10; slice++) removed += data.sweep(now + 5_000, 3)
+  expect(removed).toBe(1)
+  expect(looked).toBeGreaterThan(0)
+  // And once the minute has passed, everything goes.
+  for (let slice = 0; slice < 10; slice++) removed += data.sweep(now + 61_000, 3)
+  expect(removed).toBe(11)
+  expect(data.values.size).toBe(0)
+})
