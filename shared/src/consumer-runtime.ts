@@ -217,8 +217,8 @@ export const runConsumer = <E, R>(
         if (outcomes.length === 0) return 0
         // Only ignored events: nothing to write (an ignored event needs no marker, see IgnoredEvent).
         if (outcomes.some((outcome) => outcome.result === "processed")) {
-          const committed = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
-          if (committed !== "committed") return 0
+          const result = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
+          if (result !== "committed") return 0
         }
         for (const { message, name, result, write, ms } of outcomes) {
           if (write !== undefined) yield* committed(write)
