@@ -11,7 +11,6 @@
  * is a copy of the shipped one with stock enough for every level. Asserts nothing; prints a table.
  */
 import { tmpdir } from "node:os"
-import { readFileSync } from "node:fs"
 import { createClient } from "redis"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { createTestDatabase, findPostgres } from "../adapters/postgres/src/testing/postgres-server.ts"
@@ -19,22 +18,16 @@ import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
 import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { purchase, sendTo, type Purchase } from "@kasa/test-support/shopper"
+import { cpuMs, percentile, rssMb } from "./bench-proc.ts"
 import { devEnv } from "./dev-env.ts"
 const root = new URL("..", import.meta.url).pathname
 
-const CLOCK_TICKS_PER_SECOND = 100
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,1000").split(",").map(Number)
 /** Purchases per shopper at a level: enough for a few seconds at the smallest levels. */
 const ROUNDS = (shoppers: number) => Math.max(1, Math.ceil(Number(process.env.BENCH_MIN_CHECKOUTS ?? 200) / shoppers))
 const MODES = (process.env.BENCH_MODES ?? "embedded,distributed").split(",")
 const runId = `benchco${Date.now().toString(36)}`
 
-const cpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
-}
-const rssMb = (pid: number): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024)
-const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 
 /** The shipped catalog with a million units of everything, so no level runs out of stock. */
 const benchCatalog = async (): Promise<string> => {

@@ -7,6 +7,7 @@
  * after it, and once every cart has expired and been swept. Asserts nothing; prints a table.
  */
 import { startApp } from "@kasa/test-support/process"
+import { rssMb } from "./bench-proc.ts"
 import { devEnv } from "./dev-env.ts"
 
 const root = new URL("..", import.meta.url).pathname
@@ -19,12 +20,6 @@ const ttlSeconds = Number(process.env.BENCH_SESSION_TTL_SECONDS ?? 300)
 const { products } = (await Bun.file(`${root}contexts/catalog/data/products.json`).json()) as { products: Array<{ offer_id: string; category: string }> }
 const offers = products.filter((p) => p.category !== "warranty" && p.category !== "accessory").map((p) => p.offer_id)
 if (offers.length < lines) throw new Error(`the catalog has ${offers.length} plain products; BENCH_LINES=${lines} needs as many`)
-
-const rssMb = (pid: number): number => {
-  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string
-  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN)
-  return Math.round(kb / 1024)
-}
 
 // Started as `npm run dev` starts it.
 const env = await devEnv(root)

@@ -12,6 +12,7 @@ import { layerKafka } from "@kasa/adapter-kafka"
 import { signedWebhook } from "@kasa/adapter-gateway-sandbox"
 import { decodeEnvelope, EventBus, makeEnvelope, toBusMessage, Topics } from "@kasa/shared"
 import { startApp } from "@kasa/test-support/process"
+import { percentile } from "./bench-proc.ts"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
 import { createTestDatabase, findPostgres } from "../adapters/postgres/src/testing/postgres-server.ts"
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
@@ -23,7 +24,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
 const runId = `bench${Date.now().toString(36)}`
 const secret = `bench-payment-secret-${runId}-0123456789`
 
-const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 const summary = (label: string, count: number, seconds: number, latencies: Array<number>) => {
   latencies.sort((a, b) => a - b)
   return { what: label, count, per_second: Math.round(count / seconds), p50_ms: Number(percentile(latencies, 50).toFixed(2)), p99_ms: Number(percentile(latencies, 99).toFixed(2)) }

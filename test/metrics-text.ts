@@ -13,3 +13,16 @@ export const sampleSum = (text: string, metric: string, labels: Readonly<Record<
   }
   return sum
 }
+
+/** The distinct values of `label` among a metric's samples whose labels include all of `labels`. */
+export const labelValues = (text: string, metric: string, label: string, labels: Readonly<Record<string, string>>): ReadonlyArray<string> => {
+  const values = new Set<string>()
+  const pattern = new RegExp(`[{,]${label}="([^"]*)"`)
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${metric}{`)) continue
+    if (!Object.entries(labels).every(([name, value]) => line.includes(`${name}="${value}"`))) continue
+    const found = pattern.exec(line)
+    if (found !== null) values.add(found[1]!)
+  }
+  return [...values]
+}

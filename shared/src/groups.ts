@@ -15,8 +15,10 @@ export const ConsumerGroups: Readonly<Record<string, ReadonlyArray<string>>> = {
   "payment-orders-consumer": [Topics.checkout, Topics.order],
   "checkout-session-consumer": [Topics.checkoutRequests],
   "cart-consumer": [Topics.checkout],
-  "catalog-consumer": [Topics.checkout, Topics.payment, Topics.order],
-  "order-consumer": [Topics.checkout, Topics.payment],
+  // Not payment-events: the order decides what a payment means (contexts/catalog/src/consumers.ts).
+  "catalog-consumer": [Topics.checkout, Topics.order],
+  // Inventory too: the saga needs to hear of an expired reservation (contexts/order/src/consumers.ts).
+  "order-consumer": [Topics.checkout, Topics.payment, Topics.inventory],
   "notification-consumer": [Topics.checkout, Topics.payment, Topics.order, Topics.delivery],
   "analytics-consumer": allTopics,
   "wallet-consumer": [Topics.checkoutFinished]

@@ -8,7 +8,7 @@
  * all three keys the session lifetime (SessionTtl) afresh, so an abandoned cart leaves the store.
  */
 import { Effect, Layer, Result } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { type Cart, emptyCart, totals } from "./domain.ts"
 import { CartUnavailable } from "./errors.ts"
 import { CartStore, type CartWrite } from "./ports.ts"
@@ -90,10 +90,9 @@ export const makeCartStore = Effect.gen(function* () {
       return { cart: parsed.success, revision: raw }
     }),
     save: Effect.fnUntraced(function* (write: CartWrite) {
-      // The events carry the current span's traceparent, so the trace continues across the bus.
+      // The platform's store stamps the events with the current span's traceparent (idempotent-answer.ts).
       const json = viewJson(write.cart)
-      const atomic = yield* stampTrace(toAtomicWrite(write, json, ttlSeconds))
-      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+      yield* store.commit(toAtomicWrite(write, json, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
       remember(json, write.cart)
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, viewJson(write.cart), ttlSeconds)

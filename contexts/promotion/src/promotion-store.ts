@@ -10,7 +10,7 @@
  * session keys the session lifetime (SessionTtl) afresh, the unchanged one included.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
 import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
 import { PromotionsUnavailable } from "./errors.ts"
 import { toOutboxEvents } from "./events.ts"
@@ -79,15 +79,13 @@ export const makePromotionStore = Effect.gen(function* () {
       return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
     }),
     save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
-      // The events carry the current span's traceparent, so the trace continues across the bus.
-      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
-      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+      // The platform's store stamps the events with the current span's traceparent (idempotent-answer.ts).
+      yield* store.commit(toAtomicWrite(write, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     publish: Effect.fn("PromotionStore.publish")(function* (events: ReadonlyArray<Envelope>) {
       if (events.length === 0) return
-      const atomic = yield* stampTrace({ events: toOutboxEvents(events) })
-      yield* store.commit(atomic).pipe(
+      yield* store.commit({ events: toOutboxEvents(events) }).pipe(
         Effect.catchTags({ StoreUnavailable: (error) => Effect.fail(unavailable(error)), WriteConflict: (conflict) => Effect.die(conflict) })
       )
     }),

@@ -9,7 +9,7 @@
  * (SessionTtl) from its latest write.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { ServicesUnavailable } from "./errors.ts"
 import { OfferedServiceSchema } from "./events.ts"
 import { type ProjectedCart, type ProjectionWrite, type RecordedRules, ServicesStore, type StoredAvailability } from "./ports.ts"
@@ -87,8 +87,7 @@ export const makeServicesStore = Effect.gen(function* () {
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     save: Effect.fnUntraced(function* (write: ProjectionWrite) {
-      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
-      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+      yield* store.commit(toAtomicWrite(write, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
     recordRules: Effect.fnUntraced(function* (rules: ServicesRules) {
       const recorded: RecordedRules = { ...rulesFile(rules), fingerprint: rules.fingerprint }

@@ -10,7 +10,7 @@
  * each present session key again with the session lifetime (SessionTtl), so the three expire together.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, stampTrace, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { Address } from "./address.ts"
 import { DeliverySelection, emptySession, SelectedAddon, SelectedMethod, type ShippingSession } from "./domain.ts"
 import { ShippingUnavailable } from "./errors.ts"
@@ -119,9 +119,8 @@ export const makeShippingStore = Effect.gen(function* () {
   return ShippingStore.of({
     load,
     save: Effect.fnUntraced(function* (write: ShippingWrite) {
-      // The events carry the current span's traceparent, so the trace continues across the bus.
-      const atomic = yield* stampTrace(toAtomicWrite(write, ttlSeconds))
-      yield* store.commit(atomic).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
+      // The platform's store stamps the events with the current span's traceparent (idempotent-answer.ts).
+      yield* store.commit(toAtomicWrite(write, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     cachedMethods: (cartHash) =>
