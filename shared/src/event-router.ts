@@ -4,7 +4,8 @@
  * fit its Schema is a PermanentFailure (dead-lettered at once: retrying cannot change a payload). An
  * event name the router does not know is ignored, as SPEC §3.1's schema evolution asks: the runtime
  * writes nothing for it and counts it as `ignored`, and the router logs each unknown name once, so no
- * context keeps its own set of names seen or decodes by hand.
+ * context keeps its own set of names seen or decodes by hand. The handler says which names it routes
+ * (`handles`), so the runtime skips the rest before it reads a marker (consumer-runtime.ts).
  */
 import { Effect, Schema } from "effect"
 import { CART_EVENT_NAMES, ConsumedCartSnapshot, type CartSnapshot } from "./cart-snapshot.ts"
@@ -50,7 +51,7 @@ export const eventRouter = <Routes extends Readonly<Record<string, AnyRoute>>>(
 ): EventHandler<PermanentFailure | ErrorOf<Routes[keyof Routes]>, ServicesOf<Routes[keyof Routes]>> => {
   const table = new Map<string, AnyRoute>(Object.entries(routes))
   const logged = new Set<string>()
-  return (event) => {
+  const handler = (event: ConsumedEvent) => {
     const name = event.envelope.event_name
     const found = table.get(name)
     if (found === undefined) {
@@ -62,4 +63,5 @@ export const eventRouter = <Routes extends Readonly<Record<string, AnyRoute>>>(
     if (decoded._tag === "Failure") return Effect.fail(new PermanentFailure({ reason: `${name} payload does not fit: ${String(decoded.failure)}` }))
     return found.handle({ ...event, payload: decoded.success })
   }
+  return Object.assign(handler, { handles: (name: string) => table.has(name) })
 }

@@ -343,4 +343,33 @@ describe("consumer runtime and a fetched batch at once", () => {
     // One batch commit that did not apply, then one per message.
     expect(counted.commits).toBe(11)
   })
+  test("events a handler says it does not handle never reach it, and no marker is read for them", async () => {
+    const askedFor: Array<string> = []
+    const { runtime } = setup((state) => {
+      const store = makeMemoryStateStore(state)
+      return { ...store, processed: (group, ids) => Effect.suspend(() => (askedFor.push(...ids), store.processed(group, ids))) }
+    })
+    const called: Array<string> = []
+    const handler = Object.assign(
+      (event: ConsumedEvent) => Effect.sync(() => void called.push(event.envelope.event_name)),
+      { handles: (name: string) => name === "x.read" }
+    )
+    const event = (eventName: string) => makeEnvelope({ eventName, aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+    const skipped = [event("x.skipped"), event("x.skipped"), event("x.other")]
+    const read = event("x.read")
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* runConsumer({ group: "skip-g", topics: ["in"], handler })
+          const bus = yield* EventBus
+          yield* bus.publish([...skipped, read].map((envelope) => toBusMessage({ topic: "in", key: "a", envelope })))
+          yield* waitUntil(() => called.length === 1, { describe: () => `${called.length} handled`, timeoutMs: 5_000 })
+        })
+      )
+    )
+    await runtime.dispose()
+    expect(called).toEqual(["x.read"])
+    expect(askedFor).toContain(read.event_id)
+    expect(askedFor.filter((id) => skipped.some((e) => e.event_id === id))).toEqual([])
+  })
 })

@@ -15,7 +15,7 @@
  * The handlers only decide: the runtime commits the write with the processed marker.
  */
 import { Effect, Schema } from "effect"
-import { type ConsumerOptions, type EventHandler, eventRouter, route, type RoutedEvent, Topics } from "@kasa/shared"
+import { type ConsumedEvent, type ConsumerOptions, type EventHandler, eventRouter, route, type RoutedEvent, Topics } from "@kasa/shared"
 import { countPaymentEvents, measuredHandling } from "./metrics.ts"
 import { ProjectedEventPayloads, type ProjectedEventName, type ProjectedPayload } from "./projection.ts"
 import { projectEvent } from "./session-use-cases.ts"
@@ -54,11 +54,9 @@ const orderRoutes = () =>
     "order.cancelled": route(OrderCancelledSeen, (event) => cancelOrderPayment(event.payload.order_id, event.envelope))
   })
 
-/** A handler, measured (metrics.ts). */
-const measured =
-  <E, R>(handle: EventHandler<E, R>): EventHandler<E, R> =>
-  (event) =>
-    measuredHandling(handle(event))
+/** A handler, measured (metrics.ts), reading the same events. */
+const measured = <E, R>(handle: EventHandler<E, R>): EventHandler<E, R> =>
+  Object.assign((event: ConsumedEvent) => measuredHandling(handle(event)), handle.handles === undefined ? {} : { handles: handle.handles })
 
 /**
  * The events of a handler's write count as published once the runtime has committed it (a commit
