@@ -8,7 +8,7 @@
  * all three keys the session lifetime (SessionTtl) afresh, so an abandoned cart leaves the store.
  */
 import { Effect, Layer, Result } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJson, type StoreUnavailable, Topics } from "@kasa/shared"
 import { type Cart, emptyCart, totals } from "./domain.ts"
 import { CartUnavailable } from "./errors.ts"
 import { CartStore, type CartWrite } from "./ports.ts"
@@ -32,14 +32,14 @@ export const streamEnvelope = (envelope: CartWrite["events"][number]): string =>
   return JSON.stringify({ ...envelope, payload })
 }
 
-const decodeView = storedJsonDecoder(CartView)
+const viewCodec = storedJson(CartView)
 
-const parseView = (raw: string): Result.Result<Cart, string> => Result.map(decodeView(raw), fromView)
+const parseView = (raw: string): Result.Result<Cart, string> => Result.map(viewCodec.decode(raw), fromView)
 
 const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
 
 /** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
-export const viewJson = (cart: Cart): string => JSON.stringify(toView(cart))
+export const viewJson = (cart: Cart): string => viewCodec.encode(toView(cart))
 
 export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.cart.session_id

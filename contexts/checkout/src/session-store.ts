@@ -13,7 +13,7 @@
  * after a failed payment, when its retry window ends.
  */
 import { Effect, Schema } from "effect"
-import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJson, type StoreUnavailable } from "@kasa/shared"
 import { Consents, CustomerData } from "./customer.ts"
 import { toOutboxEvents } from "./events.ts"
 import { CheckoutProjection, emptyProjection } from "./projection.ts"
@@ -62,7 +62,7 @@ export interface LoadedSession {
   readonly revision: string | undefined
 }
 
-const decodeSession = storedJsonDecoder(CheckoutSession)
+const sessionJson = storedJson(CheckoutSession)
 
 export const unavailable = (error: StoreUnavailable) => new CheckoutUnavailable({ operation: error.operation, message: error.message })
 
@@ -70,7 +70,7 @@ export const loadSession = (sessionId: string) =>
   Effect.gen(function* () {
     const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(checkoutSessionKey(sessionId))), unavailable)
     if (raw === undefined) return { session: emptySession(sessionId), revision: undefined } satisfies LoadedSession
-    const decoded = decodeSession(raw)
+    const decoded = sessionJson.decode(raw)
     if (decoded._tag === "Failure") return yield* new CheckoutUnavailable({ operation: "load session", message: `the stored checkout session is unreadable: ${decoded.failure}` })
     return { session: decoded.success, revision: raw } satisfies LoadedSession
   })
@@ -81,7 +81,7 @@ export const sessionWrite = (loaded: LoadedSession, session: CheckoutSession, en
     const key = checkoutSessionKey(session.projection.session_id)
     return {
       expect: [{ key, value: loaded.revision }],
-      ops: [{ op: "set", key, value: JSON.stringify(session), ttlSeconds }],
+      ops: [{ op: "set", key, value: sessionJson.encode(session), ttlSeconds }],
       events: toOutboxEvents(envelopes)
     }
   })

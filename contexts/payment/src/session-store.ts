@@ -6,7 +6,7 @@
  * never lose an update: the loser runs again on the fresh state.
  */
 import { Effect, Schema } from "effect"
-import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJson, type StoreUnavailable } from "@kasa/shared"
 import { toOutboxEvents } from "./events.ts"
 import { emptyProjection, PaymentProjection } from "./projection.ts"
 import { RecordsUnavailable } from "./ports.ts"
@@ -22,7 +22,7 @@ export interface LoadedSession {
   readonly revision: string | undefined
 }
 
-const decodeSession = storedJsonDecoder(PaymentSession)
+const sessionJson = storedJson(PaymentSession)
 
 export const unavailable = (error: StoreUnavailable) => new RecordsUnavailable({ operation: error.operation, message: error.message })
 
@@ -30,7 +30,7 @@ export const loadSession = (sessionId: string) =>
   Effect.gen(function* () {
     const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(paymentSessionKey(sessionId))), unavailable)
     if (raw === undefined) return { session: { projection: emptyProjection(sessionId), selected_method_id: null }, revision: undefined } satisfies LoadedSession
-    const decoded = decodeSession(raw)
+    const decoded = sessionJson.decode(raw)
     if (decoded._tag === "Failure") return yield* new RecordsUnavailable({ operation: "load session", message: `the stored payment session is unreadable: ${decoded.failure}` })
     return { session: decoded.success, revision: raw } satisfies LoadedSession
   })
@@ -41,7 +41,7 @@ export const sessionWrite = (loaded: LoadedSession, session: PaymentSession, env
     const key = paymentSessionKey(session.projection.session_id)
     return {
       expect: [{ key, value: loaded.revision }],
-      ops: [{ op: "set", key, value: JSON.stringify(session), ttlSeconds }],
+      ops: [{ op: "set", key, value: sessionJson.encode(session), ttlSeconds }],
       events: toOutboxEvents(envelopes)
     }
   })

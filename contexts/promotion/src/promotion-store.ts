@@ -10,7 +10,7 @@
  * session keys the session lifetime (SessionTtl) afresh, the unchanged one included.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshot, cartHash, DEFAULT_SESSION_TTL_SECONDS, type Envelope, SessionTtl, type StateOp, StateStore, storedJson, storedJsonDecoder, type StoreUnavailable } from "@kasa/shared"
 import { Applied, emptyCart, isEmpty, nothingApplied, OrderRecord } from "./domain.ts"
 import { PromotionsUnavailable } from "./errors.ts"
 import { toOutboxEvents } from "./events.ts"
@@ -31,8 +31,8 @@ export const ORDER_RECORD_TTL_SECONDS = 30 * 24 * 60 * 60
 
 const CachedAvailableSchema = Schema.Struct({ rules: Schema.String, promotions: Schema.Array(AvailablePromotion) })
 
-const decodeCart = storedJsonDecoder(CartSnapshot)
-const decodeApplied = storedJsonDecoder(Applied)
+const cartJson = storedJson(CartSnapshot)
+const appliedJson = storedJson(Applied)
 const decodeAvailable = storedJsonDecoder(CachedAvailableSchema)
 const decodeOrder = storedJsonDecoder(OrderRecord)
 
@@ -45,9 +45,9 @@ const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ ope
 export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.loaded.cart.session_id
   const ops: Array<StateOp> = []
-  const cart = write.cart !== undefined ? JSON.stringify(write.cart) : write.loaded.revision.cart
+  const cart = write.cart !== undefined ? cartJson.encode(write.cart) : write.loaded.revision.cart
   if (cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: cart, ttlSeconds })
-  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: JSON.stringify(write.applied), ttlSeconds })
+  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: appliedJson.encode(write.applied), ttlSeconds })
   else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
   if (write.available !== undefined) {
     const key = PromotionKeys.available(write.available.cartHash)
@@ -74,8 +74,8 @@ export const makePromotionStore = Effect.gen(function* () {
   return PromotionStore.of({
     load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
       const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([PromotionKeys.cart(sessionId), PromotionKeys.applied(sessionId)]), unavailable)
-      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(decodeCart, PromotionKeys.cart(sessionId), rawCart))
-      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(decodeApplied, PromotionKeys.applied(sessionId), rawApplied))
+      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(cartJson.decode, PromotionKeys.cart(sessionId), rawCart))
+      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(appliedJson.decode, PromotionKeys.applied(sessionId), rawApplied))
       return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
     }),
     save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {

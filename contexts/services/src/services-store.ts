@@ -9,7 +9,7 @@
  * (SessionTtl) from its latest write.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, CartSnapshotLine, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, StateStore, storedJson, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { ServicesUnavailable } from "./errors.ts"
 import { OfferedServiceSchema } from "./events.ts"
 import { type ProjectedCart, type ProjectionWrite, type RecordedRules, ServicesStore, type StoredAvailability } from "./ports.ts"
@@ -43,7 +43,7 @@ const RecordedRulesSchema = Schema.Struct({ ...ServicesRulesFile.fields, fingerp
 
 const unavailable = (error: StoreUnavailable) => new ServicesUnavailable({ operation: error.operation, message: error.message })
 
-const decodeCart = storedJsonDecoder(ProjectedCartSchema)
+const cartJson = storedJson(ProjectedCartSchema)
 const decodeAvailability = storedJsonDecoder(StoredAvailabilitySchema)
 const decodeRules = storedJsonDecoder(RecordedRulesSchema)
 
@@ -59,7 +59,7 @@ export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAU
   return {
     expect: [{ key, value: write.loaded.revision }],
     ops: [
-      { op: "set", key, value: JSON.stringify(cart), ttlSeconds },
+      { op: "set", key, value: cartJson.encode(cart), ttlSeconds },
       // A cache need not outlive the sessions it serves; the one of the content this cart just left
       // goes (cart hashes include line ids, so another session rarely shares it, and a miss recomputes).
       { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: Math.min(AVAILABILITY_TTL_SECONDS, ttlSeconds) },
@@ -78,7 +78,7 @@ export const makeServicesStore = Effect.gen(function* () {
       const key = ServicesKeys.cart(sessionId)
       const raw = yield* get(key)
       if (raw === undefined) return { cart: undefined, revision: undefined }
-      return { cart: yield* parseStored(decodeCart, key, raw), revision: raw }
+      return { cart: yield* parseStored(cartJson.decode, key, raw), revision: raw }
     }),
     loadAvailability: Effect.fnUntraced(function* (cartHash: string) {
       const key = ServicesKeys.available(cartHash)

@@ -10,7 +10,7 @@
  * each present session key again with the session lifetime (SessionTtl), so the three expire together.
  */
 import { Effect, Layer, Result, Schema } from "effect"
-import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
+import { type AtomicWrite, DEFAULT_SESSION_TTL_SECONDS, SessionTtl, type StateOp, StateStore, storedJson, storedJsonDecoder, type StoreUnavailable, Topics } from "@kasa/shared"
 import { Address } from "./address.ts"
 import { DeliverySelection, emptySession, SelectedAddon, SelectedMethod, type ShippingSession } from "./domain.ts"
 import { ShippingUnavailable } from "./errors.ts"
@@ -46,7 +46,7 @@ const StoredSession = Schema.Struct({
 const StoredAddons = Schema.Array(SelectedAddon)
 const StoredMethods = Schema.Struct({ methods: Schema.Array(MethodView) })
 
-const decodeSession = storedJsonDecoder(StoredSession)
+const sessionJson = storedJson(StoredSession)
 const decodeAddress = storedJsonDecoder(Address)
 const decodeAddons = storedJsonDecoder(StoredAddons)
 const decodeMethods = storedJsonDecoder(StoredMethods)
@@ -58,7 +58,7 @@ const encode = (session: ShippingSession) => ({
   session:
     session.cart === undefined && session.method === undefined && session.delivery === undefined
       ? undefined
-      : JSON.stringify({ cart: session.cart ?? null, method: session.method ?? null, delivery: session.delivery ?? null }),
+      : sessionJson.encode({ cart: session.cart ?? null, method: session.method ?? null, delivery: session.delivery ?? null }),
   address: session.address === undefined ? undefined : JSON.stringify(session.address),
   addons: session.addons.length === 0 ? undefined : JSON.stringify(session.addons)
 })
@@ -99,7 +99,7 @@ export const makeShippingStore = Effect.gen(function* () {
     const unreadable = (what: string, why: string) => new ShippingUnavailable({ operation: "load", message: `the stored ${what} is unreadable: ${why}` })
     let session = emptySession(sessionId)
     if (rawSession !== undefined) {
-      const parsed = decodeSession(rawSession)
+      const parsed = sessionJson.decode(rawSession)
       if (Result.isFailure(parsed)) return yield* unreadable("session", parsed.failure)
       session = { ...session, cart: parsed.success.cart ?? undefined, method: parsed.success.method ?? undefined, delivery: parsed.success.delivery ?? undefined }
     }
