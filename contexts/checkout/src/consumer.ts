@@ -9,8 +9,12 @@
  * The window's deadline goes into the PaymentRetryDeadlines index before the write commits: the index
  * only points at sessions and the sweep re-checks the session, so an entry whose write never applied
  * is dropped by the sweep, while one written after the commit could be lost in a crash.
- * Events checkout does not project but a client may wait for (`services.availability_calculated`,
- * `promotion.code_invalid`) are remembered too, so `?after=` of any event of a session answers.
+ * An event checkout does not project but a client may wait for (`promotion.code_invalid`, which
+ * apply-code answers with in X-Event-Ids) is remembered too, so `?after=` of any event a command
+ * returned answers. `services.availability_calculated` is not read at all: services publishes it from
+ * its consumer, so no command returns its id for a client to wait on, and what it says of the cart's
+ * services the cart snapshot already carries (reading it cost a session read and write per add-to-cart).
+ * The group still subscribes to services-events as SPEC §3.3 lists; the runtime skips its events unread.
  */
 import { Clock, Effect, Schema } from "effect"
 import { type ConsumerOptions, type Envelope, type EventHandler, eventRouter, route, type RoutedEvent, SessionIdString, Topics } from "@kasa/shared"
@@ -27,7 +31,7 @@ export const CHECKOUT_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart, Top
 
 /** Events read only so that `?after=` can wait for them. */
 const SeenOnly = Schema.Struct({ session_id: SessionIdString })
-const SEEN_ONLY_EVENTS = ["services.availability_calculated", "promotion.code_invalid"] as const
+const SEEN_ONLY_EVENTS = ["promotion.code_invalid"] as const
 
 /** The write that folds one consumed event into its session (and its id into the remembered ones). */
 export const projectConsumed = <N extends ProjectedEventName>(name: N, payload: ProjectedPayload<N>, causedBy: Envelope) =>

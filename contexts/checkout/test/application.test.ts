@@ -32,7 +32,7 @@ import {
   SummaryNotifier,
   waitForSummary
 } from "@kasa/checkout"
-import { type AtomicWrite, type CommandContext, type Envelope, layerAnsweringStore, makeEnvelope, newSessionId, StateStore, Topics } from "@kasa/shared"
+import { type AtomicWrite, type CommandContext, type Envelope, IgnoredEvent, layerAnsweringStore, makeEnvelope, newSessionId, StateStore, Topics } from "@kasa/shared"
 import { runAnswered } from "@kasa/shared/testing/answered"
 import { ADDRESS, cart, code, method, readyEvents, washer } from "./fixtures.ts"
 
@@ -159,10 +159,20 @@ describe("the checkout-consumer", () => {
     const sessionId = newSessionId()
     await consume(sessionId, cart(2, [washer]) as never)
     const stale = await consume(sessionId, cart(1, []) as never)
-    const seen = await consume(sessionId, { name: "services.availability_calculated", payload: { cart_hash: "h", available_services: [], total_services_price: 0 } })
+    const seen = await consume(sessionId, { name: "promotion.code_invalid", payload: { code: "NOPE", reason: "unknown" } })
     expect(eventsOf(sessionId)).toHaveLength(1)
     expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual(expect.arrayContaining([stale.envelope.event_id, seen.envelope.event_id]))
     expect((await run(getSummary(sessionId))).cart_total).toBe(200_000)
+  })
+
+  test("services' availability is not read: no client can name it, and the cart snapshot already carries the services", async () => {
+    const sessionId = newSessionId()
+    await consume(sessionId, cart(2, [washer]) as never)
+    const before = await storedSession(sessionId)
+    expect(handler.handles?.("services.availability_calculated")).toBe(false)
+    const { write } = await consume(sessionId, { name: "services.availability_calculated", payload: { cart_hash: "h", available_services: [], total_services_price: 0 } })
+    expect(write).toBe(IgnoredEvent as never)
+    expect(await storedSession(sessionId)).toBe(before)
   })
 })
 
