@@ -106,25 +106,28 @@ export const runConsumer = <E, R>(
 
     const committed = (write: AtomicWrite): Effect.Effect<void> => (options.onCommitted === undefined ? Effect.void : options.onCommitted(write))
 
-    /** One message's span (a child of the producer's trace) and its log and span annotations. */
+    /**
+     * One message's span (a child of the producer's trace) and its log and span annotations; without a
+     * captured stack trace, which would always point here (an Error per message, for nothing).
+     */
     const traced =
       (message: DeliveredMessage, envelope: Envelope) =>
       <A, E2, R2>(effect: Effect.Effect<A, E2, R2>): Effect.Effect<A, E2, R2> =>
-        effect.pipe(
-          Effect.withSpan(`process ${message.topic}`, {
-            kind: "consumer",
-            parent: externalParent(message.headers[Headers.traceparent]),
-            attributes: {
-              correlation_id: envelope.correlation_id,
-              "messaging.operation.type": "process",
-              "messaging.destination.name": message.topic,
-              "messaging.consumer.group.name": group,
-              "messaging.destination.partition.id": String(message.partition),
-              "messaging.kafka.offset": message.offset,
-              "messaging.message.id": envelope.event_id,
-              event_name: envelope.event_name
-            }
-          }),
+        Effect.withSpan(effect, `process ${message.topic}`, {
+          captureStackTrace: false,
+          kind: "consumer",
+          parent: externalParent(message.headers[Headers.traceparent]),
+          attributes: {
+            correlation_id: envelope.correlation_id,
+            "messaging.operation.type": "process",
+            "messaging.destination.name": message.topic,
+            "messaging.consumer.group.name": group,
+            "messaging.destination.partition.id": String(message.partition),
+            "messaging.kafka.offset": message.offset,
+            "messaging.message.id": envelope.event_id,
+            event_name: envelope.event_name
+          }
+        }).pipe(
           Effect.annotateLogs({ correlation_id: envelope.correlation_id, event_id: envelope.event_id }),
           Effect.annotateSpans("correlation_id", envelope.correlation_id)
         )
