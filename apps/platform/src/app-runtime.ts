@@ -17,6 +17,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { AnyAppModule, ModuleRuntime, PlatformServices } from "./app-module.ts"
 import { docsRoutes } from "./docs.ts"
 import { type BackgroundThread, type FromBackground, isBackgroundData, startBackgroundThread, type ToBackground } from "./background-thread.ts"
+import { niceThisThread } from "./thread-priority.ts"
 import { type CheckResult, healthRoutes, mergeResults, type ReadinessCheck, runChecks } from "./health.ts"
 import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
@@ -313,5 +314,7 @@ const serveBackground = async (options: AppOptions, env: Readonly<Record<string,
         break
     }
   })
+  // Requests first when the cores are busy (thread-priority.ts); where the system refuses, as it was.
+  niceThisThread(app.config.backgroundNice)
   tell({ kind: "started" })
 }

@@ -33,6 +33,8 @@ export const infraSpec = {
   outboxRelay: withDefault(oneOf("OUTBOX_RELAY", ["on", "off"]), "on"),
   /** Distributed: the relay and consumers in a worker thread of their own (background-thread.ts), or on the request thread. */
   backgroundWork: withDefault(oneOf("BACKGROUND_WORK", ["thread", "inline"]), "thread"),
+  /** The background thread's nice value (Linux): busy cores run requests before the consumers' catching up; 0 treats both alike. */
+  backgroundNice: withDefault(integer("BACKGROUND_NICE", 0, 19), 10),
   /** Readiness fails while the oldest unpublished outbox entry is older than this. */
   outboxMaxAgeMs: withDefault(integer("OUTBOX_MAX_AGE_MS", 1, 86_400_000), 30_000),
   /** Most bytes the relay puts in one publish: under the broker's max.request.size / message.max.bytes. */

@@ -45,6 +45,15 @@ describe("infrastructure configuration", () => {
     expect(problems({ KAFKA_FETCH_LINGER_MS: "5000" }).join("; ")).toContain("KAFKA_FETCH_LINGER_MS must be an integer from 0")
   })
 
+  test("the background thread runs at nice 10 unless BACKGROUND_NICE says otherwise (0: like the requests)", () => {
+    const defaults = loadInfraConfig({})
+    expect(defaults.ok && defaults.config.backgroundNice).toBe(10)
+    const off = loadInfraConfig({ BACKGROUND_NICE: "0" })
+    expect(off.ok && off.config.backgroundNice).toBe(0)
+    expect(problems({ BACKGROUND_NICE: "-5" }).join("; ")).toContain("BACKGROUND_NICE must be an integer from 0")
+    expect(problems({ BACKGROUND_NICE: "20" }).join("; ")).toContain("BACKGROUND_NICE must be an integer from 0")
+  })
+
   const secret = "s".repeat(32)
 
   test("KAFKA_BROKERS and REDIS_URL: distributed", () => {

@@ -2,7 +2,8 @@
 // it provisions its topics on the real broker, reports ready with every check (PostgreSQL for
 // payment's records), and stops cleanly on SIGTERM; with its
 // relay and consumers in a background thread (the default) or on the request thread, it looks and
-// works the same from outside.
+// works the same from outside; in the thread, at a lower CPU priority than the requests.
+import { readdirSync, readFileSync } from "node:fs"
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
 import { layerKafka } from "@kasa/adapter-kafka"
@@ -16,6 +17,15 @@ const entry = new URL("../src/main.ts", import.meta.url).pathname
 
 const consumedByShipping = async (url: string): Promise<number> =>
   sampleSum(await (await fetch(`${url}/metrics`)).text(), "kasa_events_consumed_total", { group: "shipping-consumer", outcome: "processed" })
+
+/** Each thread's nice value (Linux: the 19th field of /proc/<pid>/task/<tid>/stat), by thread id. */
+const niceOfThreads = (pid: number): ReadonlyMap<number, number> =>
+  new Map(
+    readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8")
+      return [Number(tid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])] as const
+    })
+  )
 
 describe("shop, distributed", () => {
   test.each([
@@ -62,6 +72,10 @@ describe("shop, distributed", () => {
       for (const name of ["cart-events", "cart-events.dlq", "order-events", "checkout.requests"]) expect(names).toContain(name)
 
       expect(app.output().includes("relay and consumers run in a background thread")).toBe(threaded)
+      // The background thread runs at BACKGROUND_NICE (10 by default): the request thread, never.
+      const nice = niceOfThreads(app.process.pid)
+      expect(nice.get(app.process.pid)).toBe(0)
+      expect([...nice.values()].includes(10)).toBe(threaded)
       // An add reaches the shipping consumer, wherever it runs, and /metrics (the main thread's) counts it.
       const before = await consumedByShipping(app.url)
       const offer = "fridge-samsung-rb38"
