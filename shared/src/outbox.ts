@@ -43,22 +43,22 @@ export class OutboxReader extends Context.Service<
   }
 >()("@kasa/shared/OutboxReader") {}
 
-/** Stamps each outgoing event with the current span's `traceparent`, so the trace crosses the bus. */
+/** Whether an outgoing event already carries its trace context (raw events carry their own headers). */
+const stamped = (event: OutboxEvent): boolean => event.raw !== undefined || event.headers?.[Headers.traceparent] !== undefined
+
+/**
+ * Stamps each outgoing event with the current span's `traceparent`, so the trace crosses the bus. A
+ * write whose events are all stamped already (a consumer's write, stamped in its message's span, then
+ * committed through the platform's store, which stamps every commit) is returned as it is.
+ */
 export const stampTrace = (write: AtomicWrite): Effect.Effect<AtomicWrite> => {
   const events = write.events
-  return events === undefined || events.length === 0
+  return events === undefined || events.every(stamped)
     ? Effect.succeed(write)
     : Effect.map(currentTraceparent, (traceparent) =>
         traceparent === undefined
           ? write
-          : {
-              ...write,
-              events: events.map((event) =>
-                event.raw !== undefined || event.headers?.[Headers.traceparent] !== undefined
-                  ? event
-                  : { ...event, headers: { ...event.headers, [Headers.traceparent]: traceparent } }
-              )
-            }
+          : { ...write, events: events.map((event) => (stamped(event) ? event : { ...event, headers: { ...event.headers, [Headers.traceparent]: traceparent } })) }
       )
 }
 
