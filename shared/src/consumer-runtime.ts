@@ -211,9 +211,15 @@ export const runConsumer = <E, R>(
             Effect.flatMap((write): Effect.Effect<"ignored" | "conflict" | { readonly write: AtomicWrite }, StoreUnavailable> =>
               write === IgnoredEvent
                 ? Effect.succeed("ignored" as const)
-                : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
-                    Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? { write: stamped } : added))
-                  )
+                : (write?.records?.length ?? 0) > 0
+                  ? Effect.sync(() => {
+                      // Records cannot go into a batch (batch-overlay.ts): this consumer's messages go one by one from now on.
+                      writesRecords = true
+                      return "conflict" as const
+                    })
+                  : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
+                      Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? { write: stamped } : added))
+                    )
             ),
             Effect.provideService(CurrentBatchOverlay, overlay),
             Effect.provideContext(context),
@@ -240,6 +246,12 @@ export const runConsumer = <E, R>(
       })
 
     const behind = storeBehind(store)
+    /**
+     * Whether a handler of this consumer has written records (SQL rows): such a write never joins a batch,
+     * so a batch would only run its first handler twice (once in the batch, once alone, a gateway call
+     * included); once seen, the consumer handles its messages one by one.
+     */
+    let writesRecords = false
     const handles = options.handler.handles
     const loggedIgnored = new Set<string>()
 
@@ -291,7 +303,7 @@ export const runConsumer = <E, R>(
         }
         for (let from = 0; from < pending.length; from += TOGETHER_MAX) {
           const chunk = pending.slice(from, from + TOGETHER_MAX)
-          const covered = behind !== undefined && chunk.length > 1 ? yield* handleTogether(behind, chunk) : 0
+          const covered = behind !== undefined && !writesRecords && chunk.length > 1 ? yield* handleTogether(behind, chunk) : 0
           for (let i = covered; i < chunk.length; i++) yield* processOne(chunk[i]!.message, chunk[i]!.envelope)
         }
       })

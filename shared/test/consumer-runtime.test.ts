@@ -297,6 +297,36 @@ describe("consumer runtime and a fetched batch at once", () => {
     expect(state.outbox.map((entry) => entry.event.envelope.correlation_id)).toEqual(["c0"])
   })
 
+  test("a consumer whose writes carry records handles its messages one by one: a batch runs its first handler twice once, never again", async () => {
+    const calls = new Map<string, number>()
+    const recording = (event: ConsumedEvent) =>
+      Effect.sync(() => {
+        calls.set(event.envelope.event_id, (calls.get(event.envelope.event_id) ?? 0) + 1)
+        return { records: [{ op: "insert" as const, table: "t", row: { id: event.envelope.event_id }, conflictKey: event.envelope.event_id }] }
+      })
+    let committed = 0
+    // A store that takes records (as a SQL store does), here by leaving them out.
+    const { runtime } = setup((state) => {
+      const inner = makeMemoryStateStore(state)
+      return batchAware(StateStore.of({ ...inner, commit: (write) => Effect.suspend(() => (committed++, inner.commit({ ...write, records: [] }))) }))
+    })
+    const total = () => [...calls.values()].reduce((sum, n) => sum + n, 0)
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* publishMany(5)
+          yield* runConsumer({ group: "g", topics: ["in"], handler: recording })
+          yield* waitUntil(() => committed === 5, { describe: () => `${committed} committed`, timeoutMs: 5_000 })
+          yield* publishMany(5)
+          yield* waitUntil(() => committed === 10, { describe: () => `${committed} committed`, timeoutMs: 5_000 })
+        })
+      )
+    )
+    expect(calls.size).toBe(10)
+    // The first batch found out (its first handler ran in the batch, then alone); the second went one by one.
+    expect(total()).toBe(11)
+  })
+
   test("twenty messages fetched together are committed in one write, each handler seeing the ones before it", async () => {
     const { runtime, counted, inner } = countingSetup()
     await runtime.runPromise(
