@@ -9,6 +9,7 @@
  */
 import { Layer } from "effect"
 import { CheckoutSettings, DEFAULT_FINALIZE_POLICY, DEFAULT_PAYMENT_RETRY_WINDOW_SECONDS, makeSummaryNotifier, SummaryNotifier } from "@kasa/checkout"
+import { integer, loadConfig, withDefault } from "@kasa/shared/config"
 import type { AppModule } from "@kasa/app-platform"
 import { layerAppliedCodeCheck, rulesFileFrom } from "./applied-code-check.ts"
 import { checkoutConsumerSpec } from "./notifying-consumer.ts"
@@ -28,12 +29,11 @@ export interface CheckoutModuleOptions {
   readonly sweepIntervalMs?: number
 }
 
-/** The window from `env`, or an error naming the variable. */
+/** The window from `env`, or a ConfigError naming the variable (never the value: config.ts). */
 export const retryWindowFrom = (env: Readonly<Record<string, string | undefined>>): number => {
-  const raw = env[PAYMENT_RETRY_WINDOW_SECONDS]?.trim()
-  if (raw === undefined || raw === "") return DEFAULT_PAYMENT_RETRY_WINDOW_SECONDS
-  if (!/^[1-9][0-9]{0,6}$/.test(raw)) throw new Error(`${PAYMENT_RETRY_WINDOW_SECONDS} must be a whole number of seconds from 1 to 9999999, got "${raw}"`)
-  return Number(raw)
+  const loaded = loadConfig({ seconds: withDefault(integer(PAYMENT_RETRY_WINDOW_SECONDS, 1, 9_999_999), DEFAULT_PAYMENT_RETRY_WINDOW_SECONDS) }, env)
+  if (!loaded.ok) throw loaded.error
+  return loaded.config.seconds
 }
 
 export const checkoutModule = (options: CheckoutModuleOptions = {}): AppModule<CheckoutServices | CheckoutBackground> => {

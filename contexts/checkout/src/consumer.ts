@@ -17,7 +17,7 @@
  * The group still subscribes to services-events as SPEC §3.3 lists; the runtime skips its events unread.
  */
 import { Clock, Effect, Schema } from "effect"
-import { type ConsumerOptions, type Envelope, type EventHandler, eventRouter, route, type RoutedEvent, SessionIdString, Topics } from "@kasa/shared"
+import { ConsumerGroups, type ConsumerOptions, type Envelope, type EventHandler, eventRouter, route, type RoutedEvent, SessionIdString } from "@kasa/shared"
 import { ProjectedEventPayloads, type ProjectedEventName, type ProjectedPayload } from "./consumed-events.ts"
 import { checkoutEnvelopes } from "./events.ts"
 import { CheckoutSettings, PaymentRetryDeadlines } from "./ports.ts"
@@ -27,7 +27,7 @@ import { retryDeadlineMs } from "./retry-window.ts"
 import { loadSession, rememberApplied, sessionWrite } from "./session-store.ts"
 
 export const CHECKOUT_CONSUMER_GROUP = "checkout-consumer"
-export const CHECKOUT_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart, Topics.shipping, Topics.payment, Topics.promotion, Topics.services, Topics.inventory]
+export const CHECKOUT_CONSUMER_TOPICS: ReadonlyArray<string> = ConsumerGroups[CHECKOUT_CONSUMER_GROUP]!
 
 /** Events read only so that `?after=` can wait for them. */
 const SeenOnly = Schema.Struct({ session_id: SessionIdString })

@@ -142,7 +142,8 @@ const onTransaction = (
   return { ...p, status, payment: { ...p.payment, transaction_id: payload.transaction_id, ...change } }
 }
 
-const unpaid = (p: CheckoutProjection): boolean => p.status === "finalized" || p.status === "payment_failed"
+/** An order made and not paid yet (its payment may still be tried again). */
+export const unpaid = (p: Pick<CheckoutProjection, "status">): boolean => p.status === "finalized" || p.status === "payment_failed"
 
 const reduce = (p: CheckoutProjection, event: ProjectedEvent): CheckoutProjection => {
   switch (event.name) {

@@ -11,7 +11,7 @@
  */
 import type { ProjectedEventName } from "./consumed-events.ts"
 import type { CheckoutEvent } from "./events.ts"
-import { type CheckoutProjection, OFFLINE_PAYMENT } from "./projection.ts"
+import { type CheckoutProjection, OFFLINE_PAYMENT, unpaid } from "./projection.ts"
 import { computeTotals, totalsDiffer } from "./totals.ts"
 
 export const reactionsTo = (event_name: ProjectedEventName, before: CheckoutProjection, after: CheckoutProjection): ReadonlyArray<CheckoutEvent> => {
@@ -21,7 +21,7 @@ export const reactionsTo = (event_name: ProjectedEventName, before: CheckoutProj
   if (totalsDiffer(computeTotals(before), totals)) {
     events.push({ name: "checkout.totals_updated", payload: { session_id: after.session_id, cart_version: after.cart_version, ...totals } })
   }
-  const waiting = before.status === "finalized" || before.status === "payment_failed"
+  const waiting = unpaid(before)
   const paid =
     (event_name === "payment.succeeded" && before.payment.status !== "succeeded" && after.payment.status === "succeeded") ||
     (event_name === "payment.initialized" && before.payment.status !== OFFLINE_PAYMENT && after.payment.status === OFFLINE_PAYMENT)

@@ -13,6 +13,7 @@
  *   so a shopper paying at the window's last second still finds the units held.
  */
 import type { CheckoutSession } from "./session-store.ts"
+import { unpaid } from "./projection.ts"
 
 /** How long a finalize holds the order's stock: always longer than the retry window can end after it. */
 export const reservationTtlSeconds = (windowSeconds: number): number => 2 * windowSeconds + 60
@@ -24,7 +25,7 @@ export const retryDeadlineMs = (orderedAtMs: number, failedAtMs: number, windowS
 /** Whether the session's current order waits for a payment (none succeeded yet). */
 export const awaitsPayment = (session: CheckoutSession): boolean => {
   const p = session.projection
-  return p.order_id !== null && (p.status === "finalized" || p.status === "payment_failed") && p.payment.status !== "succeeded"
+  return p.order_id !== null && unpaid(p) && p.payment.status !== "succeeded"
 }
 
 /** Whether `order_id`'s retry window has ended without a payment at `nowMs`: the sweep then expires it. */

@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import { answering, type CommandContext, retryOnConflict, StateStore } from "@kasa/shared"
 import { type Consents, type ConsentsRequest, type CustomerData, parseCustomerData, toConsents } from "./customer.ts"
 import { CheckoutNotOpen } from "./errors.ts"
+import { unpaid } from "./projection.ts"
 import { type CheckoutSession, loadSession, type LoadedSession, sessionWrite, unavailable } from "./session-store.ts"
 import { summaryView } from "./summary.ts"
 import { CheckoutChangedConcurrently } from "./use-case-errors.ts"
@@ -30,7 +31,7 @@ export const getSummary = Effect.fn("Checkout.getSummary")(function* (sessionId:
 
 const editable = (loaded: LoadedSession) => {
   const p = loaded.session.projection
-  return p.status === "finalized" || p.status === "payment_failed" ? Effect.fail(new CheckoutNotOpen({ status: p.status, order_id: p.order_id })) : Effect.void
+  return unpaid(p) ? Effect.fail(new CheckoutNotOpen({ status: p.status, order_id: p.order_id })) : Effect.void
 }
 
 /** Sets (or replaces) the session's shopper data; `change` decides the new session from the loaded one. */
