@@ -1,9 +1,16 @@
 /**
  * The dispatch half of a group member: the partitions it holds, each handed to the handler one batch
- * at a time in offset order (partitions concurrently), a batch committed only after the handler
- * finished, and a way to wait until no batch is in hand (the revocation point and a graceful stop
- * need it). Membership (kafka-membership.ts) decides when partitions are held; this file only reads
- * the shared status, with plain field reads, because it runs for every batch.
+ * at a time in offset order (partitions concurrently), a batch's offset committed only after the
+ * handler finished, and a way to wait until no batch is in hand and no offset is left uncommitted
+ * (the revocation point and a graceful stop need it). Offsets are committed together: one commit in
+ * flight per member, carrying the latest handled offset of every partition that moved meanwhile, and
+ * a partition's next batch does not wait for its commit (the handler's effects are already stored and
+ * its markers make a redelivery a no-op). Committing each batch on its own, and waiting for it, put a
+ * commit round trip between any two batches of a partition and, on the whole shop with its consumers
+ * keeping up (small batches), cost about 7 commits per add-to-cart: 5-6 ms of the broker's CPU per
+ * add, 0.3 ms after (measured with BACKGROUND_WORK=inline at one connection).
+ * Membership (kafka-membership.ts) decides when partitions are held; this file only reads the shared
+ * status, with plain field reads, because it runs for every batch.
  */
 import { Cause, Effect, Exit } from "effect"
 import type { Consumer } from "@platformatic/kafka"
@@ -26,9 +33,20 @@ export interface DispatchHost {
   readonly log: (level: "warning" | "error", message: string, cause?: unknown) => void
 }
 
+/** The offset to commit for one partition: the one after the last record handled. */
+interface PendingOffset {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: bigint
+}
+
 export class KafkaDispatch {
   readonly partitions = new Map<string, PartitionState>()
   private idleWaiters: Array<() => void> = []
+  /** Handled but not yet committed, by partition key; a later batch's offset replaces an earlier one. */
+  private uncommitted = new Map<string, PendingOffset>()
+  /** A commit is with the broker. */
+  private committing = false
   /** The host's status, held directly: one field read per batch, as before the split. */
   private readonly status: MemberStatus
 
@@ -125,11 +143,33 @@ export class KafkaDispatch {
       return
     }
     // Commit unless a newer generation gave the partition to another member meanwhile.
-    if (status.generation !== generation && !state.owned) return this.settle(state)
-    const offset = BigInt(messages[messages.length - 1]!.offset + 1)
-    this.consumer.commit({ offsets: [{ topic: state.topic, partition: state.partition, offset, leaderEpoch: -1 }] }, (error) => {
-      if (error && status.phase !== "aborted") this.host.log("warning", `committing ${state.topic}/${state.partition}@${offset} failed; the batch may be delivered again`, error)
-      this.settle(state)
+    if (status.generation === generation || state.owned) {
+      const offset = BigInt(messages[messages.length - 1]!.offset + 1)
+      this.uncommitted.set(partitionKey(state.topic, state.partition), { topic: state.topic, partition: state.partition, offset })
+      this.commitHandled()
+    }
+    this.settle(state)
+  }
+
+  /** Commits every handled offset not yet committed, in one request, unless one is already with the broker (its answer sends the rest). */
+  private commitHandled(): void {
+    if (this.committing || this.uncommitted.size === 0) return
+    const status = this.status
+    if (status.phase === "aborted") {
+      this.uncommitted.clear()
+      return
+    }
+    const pending = [...this.uncommitted.values()]
+    this.uncommitted.clear()
+    this.committing = true
+    this.consumer.commit({ offsets: pending.map(({ topic, partition, offset }) => ({ topic, partition, offset, leaderEpoch: -1 })) }, (error) => {
+      this.committing = false
+      if (error && status.phase !== "aborted") {
+        const which = pending.map(({ topic, partition, offset }) => `${topic}/${partition}@${offset}`).join(", ")
+        this.host.log("warning", `committing ${which} failed; the batches before may be delivered again`, error)
+      }
+      this.commitHandled()
+      if (this.idleWaiters.length > 0 && !this.anyBusy()) this.releaseIdle()
     })
   }
 
@@ -139,7 +179,9 @@ export class KafkaDispatch {
     this.drive(state)
   }
 
+  /** A batch is in hand, or an offset is not committed yet. */
   private anyBusy(): boolean {
+    if (this.committing || this.uncommitted.size > 0) return true
     for (const state of this.partitions.values()) if (state.busy) return true
     return false
   }
@@ -147,7 +189,7 @@ export class KafkaDispatch {
   // -------------------------------------------------------------------------------------------------
   // Waiting for the batches in hand, or giving up on them.
 
-  /** Resolves when no batch is in hand, or at the deadline (then the caller goes on regardless). */
+  /** Resolves when no batch is in hand and every handled offset is committed, or at the deadline (then the caller goes on regardless). */
   whenIdle(deadline: number | undefined): Promise<void> {
     if (!this.anyBusy()) return Promise.resolve()
     return new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@
 // with members joining, stopping and closing their scope mid-stream (all gracefully), no partition is
 // ever with two handlers at once, each partition is handled in offset order, and nothing is delivered
 // twice, because the batch in hand is committed before anyone else takes its partition over.
+import { tracingChannel } from "node:diagnostics_channel"
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { Effect, Exit, Fiber, ManagedRuntime, Scope } from "effect"
 import { EventBus, EventBusAdmin, type BusMessage, type MessageBatch } from "@kasa/shared"
@@ -73,4 +74,51 @@ describe("EventBus: Kafka hand-over", () => {
     expect([...deliveries].filter(([, count]) => count !== 1)).toEqual([])
     for (const offsets of order.values()) expect(offsets).toEqual(Array.from({ length: offsets.length }, (_, i) => i))
   }, 120_000)
+})
+
+// A partition's batches follow one another without a commit round trip between them; the offsets of
+// what was handled meanwhile go to the broker together, and by the time the member has stopped every
+// handled offset is committed (nothing is delivered again to the next member).
+describe("EventBus: Kafka commits", () => {
+  test("handled offsets are committed together, not one commit per batch, and all of them by the stop", async () => {
+    const topic = runTopic("commits")
+    const group = runGroup("commits")
+    const total = 120
+    let batches = 0
+    let handled = 0
+    let commits = 0
+    const commitsChannel = tracingChannel<unknown, { readonly client?: { readonly groupId?: string } }>("plt:kafka:consumer:commits")
+    const onCommit = { start: (context: { readonly client?: { readonly groupId?: string } }) => void (context.client?.groupId === group && commits++) }
+    commitsChannel.subscribe(onCommit as never)
+    try {
+      const lag = await run(
+        Effect.gen(function* () {
+          const admin = yield* EventBusAdmin
+          const bus = yield* EventBus
+          yield* admin.ensureTopics([{ name: topic, partitions: 2, replicationFactor: 1 }])
+          yield* bus.publish(Array.from({ length: total }, (_, i): BusMessage => ({ topic, key: `k${i % 5}`, value: text.encode(String(i)), headers: {} })))
+          const member = yield* bus.subscribe({
+            group,
+            topics: [topic],
+            maxBatch: 1,
+            handle: (batch) =>
+              Effect.sync(() => {
+                batches++
+                handled += batch.messages.length
+              })
+          })
+          yield* waitUntil(() => handled >= total, { timeoutMs: 30_000, describe: () => `${handled} of ${total} handled` })
+          yield* member.stop
+          return yield* admin.groupLag(group, [topic])
+        })
+      )
+      expect(handled).toBe(total)
+      expect(batches).toBe(total)
+      expect(commits).toBeGreaterThan(0)
+      expect(commits).toBeLessThan(batches)
+      expect(lag.map((partition) => partition.lag)).toEqual([0, 0])
+    } finally {
+      commitsChannel.unsubscribe(onCommit as never)
+    }
+  }, 60_000)
 })
