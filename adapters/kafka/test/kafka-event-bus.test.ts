@@ -87,9 +87,10 @@ describe("EventBus: Kafka commits", () => {
     let batches = 0
     let handled = 0
     let commits = 0
-    const commitsChannel = tracingChannel<unknown, { readonly client?: { readonly groupId?: string } }>("plt:kafka:consumer:commits")
+    // The client announces every commit on this diagnostics channel; its context names the consumer's group.
+    const commitsChannel = tracingChannel<object, { readonly client?: { readonly groupId?: string } }>("plt:kafka:consumer:commits")
     const onCommit = { start: (context: { readonly client?: { readonly groupId?: string } }) => void (context.client?.groupId === group && commits++) }
-    commitsChannel.subscribe(onCommit as never)
+    commitsChannel.subscribe(onCommit)
     try {
       const lag = await run(
         Effect.gen(function* () {
@@ -118,7 +119,7 @@ describe("EventBus: Kafka commits", () => {
       expect(commits).toBeLessThan(batches)
       expect(lag.map((partition) => partition.lag)).toEqual([0, 0])
     } finally {
-      commitsChannel.unsubscribe(onCommit as never)
+      commitsChannel.unsubscribe(onCommit)
     }
   }, 60_000)
 })
