@@ -11,7 +11,7 @@ import { resolveKafkaOptions, type KafkaOptions } from "./kafka-config.ts"
 import { makeKafkaEventBus } from "./kafka-event-bus.ts"
 
 export type { KafkaOptions } from "./kafka-config.ts"
-export { DEFAULT_FETCH_LINGER_MS } from "./kafka-config.ts"
+export { DEFAULT_COMMIT_INTERVAL_MS, DEFAULT_FETCH_LINGER_MS } from "./kafka-config.ts"
 
 export const layerKafka = (options: KafkaOptions): Layer.Layer<EventBus | EventBusAdmin> =>
   Layer.effectContext(

@@ -67,7 +67,7 @@ export class KafkaGroupMember {
       connectTimeout: options.connectTimeoutMs,
       requestTimeout: Math.max(options.requestTimeoutMs, options.fetchMaxWaitMs + 5_000)
     })
-    this.dispatch = new KafkaDispatch(consumer, subscription, context, maxBatch, maxQueued, {
+    this.dispatch = new KafkaDispatch(consumer, subscription, context, maxBatch, maxQueued, options.commitIntervalMs, {
       status: this.status,
       pump: () => this.fetcher.pump(),
       later,

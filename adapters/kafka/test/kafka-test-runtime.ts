@@ -4,14 +4,15 @@ import { afterAll, beforeAll } from "bun:test"
 import { Effect, Layer, ManagedRuntime, type Scope } from "effect"
 import type { EventBus, EventBusAdmin } from "@kasa/shared"
 import { layerKafka } from "../src/index.ts"
+import type { KafkaOptions } from "../src/kafka-config.ts"
 import { testKafka } from "@kasa/test-support/infra"
 
 export const testKafkaOptions = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 } as const
 
-export const useKafkaRuntime = <R = never>(clientId: string, extra?: () => Promise<Layer.Layer<R, unknown>>) => {
+export const useKafkaRuntime = <R = never>(clientId: string, extra?: () => Promise<Layer.Layer<R, unknown>>, overrides?: Partial<KafkaOptions>) => {
   let runtime: ManagedRuntime.ManagedRuntime<EventBus | EventBusAdmin | R, unknown> | undefined
   beforeAll(async () => {
-    const kafka = layerKafka({ brokers: [(await testKafka()).brokers], clientId, ...testKafkaOptions })
+    const kafka = layerKafka({ brokers: [(await testKafka()).brokers], clientId, ...testKafkaOptions, ...overrides })
     runtime = ManagedRuntime.make(extra === undefined ? kafka : Layer.mergeAll(kafka, await extra())) as typeof runtime
   }, 180_000)
   afterAll(async () => {

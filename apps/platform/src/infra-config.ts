@@ -8,7 +8,7 @@
 import { Redacted } from "effect"
 import { ConfigError, DEFAULT_DLQ_RETENTION_MS, DEFAULT_SESSION_TTL_SECONDS, DEFAULT_TOPIC_RETENTION_MS, loadConfig, type ConfigOf } from "@kasa/shared"
 import { integer, list, oneOf, optional, string, url, withDefault } from "@kasa/shared/config"
-import { DEFAULT_FETCH_LINGER_MS } from "@kasa/adapter-kafka"
+import { DEFAULT_COMMIT_INTERVAL_MS, DEFAULT_FETCH_LINGER_MS } from "@kasa/adapter-kafka"
 
 export const infraSpec = {
   port: withDefault(integer("PORT", 0, 65_535), 3000),
@@ -50,6 +50,7 @@ export const infraSpec = {
   kafkaSessionTimeoutMs: withDefault(integer("KAFKA_SESSION_TIMEOUT_MS", 1_000, 1_800_000), 30_000),
   /** A busy consumer's pause between fetches, so records come in batches (one write each): 0 fetches at once. */
   kafkaFetchLingerMs: withDefault(integer("KAFKA_FETCH_LINGER_MS", 0, 1_000), DEFAULT_FETCH_LINGER_MS),
+  kafkaCommitIntervalMs: withDefault(integer("KAFKA_COMMIT_INTERVAL_MS", 0, 10_000), DEFAULT_COMMIT_INTERVAL_MS),
   sessionSecret: optional(string("SESSION_SECRET")),
   /** How long session-scoped state lives without activity (SPEC §2). */
   sessionTtlSeconds: withDefault(integer("SESSION_TTL_SECONDS", 1, 365 * 24 * 60 * 60), DEFAULT_SESSION_TTL_SECONDS)

@@ -65,6 +65,7 @@ export const infraLayer = (config: InfraConfig, options: InfraOptions) => {
       clientId: `kasa-${options.appName}`,
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       fetchLingerMs: config.kafkaFetchLingerMs,
+      commitIntervalMs: config.kafkaCommitIntervalMs,
       ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId })
     }),
     layerRedisStateStoreAndOutbox({ outboxName: options.appName, topicRetentionMs: config.topicRetentionMs }),

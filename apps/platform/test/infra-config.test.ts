@@ -37,6 +37,14 @@ describe("infrastructure configuration", () => {
     expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
   })
 
+  test("a group member commits what it handled every 100 ms unless KAFKA_COMMIT_INTERVAL_MS says otherwise (0: at once)", () => {
+    const defaults = loadInfraConfig({})
+    expect(defaults.ok && defaults.config.kafkaCommitIntervalMs).toBe(100)
+    const now = loadInfraConfig({ KAFKA_COMMIT_INTERVAL_MS: "0" })
+    expect(now.ok && now.config.kafkaCommitIntervalMs).toBe(0)
+    expect(problems({ KAFKA_COMMIT_INTERVAL_MS: "60000" }).join("; ")).toContain("KAFKA_COMMIT_INTERVAL_MS must be an integer from 0")
+  })
+
   test("a busy consumer lingers 10 ms between fetches unless KAFKA_FETCH_LINGER_MS says otherwise (0: at once)", () => {
     const defaults = loadInfraConfig({})
     expect(defaults.ok && defaults.config.kafkaFetchLingerMs).toBe(10)
