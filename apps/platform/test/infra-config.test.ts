@@ -37,21 +37,20 @@ describe("infrastructure configuration", () => {
     expect(problems({ TOPIC_RETENTION_MS: "-1" }).join("; ")).toContain("TOPIC_RETENTION_MS must be an integer from 3600000")
   })
 
-  test("a group member commits what it handled every 100 ms unless KAFKA_COMMIT_INTERVAL_MS says otherwise (0: at once)", () => {
-    const defaults = loadInfraConfig({})
-    expect(defaults.ok && defaults.config.kafkaCommitIntervalMs).toBe(100)
-    const now = loadInfraConfig({ KAFKA_COMMIT_INTERVAL_MS: "0" })
-    expect(now.ok && now.config.kafkaCommitIntervalMs).toBe(0)
-    expect(problems({ KAFKA_COMMIT_INTERVAL_MS: "60000" }).join("; ")).toContain("KAFKA_COMMIT_INTERVAL_MS must be an integer from 0")
-  })
-
-  test("a busy consumer lingers 10 ms between fetches unless KAFKA_FETCH_LINGER_MS says otherwise (0: at once)", () => {
-    const defaults = loadInfraConfig({})
-    expect(defaults.ok && defaults.config.kafkaFetchLingerMs).toBe(10)
-    const off = loadInfraConfig({ KAFKA_FETCH_LINGER_MS: "0" })
-    expect(off.ok && off.config.kafkaFetchLingerMs).toBe(0)
-    expect(problems({ KAFKA_FETCH_LINGER_MS: "5000" }).join("; ")).toContain("KAFKA_FETCH_LINGER_MS must be an integer from 0")
-  })
+  // The Kafka timings a user may tune: each has a default, takes 0 (at once) and refuses a value past its bound.
+  const kafkaTimings = [
+    { name: "KAFKA_COMMIT_INTERVAL_MS", field: "kafkaCommitIntervalMs", byDefault: 100, tooLarge: "60000", what: "a group member gathers handled offsets before it commits them" },
+    { name: "KAFKA_FETCH_LINGER_MS", field: "kafkaFetchLingerMs", byDefault: 10, tooLarge: "5000", what: "a busy consumer lingers between fetches" }
+  ] as const
+  for (const { name, field, byDefault, tooLarge, what } of kafkaTimings) {
+    test(`${what}: ${byDefault} ms unless ${name} says otherwise (0: at once; ${tooLarge} refused)`, () => {
+      const defaults = loadInfraConfig({})
+      expect(defaults.ok && defaults.config[field]).toBe(byDefault)
+      const now = loadInfraConfig({ [name]: "0" })
+      expect(now.ok && now.config[field]).toBe(0)
+      expect(problems({ [name]: tooLarge }).join("; ")).toContain(`${name} must be an integer from 0`)
+    })
+  }
 
   test("the background thread runs at nice 10 unless BACKGROUND_NICE says otherwise (0: like the requests)", () => {
     const defaults = loadInfraConfig({})
