@@ -74,12 +74,13 @@ export class BatchOverlay {
   /**
    * Adds one message's write to the batch. "conflict": one of its preconditions does not hold against
    * what the batch sees, or one of its markers is already in the batch; nothing of it was added, and
-   * the message must be handled on its own after the batch is committed. So is a write with records:
-   * handlers read records from their tables, which the batch cannot show them before it commits.
+   * the message must be handled on its own after the batch is committed. "records": the same for a write
+   * with records, because handlers read records from their tables, which the batch cannot show them
+   * before it commits (the consumer runtime then stops batching that consumer).
    */
-  add(write: AtomicWrite): Effect.Effect<"added" | "conflict", StoreUnavailable> {
+  add(write: AtomicWrite): Effect.Effect<"added" | "conflict" | "records", StoreUnavailable> {
     return Effect.suspend(() => {
-      if ((write.records?.length ?? 0) > 0) return Effect.succeed("conflict" as const)
+      if ((write.records?.length ?? 0) > 0) return Effect.succeed("records" as const)
       for (const marker of write.processed ?? []) if (this.markers.has(markerKey(marker.group, marker.eventId))) return Effect.succeed("conflict" as const)
       const fresh: Array<readonly [string, string | undefined]> = []
       for (const condition of write.expect ?? []) {

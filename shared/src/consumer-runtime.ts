@@ -211,15 +211,14 @@ export const runConsumer = <E, R>(
             Effect.flatMap((write): Effect.Effect<"ignored" | "conflict" | { readonly write: AtomicWrite }, StoreUnavailable> =>
               write === IgnoredEvent
                 ? Effect.succeed("ignored" as const)
-                : (write?.records?.length ?? 0) > 0
-                  ? Effect.sync(() => {
+                : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
+                    Effect.map(overlay.add({ ...stamped, processed }), (added) => {
+                      if (added === "added") return { write: stamped }
                       // Records cannot go into a batch (batch-overlay.ts): this consumer's messages go one by one from now on.
-                      writesRecords = true
+                      if (added === "records") writesRecords = true
                       return "conflict" as const
                     })
-                  : Effect.flatMap(stampTrace(write ?? {}), (stamped) =>
-                      Effect.map(overlay.add({ ...stamped, processed }), (added) => (added === "added" ? { write: stamped } : added))
-                    )
+                  )
             ),
             Effect.provideService(CurrentBatchOverlay, overlay),
             Effect.provideContext(context),
