@@ -5,17 +5,20 @@
  * in its own typed failure.
  * A consumer reads back, event after event, the value it wrote for the same session a moment before,
  * and parsing and decoding that text again was the largest single cost of handling an event (a
- * tenth of the whole shop's CPU under add-to-cart in a profile). So a codec remembers, for its last
- * REMEMBERED texts, the value each stands for: the texts it encoded (the value it was given) and the
- * texts it decoded. A text read back that is exactly one of those is that value without a parse; any
- * other text (written by another instance, changed, or forgotten) is parsed and decoded as before.
+ * tenth of the whole shop's CPU under add-to-cart in a profile). So a codec remembers, for the last
+ * REMEMBERED keys it wrote or read, the text last seen at each and the value it stands for. A text
+ * read back that is exactly the one remembered at its key is that value without a parse; any other
+ * text (written by another instance, changed, or forgotten) is parsed and decoded as before. Kept per
+ * key, not per text: a batch writes a session many times over and only its last text is read back,
+ * so the texts in between must not push the other sessions' out (remembered per text, half the reads
+ * missed at 50 connections).
  * That is only sound where decoding the text of a value gives that value back, so `storedJson` takes
  * Schemas whose encoded form is their type (plain JSON data, no transformations); the values it hands
  * out are shared and must not be mutated (the Schemas' types are readonly).
  */
 import { Result, Schema } from "effect"
 
-/** How many texts a codec remembers (the sessions a consumer is working on at once, with room to spare). */
+/** How many keys a codec remembers a text for (the sessions a consumer is working on at once, with room to spare). */
 export const REMEMBERED = 256
 
 type PlainSchema = Schema.Top & { readonly DecodingServices: never; readonly EncodingServices: never }
@@ -24,35 +27,36 @@ type PlainSchema = Schema.Top & { readonly DecodingServices: never; readonly Enc
 type Plain<S extends PlainSchema> = [S["Type"]] extends [S["Encoded"]] ? ([S["Encoded"]] extends [S["Type"]] ? S : never) : never
 
 export interface StoredJson<A> {
-  readonly decode: (raw: string) => Result.Result<A, string>
-  /** The text to store for `value`; reading that text back gives `value` itself while it is remembered. */
-  readonly encode: (value: A) => string
+  /** The value of `raw`, the text read at `key`. */
+  readonly decode: (key: string, raw: string) => Result.Result<A, string>
+  /** The text to store at `key` for `value`; reading that text back there gives `value` itself while it is remembered. */
+  readonly encode: (key: string, value: A) => string
 }
 
 export const storedJson = <S extends PlainSchema>(schema: Plain<S>): StoredJson<S["Type"]> => {
   const decode = Schema.decodeUnknownResult(Schema.fromJsonString(schema as S))
-  // Insertion order is recency: a hit moves to the end, the oldest goes first.
-  const remembered = new Map<string, S["Type"]>()
-  const remember = (raw: string, value: S["Type"]): void => {
-    remembered.delete(raw)
-    remembered.set(raw, value)
+  // Insertion order is recency: a key used again moves to the end, the oldest goes first.
+  const remembered = new Map<string, { readonly raw: string; readonly value: S["Type"] }>()
+  const remember = (key: string, raw: string, value: S["Type"]): void => {
+    remembered.delete(key)
+    remembered.set(key, { raw, value })
     if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!)
   }
   return {
-    decode: (raw) => {
-      const known = remembered.get(raw)
-      if (known !== undefined) {
-        remember(raw, known)
-        return Result.succeed(known)
+    decode: (key, raw) => {
+      const known = remembered.get(key)
+      if (known !== undefined && known.raw === raw) {
+        remember(key, raw, known.value)
+        return Result.succeed(known.value)
       }
       const decoded = decode(raw)
       if (Result.isFailure(decoded)) return Result.fail(String(decoded.failure))
-      remember(raw, decoded.success)
+      remember(key, raw, decoded.success)
       return Result.succeed(decoded.success)
     },
-    encode: (value) => {
+    encode: (key, value) => {
       const raw = JSON.stringify(value)
-      remember(raw, value)
+      remember(key, raw, value)
       return raw
     }
   }

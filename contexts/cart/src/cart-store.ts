@@ -34,12 +34,12 @@ export const streamEnvelope = (envelope: CartWrite["events"][number]): string =>
 
 const viewCodec = storedJson(CartView)
 
-const parseView = (raw: string): Result.Result<Cart, string> => Result.map(viewCodec.decode(raw), fromView)
+const parseView = (sessionId: string, raw: string): Result.Result<Cart, string> => Result.map(viewCodec.decode(CartKeys.view(sessionId), raw), fromView)
 
 const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
 
 /** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
-export const viewJson = (cart: Cart): string => viewCodec.encode(toView(cart))
+export const viewJson = (cart: Cart): string => viewCodec.encode(CartKeys.view(cart.session_id), toView(cart))
 
 export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.cart.session_id
@@ -85,7 +85,7 @@ export const makeCartStore = Effect.gen(function* () {
       if (raw === undefined) return { cart: emptyCart(sessionId), revision: undefined }
       const known = written.get(raw)
       if (known !== undefined) return { cart: known, revision: raw }
-      const parsed = parseView(raw)
+      const parsed = parseView(sessionId, raw)
       if (Result.isFailure(parsed)) return yield* new CartUnavailable({ operation: "load", message: `the stored cart is unreadable: ${parsed.failure}` })
       return { cart: parsed.success, revision: raw }
     }),

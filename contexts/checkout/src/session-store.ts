@@ -68,9 +68,10 @@ export const unavailable = (error: StoreUnavailable) => new CheckoutUnavailable(
 
 export const loadSession = (sessionId: string) =>
   Effect.gen(function* () {
-    const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(checkoutSessionKey(sessionId))), unavailable)
+    const key = checkoutSessionKey(sessionId)
+    const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(key)), unavailable)
     if (raw === undefined) return { session: emptySession(sessionId), revision: undefined } satisfies LoadedSession
-    const decoded = sessionJson.decode(raw)
+    const decoded = sessionJson.decode(key, raw)
     if (decoded._tag === "Failure") return yield* new CheckoutUnavailable({ operation: "load session", message: `the stored checkout session is unreadable: ${decoded.failure}` })
     return { session: decoded.success, revision: raw } satisfies LoadedSession
   })
@@ -81,7 +82,7 @@ export const sessionWrite = (loaded: LoadedSession, session: CheckoutSession, en
     const key = checkoutSessionKey(session.projection.session_id)
     return {
       expect: [{ key, value: loaded.revision }],
-      ops: [{ op: "set", key, value: sessionJson.encode(session), ttlSeconds }],
+      ops: [{ op: "set", key, value: sessionJson.encode(key, session), ttlSeconds }],
       events: toOutboxEvents(envelopes)
     }
   })

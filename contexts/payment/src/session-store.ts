@@ -28,9 +28,10 @@ export const unavailable = (error: StoreUnavailable) => new RecordsUnavailable({
 
 export const loadSession = (sessionId: string) =>
   Effect.gen(function* () {
-    const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(paymentSessionKey(sessionId))), unavailable)
+    const key = paymentSessionKey(sessionId)
+    const raw = yield* Effect.mapError(Effect.flatMap(StateStore, (store) => store.get(key)), unavailable)
     if (raw === undefined) return { session: { projection: emptyProjection(sessionId), selected_method_id: null }, revision: undefined } satisfies LoadedSession
-    const decoded = sessionJson.decode(raw)
+    const decoded = sessionJson.decode(key, raw)
     if (decoded._tag === "Failure") return yield* new RecordsUnavailable({ operation: "load session", message: `the stored payment session is unreadable: ${decoded.failure}` })
     return { session: decoded.success, revision: raw } satisfies LoadedSession
   })
@@ -41,7 +42,7 @@ export const sessionWrite = (loaded: LoadedSession, session: PaymentSession, env
     const key = paymentSessionKey(session.projection.session_id)
     return {
       expect: [{ key, value: loaded.revision }],
-      ops: [{ op: "set", key, value: sessionJson.encode(session), ttlSeconds }],
+      ops: [{ op: "set", key, value: sessionJson.encode(key, session), ttlSeconds }],
       events: toOutboxEvents(envelopes)
     }
   })

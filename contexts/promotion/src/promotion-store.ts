@@ -36,18 +36,18 @@ const appliedJson = storedJson(Applied)
 const decodeAvailable = storedJsonDecoder(CachedAvailableSchema)
 const decodeOrder = storedJsonDecoder(OrderRecord)
 
-/** A stored value through its decoder; unreadable content is a typed failure naming the key. */
-const parse = <A>(decode: (raw: string) => Result.Result<A, string>, key: string, raw: string): Result.Result<A, PromotionsUnavailable> =>
-  Result.mapError(decode(raw), (why) => new PromotionsUnavailable({ operation: "load", message: `${key} is unreadable: ${why}` }))
+/** A stored value as its decoder read it; unreadable content is a typed failure naming the key. */
+const parse = <A>(key: string, decoded: Result.Result<A, string>): Result.Result<A, PromotionsUnavailable> =>
+  Result.mapError(decoded, (why) => new PromotionsUnavailable({ operation: "load", message: `${key} is unreadable: ${why}` }))
 
 const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ operation: error.operation, message: error.message })
 
 export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.loaded.cart.session_id
   const ops: Array<StateOp> = []
-  const cart = write.cart !== undefined ? cartJson.encode(write.cart) : write.loaded.revision.cart
+  const cart = write.cart !== undefined ? cartJson.encode(PromotionKeys.cart(sessionId), write.cart) : write.loaded.revision.cart
   if (cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: cart, ttlSeconds })
-  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: appliedJson.encode(write.applied), ttlSeconds })
+  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: appliedJson.encode(PromotionKeys.applied(sessionId), write.applied), ttlSeconds })
   else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
   if (write.available !== undefined) {
     const key = PromotionKeys.available(write.available.cartHash)
@@ -74,8 +74,9 @@ export const makePromotionStore = Effect.gen(function* () {
   return PromotionStore.of({
     load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
       const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([PromotionKeys.cart(sessionId), PromotionKeys.applied(sessionId)]), unavailable)
-      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(cartJson.decode, PromotionKeys.cart(sessionId), rawCart))
-      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(appliedJson.decode, PromotionKeys.applied(sessionId), rawApplied))
+      const keys = { cart: PromotionKeys.cart(sessionId), applied: PromotionKeys.applied(sessionId) }
+      const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(keys.cart, cartJson.decode(keys.cart, rawCart)))
+      const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(keys.applied, appliedJson.decode(keys.applied, rawApplied)))
       return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
     }),
     save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
@@ -98,7 +99,7 @@ export const makePromotionStore = Effect.gen(function* () {
     }),
     orderRecord: Effect.fn("PromotionStore.orderRecord")(function* (orderId: string) {
       const raw = yield* get(PromotionKeys.order(orderId))
-      return raw === undefined ? undefined : yield* Effect.fromResult(parse(decodeOrder, PromotionKeys.order(orderId), raw))
+      return raw === undefined ? undefined : yield* Effect.fromResult(parse(PromotionKeys.order(orderId), decodeOrder(raw)))
     })
   })
 })

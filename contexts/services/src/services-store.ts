@@ -47,9 +47,9 @@ const cartJson = storedJson(ProjectedCartSchema)
 const decodeAvailability = storedJsonDecoder(StoredAvailabilitySchema)
 const decodeRules = storedJsonDecoder(RecordedRulesSchema)
 
-/** A stored value through its decoder; unreadable content is a typed failure naming the key, not a defect. */
-const parseStored = <A>(decode: (raw: string) => Result.Result<A, string>, key: string, raw: string): Effect.Effect<A, ServicesUnavailable> =>
-  Effect.fromResult(Result.mapError(decode(raw), (why) => new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${why}` })))
+/** A stored value as its decoder read it; unreadable content is a typed failure naming the key, not a defect. */
+const parseStored = <A>(key: string, decoded: Result.Result<A, string>): Effect.Effect<A, ServicesUnavailable> =>
+  Effect.fromResult(Result.mapError(decoded, (why) => new ServicesUnavailable({ operation: "read", message: `${key} is unreadable: ${why}` })))
 
 export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const key = ServicesKeys.cart(write.cart.session_id)
@@ -59,7 +59,7 @@ export const toAtomicWrite = (write: ProjectionWrite, ttlSeconds: number = DEFAU
   return {
     expect: [{ key, value: write.loaded.revision }],
     ops: [
-      { op: "set", key, value: cartJson.encode(cart), ttlSeconds },
+      { op: "set", key, value: cartJson.encode(key, cart), ttlSeconds },
       // A cache need not outlive the sessions it serves; the one of the content this cart just left
       // goes (cart hashes include line ids, so another session rarely shares it, and a miss recomputes).
       { op: "set", key: ServicesKeys.available(availability.cart_hash), value: JSON.stringify(availability), ttlSeconds: Math.min(AVAILABILITY_TTL_SECONDS, ttlSeconds) },
@@ -78,12 +78,12 @@ export const makeServicesStore = Effect.gen(function* () {
       const key = ServicesKeys.cart(sessionId)
       const raw = yield* get(key)
       if (raw === undefined) return { cart: undefined, revision: undefined }
-      return { cart: yield* parseStored(cartJson.decode, key, raw), revision: raw }
+      return { cart: yield* parseStored(key, cartJson.decode(key, raw)), revision: raw }
     }),
     loadAvailability: Effect.fnUntraced(function* (cartHash: string) {
       const key = ServicesKeys.available(cartHash)
       const raw = yield* get(key)
-      return raw === undefined ? undefined : yield* parseStored(decodeAvailability, key, raw)
+      return raw === undefined ? undefined : yield* parseStored(key, decodeAvailability(raw))
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
     save: Effect.fnUntraced(function* (write: ProjectionWrite) {
@@ -97,7 +97,7 @@ export const makeServicesStore = Effect.gen(function* () {
     }),
     loadRules: Effect.fnUntraced(function* () {
       const raw = yield* get(ServicesKeys.rules)
-      return raw === undefined ? undefined : yield* parseStored(decodeRules, ServicesKeys.rules, raw)
+      return raw === undefined ? undefined : yield* parseStored(ServicesKeys.rules, decodeRules(raw))
     })
   })
 })

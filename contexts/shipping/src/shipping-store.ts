@@ -58,7 +58,7 @@ const encode = (session: ShippingSession) => ({
   session:
     session.cart === undefined && session.method === undefined && session.delivery === undefined
       ? undefined
-      : sessionJson.encode({ cart: session.cart ?? null, method: session.method ?? null, delivery: session.delivery ?? null }),
+      : sessionJson.encode(ShippingKeys.session(session.session_id), { cart: session.cart ?? null, method: session.method ?? null, delivery: session.delivery ?? null }),
   address: session.address === undefined ? undefined : JSON.stringify(session.address),
   addons: session.addons.length === 0 ? undefined : JSON.stringify(session.addons)
 })
@@ -99,7 +99,7 @@ export const makeShippingStore = Effect.gen(function* () {
     const unreadable = (what: string, why: string) => new ShippingUnavailable({ operation: "load", message: `the stored ${what} is unreadable: ${why}` })
     let session = emptySession(sessionId)
     if (rawSession !== undefined) {
-      const parsed = sessionJson.decode(rawSession)
+      const parsed = sessionJson.decode(ShippingKeys.session(sessionId), rawSession)
       if (Result.isFailure(parsed)) return yield* unreadable("session", parsed.failure)
       session = { ...session, cart: parsed.success.cart ?? undefined, method: parsed.success.method ?? undefined, delivery: parsed.success.delivery ?? undefined }
     }
