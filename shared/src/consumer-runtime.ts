@@ -53,8 +53,10 @@ export const IgnoredEvent: unique symbol = Symbol.for("@kasa/shared/IgnoredEvent
 /**
  * Pure in, state and events out: what the handler returns is written atomically with the marker.
  * `handles`, when a handler has it (every event router's does), names the events it reads: the
- * runtime ignores the others before reading a marker or opening a span (a group that reads a topic
- * for two of its events pays almost nothing for the rest of it).
+ * runtime ignores the others before reading a marker or opening a span, and where the message's
+ * `event_name` header names one, before decoding its value (a group that reads a topic for two of its
+ * events pays almost nothing for the rest of it; whether their values are sound is for the groups that
+ * read them to find).
  */
 export interface EventHandler<E, R> {
   (event: ConsumedEvent): Effect.Effect<AtomicWrite | void | typeof IgnoredEvent, E, R>
@@ -267,6 +269,11 @@ export const runConsumer = <E, R>(
         const messages: Array<DeliveredMessage> = []
         const decoded: Array<ReturnType<typeof decodeEnvelope>> = []
         for (const message of batch.messages) {
+          const named = message.headers[Headers.eventName]
+          if (named !== undefined && handles !== undefined && !handles(named)) {
+            yield* ignore(message, named)
+            continue
+          }
           const result = decodeEnvelope(message.value)
           if (result.ok && handles !== undefined && !handles(result.envelope.event_name)) {
             yield* ignore(message, result.envelope.event_name)

@@ -402,4 +402,35 @@ describe("consumer runtime and a fetched batch at once", () => {
     expect(askedFor).toContain(read.event_id)
     expect(askedFor.filter((id) => skipped.some((e) => e.event_id === id))).toEqual([])
   })
+
+  test("an event its event_name header says the handler does not read is ignored without decoding its value; one it reads is still dead-lettered when undecodable", async () => {
+    const { runtime, deadLetters } = setup()
+    const called: Array<string> = []
+    const handler = Object.assign((event: ConsumedEvent) => Effect.sync(() => void called.push(event.envelope.event_name)), {
+      handles: (name: string) => name === "x.read"
+    })
+    const notJson = new TextEncoder().encode("{ not json")
+    const good = makeEnvelope({ eventName: "x.read", aggregateId: "a", correlationId: "c", producer: "t", payload: {} })
+    await runtime.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          yield* runConsumer({ group: "header-g", topics: ["in"], handler })
+          const bus = yield* EventBus
+          yield* bus.publish([
+            { topic: "in", key: "a", value: notJson, headers: { event_name: "x.skipped" } },
+            { topic: "in", key: "a", value: notJson, headers: { event_name: "x.read" } },
+            toBusMessage({ topic: "in", key: "a", envelope: good })
+          ])
+          yield* waitUntil(() => called.length === 1 && deadLetters().length === 1, {
+            describe: () => `${called.length} handled, ${deadLetters().length} dead-lettered`,
+            timeoutMs: 5_000
+          })
+        })
+      )
+    )
+    await runtime.dispose()
+    // The skipped one never reached a decoder: only the undecodable message it reads is a dead letter.
+    expect(deadLetters().map((letter) => letter.headers.event_name)).toEqual(["x.read"])
+    expect(called).toEqual(["x.read"])
+  })
 })
