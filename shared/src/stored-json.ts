@@ -46,7 +46,8 @@ export const storedJson = <S extends PlainSchema>(schema: Plain<S>): StoredJson<
     decode: (key, raw) => {
       const known = remembered.get(key)
       if (known !== undefined && known.raw === raw) {
-        remember(key, raw, known.value)
+        remembered.delete(key)
+        remembered.set(key, known)
         return Result.succeed(known.value)
       }
       const decoded = decode(raw)
