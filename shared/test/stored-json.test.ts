@@ -7,9 +7,11 @@ import { REMEMBERED, storedJson, storedJsonDecoder } from "@kasa/shared"
 
 const Counted = Schema.Struct({ id: Schema.String, count: Schema.Int })
 
+const counted = storedJson(Counted)
+
 describe.each([
   ["storedJsonDecoder", storedJsonDecoder(Counted)],
-  ["storedJson", (raw: string) => storedJson(Counted).decode("counted:1", raw)]
+  ["storedJson", (raw: string) => counted.decode("counted:1", raw)]
 ] as const)("%s", (_, decode) => {
   test.each<[string, string, { readonly id: string; readonly count: number }]>([
     ["a value that fits", `{"id":"a","count":2}`, { id: "a", count: 2 }],
