@@ -6,7 +6,7 @@
  * a typed `HandlerDefect` here, so a bug in a handler is retried and dead-lettered like any failure
  * instead of escaping to the bus (which would redeliver the batch forever). Interruptions pass through.
  */
-import { Duration, Effect, Schedule, Schema } from "effect"
+import { Cause, Duration, Effect, Schedule, Schema } from "effect"
 
 /** A handler fails with this when retrying cannot help (e.g. a payload that breaks its schema). */
 export class PermanentFailure extends Schema.TaggedError<PermanentFailure>()("PermanentFailure", {
@@ -62,6 +62,13 @@ const describeDefect = (defect: unknown): string =>
 /** Turns defects into a typed `HandlerDefect`; typed failures and interruptions are left as they are. */
 export const defectsAsFailures = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | HandlerDefect, R> =>
   Effect.catchDefect(effect, (defect) => Effect.fail(new HandlerDefect({ message: describeDefect(defect) })))
+
+/**
+ * Whatever `effect` fails or dies with becomes `fallback`'s value, in one step; an interruption stays
+ * an interruption (a member giving up its partitions must not look like a handled message).
+ */
+export const exceptInterruption = <B>(fallback: () => B) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A | B, never, R> =>
+  Effect.catchCause(effect, (cause) => (Cause.hasInterrupts(cause) ? Effect.failCause(cause as Cause.Cause<never>) : Effect.succeed(fallback())))
 
 /** Infrastructure the runtime itself needs: retried with backoff until it works, each failure logged. */
 export const persistently = <A, E, R>(effect: Effect.Effect<A, E, R>, policy: RetryPolicy): Effect.Effect<A, never, R> =>

@@ -19,6 +19,7 @@ import {
   defaultRetry,
   defectsAsFailures,
   describeFailure,
+  exceptInterruption,
   isPermanent,
   isWriteConflict,
   MAX_CONFLICT_RETRIES,
@@ -188,28 +189,27 @@ export const runConsumer = <E, R>(
       )
     }
 
+    /** What one message of a batch came to: its write joined the batch, or it is ignored. */
+    interface Outcome {
+      readonly message: DeliveredMessage
+      readonly name: string
+      readonly result: "processed" | "ignored"
+      readonly write?: AtomicWrite
+      readonly ms: number
+    }
+
     /**
-     * Handles `pending` at once (batch-overlay.ts): each handler in turn, reading through an overlay
-     * over `behind`, then one commit of all their writes with all their markers. Answers how many of them,
-     * from the first, that commit covered. The rest (from a handler that failed or decided against
-     * what the batch decided, or all of them if the commit did not apply) are then handled one by
-     * one, where fresh state, retries and dead letters are; their markers keep that exact.
+     * Runs each message's handler in turn, reading through `overlay`, and adds its write to the batch,
+     * until one fails or decides against what the batch decided (it and the rest are left for one by
+     * one). The overlay and the handlers' services are provided once for the whole loop, not per message.
      */
-    const handleTogether = (behind: typeof StateStore.Service, pending: ReadonlyArray<Pending>): Effect.Effect<number> =>
+    const addAll = (overlay: BatchOverlay, pending: ReadonlyArray<Pending>, outcomes: Array<Outcome>): Effect.Effect<void> =>
       Effect.gen(function* () {
-        const overlay = new BatchOverlay(behind)
-        const outcomes: Array<{
-          readonly message: DeliveredMessage
-          readonly name: string
-          readonly result: "processed" | "ignored"
-          readonly write?: AtomicWrite
-          readonly ms: number
-        }> = []
         for (const { message, envelope } of pending) {
           const started = performance.now()
           const event: ConsumedEvent = { envelope, group, topic: message.topic, partition: message.partition, offset: message.offset }
           const processed = [markerOf(group, message, envelope)]
-          const added = yield* defectsAsFailures(Effect.suspend(() => options.handler(event))).pipe(
+          const added = yield* Effect.suspend(() => options.handler(event)).pipe(
             Effect.flatMap((write): Effect.Effect<"ignored" | "conflict" | { readonly write: AtomicWrite }, StoreUnavailable> =>
               write === IgnoredEvent
                 ? Effect.succeed("ignored" as const)
@@ -222,27 +222,45 @@ export const runConsumer = <E, R>(
                     })
                   )
             ),
-            Effect.provideService(CurrentBatchOverlay, overlay),
-            Effect.provideContext(context),
             traced(message, envelope),
-            // Whatever went wrong is handled where retries and dead letters are: alone, after the batch.
-            Effect.orElseSucceed(() => "conflict" as const)
+            // Whatever went wrong, a failure or a defect, is handled where retries and dead letters are: alone, after the batch.
+            exceptInterruption(() => "conflict" as const)
           )
-          if (added === "conflict") break
+          if (added === "conflict") return
           const ms = performance.now() - started
           outcomes.push(added === "ignored" ? { message, name: envelope.event_name, result: added, ms } : { message, name: envelope.event_name, result: "processed", write: added.write, ms })
         }
+      }).pipe(Effect.provideService(CurrentBatchOverlay, overlay), Effect.provideContext(context))
+
+    /**
+     * Handles `pending` at once (batch-overlay.ts): each handler in turn, reading through an overlay
+     * over `behind`, then one commit of all their writes with all their markers. Answers how many of them,
+     * from the first, that commit covered. The rest (from a handler that failed or decided against
+     * what the batch decided, or all of them if the commit did not apply) are then handled one by
+     * one, where fresh state, retries and dead letters are; their markers keep that exact.
+     */
+    const handleTogether = (behind: typeof StateStore.Service, pending: ReadonlyArray<Pending>): Effect.Effect<number> =>
+      Effect.gen(function* () {
+        const overlay = new BatchOverlay(behind)
+        const outcomes: Array<Outcome> = []
+        yield* addAll(overlay, pending, outcomes)
         if (outcomes.length === 0) return 0
         // Only ignored events: nothing to write (an ignored event needs no marker, see IgnoredEvent).
         if (outcomes.some((outcome) => outcome.result === "processed")) {
           const result = yield* Effect.orElseSucceed(store.commit(overlay.toWrite()), () => "not applied" as const)
           if (result !== "committed") return 0
         }
+        // Counted once per topic, name and outcome (a batch is mostly one of each), timed one by one.
+        const counts = new Map<string, { readonly topic: string; readonly name: string; readonly result: "processed" | "ignored"; count: number }>()
         for (const { message, name, result, write, ms } of outcomes) {
           if (write !== undefined) yield* committed(write)
-          yield* countConsumed(group, message.topic, name, result)
+          const key = `${message.topic}\u0000${name}\u0000${result}`
+          const count = counts.get(key)
+          if (count === undefined) counts.set(key, { topic: message.topic, name, result, count: 1 })
+          else count.count++
           if (result === "processed") yield* observeProcessing(group, message.topic, ms / 1000)
         }
+        for (const { topic, name, result, count } of counts.values()) yield* countConsumed(group, topic, name, result, count)
         return outcomes.length
       })
 

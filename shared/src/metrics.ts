@@ -46,8 +46,8 @@ export const countPublished = (topic: string, eventName: string, count = 1): Eff
 
 export const countSetAside = (reason: "unreadable" | "unencodable"): Effect.Effect<void> => Metric.update(metricSeries(setAside, { reason }), 1)
 
-export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome): Effect.Effect<void> =>
-  Metric.update(metricSeries(consumed, { group, topic, event_name: eventName, outcome }), 1)
+export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome, count = 1): Effect.Effect<void> =>
+  Metric.update(metricSeries(consumed, { group, topic, event_name: eventName, outcome }), count)
 
 export const observeProcessing = (group: string, topic: string, seconds: number): Effect.Effect<void> =>
   Metric.update(metricSeries(processingSeconds, { group, topic }), seconds)
