@@ -11,7 +11,8 @@
  */
 import { Effect } from "effect"
 import type { Scope } from "effect"
-import { decodeEnvelope, type Envelope, Headers } from "./envelope.ts"
+import { deliveredEnvelope } from "./delivered-envelopes.ts"
+import { type Envelope, Headers } from "./envelope.ts"
 import { EventBus, type DeliveredMessage, type EventBusUnavailable, type MessageBatch, type Subscription } from "./event-bus.ts"
 import { deadLetter, deadLetterMarkerOf, markerId, markerOf } from "./consumer-dead-letter.ts"
 import {
@@ -285,14 +286,14 @@ export const runConsumer = <E, R>(
     const handle = (batch: MessageBatch): Effect.Effect<void> =>
       Effect.gen(function* () {
         const messages: Array<DeliveredMessage> = []
-        const decoded: Array<ReturnType<typeof decodeEnvelope>> = []
+        const decoded: Array<ReturnType<typeof deliveredEnvelope>> = []
         for (const message of batch.messages) {
           const named = message.headers[Headers.eventName]
           if (named !== undefined && handles !== undefined && !handles(named)) {
             yield* ignore(message, named)
             continue
           }
-          const result = decodeEnvelope(message.value)
+          const result = deliveredEnvelope(message)
           if (result.ok && handles !== undefined && !handles(result.envelope.event_name)) {
             yield* ignore(message, result.envelope.event_name)
             continue

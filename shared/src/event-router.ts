@@ -24,11 +24,34 @@ export interface Route<A, E, R> {
   readonly handle: (event: RoutedEvent<A>) => Effect.Effect<AtomicWrite | void, E, R>
 }
 
+type Decode = Route<unknown, unknown, unknown>["decode"]
+const decoders = new WeakMap<PayloadSchema, Decode>()
+
+/**
+ * `schema`'s decoder, one per Schema in the process, remembering its result by payload: the groups
+ * that read one record share its envelope (delivered-envelopes.ts), so the five groups of the shop
+ * that route every cart event through the same snapshot Schema decode each snapshot once.
+ */
+const sharedDecoder = (schema: PayloadSchema): Decode => {
+  const known = decoders.get(schema)
+  if (known !== undefined) return known
+  const decode = Schema.decodeUnknownResult(schema)
+  const results = new WeakMap<object, ReturnType<Decode>>()
+  const decoder: Decode = (payload) => {
+    if (typeof payload !== "object" || payload === null) return decode(payload)
+    let result = results.get(payload)
+    if (result === undefined) results.set(payload, (result = decode(payload)))
+    return result
+  }
+  decoders.set(schema, decoder)
+  return decoder
+}
+
 /** One route: the payload's Schema (unknown fields ignored) and the handler of what it decodes to. */
 export const route = <S extends PayloadSchema, E, R>(
   schema: S,
   handle: (event: RoutedEvent<S["Type"]>) => Effect.Effect<AtomicWrite | void, E, R>
-): Route<S["Type"], E, R> => ({ decode: Schema.decodeUnknownResult(schema), handle })
+): Route<S["Type"], E, R> => ({ decode: sharedDecoder(schema) as Route<S["Type"], E, R>["decode"], handle })
 
 /** The same handler for every cart event (SPEC §3.4): each carries the cart snapshot after it. */
 export const cartEventRoutes = <E, R>(handle: (event: RoutedEvent<CartSnapshot>) => Effect.Effect<AtomicWrite | void, E, R>): Readonly<Record<string, Route<CartSnapshot, E, R>>> => {

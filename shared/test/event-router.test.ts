@@ -92,4 +92,18 @@ describe("event router", () => {
     expect(actual).toBe(outcome)
     expect(handled).toEqual(outcome === "handled" ? [snapshot] : [])
   })
+
+  test("routers of two groups given one payload decode it once and hand both the same snapshot; another payload is decoded", () => {
+    const handled: Array<unknown> = []
+    const first = eventRouter("group-a", cartEventRoutes((event) => Effect.sync(() => void handled.push(event.payload))))
+    const second = eventRouter("group-b", cartEventRoutes((event) => Effect.sync(() => void handled.push(event.payload))))
+    const event = consumed("cart.item_added", { ...snapshot, item_id: "i1" })
+    const other = consumed("cart.item_added", { ...snapshot, cart_version: 3, item_id: "i2" })
+    runAll(first, [event])
+    runAll(second, [event, other])
+    expect(handled).toHaveLength(3)
+    expect(handled[1]).toBe(handled[0])
+    expect(handled[2]).not.toBe(handled[0])
+    expect(handled[2]).toEqual({ ...snapshot, cart_version: 3 })
+  })
 })
