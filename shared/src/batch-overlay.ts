@@ -32,6 +32,9 @@ export class BatchOverlay {
   private readonly markers = new Set<string>()
   private readonly expect = new Map<string, string | undefined>()
   private readonly ops: Array<StateOp> = []
+  /** Where each key's latest op is in `ops`, and the ops a later set or delete of their key made moot. */
+  private readonly latestOp = new Map<string, number>()
+  private readonly superseded = new Set<number>()
   private readonly events: Array<OutboxEvent> = []
   private readonly processed: Array<ProcessedMarker> = []
 
@@ -113,17 +116,27 @@ export class BatchOverlay {
     })
   }
 
-  /** The batch as one write: each key's first precondition, every op, event and marker in order. */
+  /**
+   * The batch as one write: each key's first precondition, every op that still matters, every event
+   * and marker, in order. A set or delete followed by a set or delete of the same key is left out: the
+   * later one decides the key whatever it held (a session projected for each of twenty events of one
+   * batch is written once, not twenty times).
+   */
   toWrite(): AtomicWrite {
     return {
       expect: [...this.expect].map(([key, value]) => ({ key, value })),
-      ops: this.ops,
+      ops: this.superseded.size === 0 ? this.ops : this.ops.filter((_, i) => !this.superseded.has(i)),
       events: this.events,
       processed: this.processed
     }
   }
 
   private apply(op: StateOp): void {
+    if (op.op === "set" || op.op === "delete") {
+      const before = this.latestOp.get(op.key)
+      if (before !== undefined && (this.ops[before]!.op === "set" || this.ops[before]!.op === "delete")) this.superseded.add(before)
+    }
+    this.latestOp.set(op.key, this.ops.length)
     this.ops.push(op)
     this.written.add(op.key)
     switch (op.op) {

@@ -2,7 +2,7 @@
 // takes, and that its one combined write leaves the store as the writes committed one by one would.
 import { describe, expect, test } from "bun:test"
 import { Effect } from "effect"
-import { type AtomicWrite, BatchOverlay, batchAware, CurrentBatchOverlay, StateStore, storeBehind } from "@kasa/shared"
+import { type AtomicWrite, BatchOverlay, batchAware, CurrentBatchOverlay, StateStore, type StateOp, storeBehind } from "@kasa/shared"
 import { makeMemoryStateStore, MemoryStateData } from "@kasa/adapter-memory"
 
 const storeWith = async (initial: Readonly<Record<string, string>>) => {
@@ -102,6 +102,31 @@ describe("BatchOverlay: the combined write", () => {
     const outcome = await Effect.runPromise(Effect.flip(store.commit(overlay.toWrite())))
     expect(outcome._tag).toBe("WriteConflict")
     expect(await read(store, keys)).toEqual(["theirs", undefined, "soon", undefined])
+  })
+})
+
+describe("BatchOverlay: ops a later one makes moot are left out", () => {
+  const set = (key: string, value: string, ttlSeconds?: number): StateOp => ({ op: "set", key, value, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) })
+  const del = (key: string): StateOp => ({ op: "delete", key })
+  const append = (key: string, at: string): StateOp => ({ op: "append", key, fields: { at } })
+  test.each<[string, ReadonlyArray<ReadonlyArray<StateOp>>, ReadonlyArray<StateOp>]>([
+    ["a key set by each message: its last value once", [[set("s", "1")], [set("s", "2")], [set("s", "3", 60)]], [set("s", "3", 60)]],
+    ["set, then delete: the delete", [[set("s", "1")], [del("s")]], [del("s")]],
+    ["delete, then set: the set", [[del("s")], [set("s", "2")]], [set("s", "2")]],
+    ["other keys in between change nothing", [[set("s", "1"), set("t", "x")], [set("s", "2")]], [set("t", "x"), set("s", "2")]],
+    ["a stream cleared and appended to keeps all of it", [[del("log"), append("log", "1")], [append("log", "2")]], [del("log"), append("log", "1"), append("log", "2")]],
+    ["an increment is never left out", [[{ op: "incrementBy", key: "n", by: 1 }], [{ op: "incrementBy", key: "n", by: 2 }]], [{ op: "incrementBy", key: "n", by: 1 }, { op: "incrementBy", key: "n", by: 2 }]]
+  ])("%s, and the store ends as one by one", async (_, writes, kept) => {
+    const oneByOne = await storeWith({ s: "0" })
+    for (const ops of writes) await Effect.runPromise(oneByOne.commit({ ops }))
+    const batched = await storeWith({ s: "0" })
+    const overlay = new BatchOverlay(batched)
+    for (const ops of writes) expect(await Effect.runPromise(overlay.add({ ops }))).toBe("added")
+    expect(overlay.toWrite().ops).toEqual(kept)
+    await Effect.runPromise(batched.commit(overlay.toWrite()))
+    const keys = ["s", "t", "n"]
+    expect(await read(batched, keys)).toEqual(await read(oneByOne, keys))
+    expect(await Effect.runPromise(batched.readStream("log"))).toEqual(await Effect.runPromise(oneByOne.readStream("log")))
   })
 })
 
