@@ -68,7 +68,7 @@ const causedBy = (event: ConsumedEvent, sessionId: string, nowMs: number): Event
 })
 
 /** A cart change: recompute on the newer snapshot, publish what changed, cache what is available. */
-const onCartChange = Effect.fn("Promotion.onCartChange")(function* (event: RoutedEvent<CartSnapshot>) {
+const onCartChange = Effect.fnUntraced(function* (event: RoutedEvent<CartSnapshot>) {
   const snapshot = event.payload
   const store = yield* PromotionStore
   const { rules } = yield* PromotionRules

@@ -44,11 +44,12 @@ const unavailable = (error: StoreUnavailable) => new PromotionsUnavailable({ ope
 
 export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.loaded.cart.session_id
+  const keys = { cart: PromotionKeys.cart(sessionId), applied: PromotionKeys.applied(sessionId) }
   const ops: Array<StateOp> = []
-  const cart = write.cart !== undefined ? cartJson.encode(PromotionKeys.cart(sessionId), write.cart) : write.loaded.revision.cart
-  if (cart !== undefined) ops.push({ op: "set", key: PromotionKeys.cart(sessionId), value: cart, ttlSeconds })
-  if (!isEmpty(write.applied)) ops.push({ op: "set", key: PromotionKeys.applied(sessionId), value: appliedJson.encode(PromotionKeys.applied(sessionId), write.applied), ttlSeconds })
-  else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: PromotionKeys.applied(sessionId) })
+  const cart = write.cart !== undefined ? cartJson.encode(keys.cart, write.cart) : write.loaded.revision.cart
+  if (cart !== undefined) ops.push({ op: "set", key: keys.cart, value: cart, ttlSeconds })
+  if (!isEmpty(write.applied)) ops.push({ op: "set", key: keys.applied, value: appliedJson.encode(keys.applied, write.applied), ttlSeconds })
+  else if (write.loaded.revision.applied !== undefined) ops.push({ op: "delete", key: keys.applied })
   if (write.available !== undefined) {
     const key = PromotionKeys.available(write.available.cartHash)
     ops.push({ op: "set", key, value: JSON.stringify(write.available.value), ttlSeconds: Math.min(AVAILABLE_TTL_SECONDS, ttlSeconds) })
@@ -59,8 +60,8 @@ export const toAtomicWrite = (write: SessionWrite, ttlSeconds: number = DEFAULT_
   if (write.order !== undefined) ops.push({ op: "set", key: PromotionKeys.order(write.order.order_id), value: JSON.stringify(write.order), ttlSeconds: ORDER_RECORD_TTL_SECONDS })
   return {
     expect: [
-      { key: PromotionKeys.cart(sessionId), value: write.loaded.revision.cart },
-      { key: PromotionKeys.applied(sessionId), value: write.loaded.revision.applied }
+      { key: keys.cart, value: write.loaded.revision.cart },
+      { key: keys.applied, value: write.loaded.revision.applied }
     ],
     ops,
     events: toOutboxEvents(write.events)
@@ -72,32 +73,32 @@ export const makePromotionStore = Effect.gen(function* () {
   const ttlSeconds = yield* SessionTtl
   const get = (key: string) => Effect.mapError(store.get(key), unavailable)
   return PromotionStore.of({
-    load: Effect.fn("PromotionStore.load")(function* (sessionId: string) {
-      const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([PromotionKeys.cart(sessionId), PromotionKeys.applied(sessionId)]), unavailable)
+    load: Effect.fnUntraced(function* (sessionId: string) {
       const keys = { cart: PromotionKeys.cart(sessionId), applied: PromotionKeys.applied(sessionId) }
+      const [rawCart, rawApplied] = yield* Effect.mapError(store.getMany([keys.cart, keys.applied]), unavailable)
       const cart = rawCart === undefined ? emptyCart(sessionId) : yield* Effect.fromResult(parse(keys.cart, cartJson.decode(keys.cart, rawCart)))
       const applied = rawApplied === undefined ? nothingApplied(cart) : yield* Effect.fromResult(parse(keys.applied, appliedJson.decode(keys.applied, rawApplied)))
       return { cart, applied, revision: { cart: rawCart, applied: rawApplied } }
     }),
-    save: Effect.fn("PromotionStore.save")(function* (write: SessionWrite) {
+    save: Effect.fnUntraced(function* (write: SessionWrite) {
       // The platform's store stamps the events with the current span's traceparent (idempotent-answer.ts).
       yield* store.commit(toAtomicWrite(write, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
     }),
     toAtomicWrite: (write) => toAtomicWrite(write, ttlSeconds),
-    publish: Effect.fn("PromotionStore.publish")(function* (events: ReadonlyArray<Envelope>) {
+    publish: Effect.fnUntraced(function* (events: ReadonlyArray<Envelope>) {
       if (events.length === 0) return
       yield* store.commit({ events: toOutboxEvents(events) }).pipe(
         Effect.catchTags({ StoreUnavailable: (error) => Effect.fail(unavailable(error)), WriteConflict: (conflict) => Effect.die(conflict) })
       )
     }),
-    cachedAvailable: Effect.fn("PromotionStore.cachedAvailable")(function* (cartHash: string) {
+    cachedAvailable: Effect.fnUntraced(function* (cartHash: string) {
       const raw = yield* get(PromotionKeys.available(cartHash))
       if (raw === undefined) return undefined
       const parsed = decodeAvailable(raw)
       // A cache entry is only a shortcut: one that cannot be read is recomputed, not an error.
       return Result.isSuccess(parsed) ? (parsed.success as CachedAvailable) : undefined
     }),
-    orderRecord: Effect.fn("PromotionStore.orderRecord")(function* (orderId: string) {
+    orderRecord: Effect.fnUntraced(function* (orderId: string) {
       const raw = yield* get(PromotionKeys.order(orderId))
       return raw === undefined ? undefined : yield* Effect.fromResult(parse(PromotionKeys.order(orderId), decodeOrder(raw)))
     })

@@ -18,7 +18,7 @@ import { type ProjectedCart, ServiceRulebook, ServicesStore } from "./ports.ts"
 export const SERVICES_CONSUMER_GROUP = "services-consumer"
 export const SERVICES_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart]
 
-const project = Effect.fn("Services.projectCart")(function* (event: RoutedEvent<CartSnapshot>) {
+const project = Effect.fnUntraced(function* (event: RoutedEvent<CartSnapshot>) {
   const snapshot = event.payload
   const store = yield* ServicesStore
   const { rules } = yield* ServiceRulebook

@@ -23,7 +23,7 @@ import type { CartProjection } from "./shipment.ts"
 export const SHIPPING_CONSUMER_GROUP = "shipping-consumer"
 export const SHIPPING_CONSUMER_TOPICS: ReadonlyArray<string> = [Topics.cart]
 
-const project = Effect.fn("Shipping.projectCart")(function* (event: RoutedEvent<CartSnapshot>) {
+const project = Effect.fnUntraced(function* (event: RoutedEvent<CartSnapshot>) {
   const snapshot = event.payload
   const store = yield* ShippingStore
   const loaded = yield* store.load(snapshot.session_id)
