@@ -1,6 +1,6 @@
 /**
  * The consumer runtime every context's consumers run on, over any EventBus (ARCHITECTURE §4):
- * decode → skip what this group already processed → handler → state, outgoing envelopes and the
+ * decode (once per record for every group of the process, delivered-envelopes.ts) → skip what this group already processed → handler → state, outgoing envelopes and the
  * processed marker written atomically (only if the marker is not there yet) → the bus commits the
  * offset after the batch. A fetched batch is handled at once where the store allows it (batch-overlay.ts):
  * one marker read, each handler seeing the ones before it, one commit for up to TOGETHER_MAX
