@@ -1,6 +1,7 @@
 // One decode of a record for every group of the process: the same record delivered to two groups (each
 // with its own copy of the bytes) gives both the same envelope; a different record, or what sits at the
-// same position after the topic was made again, is decoded on its own; undecodable bytes stay undecodable.
+// same position on another bus of the process or after the topic was made again, is decoded on its own;
+// undecodable bytes stay undecodable.
 import { describe, expect, test } from "bun:test"
 import { DECODES_KEPT, deliveredEnvelope, type DeliveredMessage, encodeEnvelope, makeEnvelope } from "@kasa/shared"
 
@@ -20,7 +21,8 @@ describe("deliveredEnvelope", () => {
 
   test.each<[string, (bytes: Uint8Array) => DeliveredMessage]>([
     ["another offset", (bytes) => delivered(bytes, 3)],
-    ["the same offset with another timestamp (the topic made again)", (bytes) => delivered(bytes, 2, 2_000)]
+    ["the same offset with another timestamp (the topic made again)", (bytes) => delivered(bytes, 2, 2_000)],
+    ["the same offset, timestamp and length with other bytes (another bus of the process)", (bytes) => delivered(bytes, 2)]
   ])("%s is decoded on its own", (_, other) => {
     const first = deliveredEnvelope(delivered(encodeEnvelope(envelope(2)), 2))
     const second = deliveredEnvelope(other(encodeEnvelope(envelope(3))))
