@@ -1,13 +1,14 @@
 /**
  * The consumer runtime every context's consumers run on, over any EventBus (ARCHITECTURE §4):
- * decode (once per record for every group of the process, delivered-envelopes.ts) → skip what this group already processed → handler → state, outgoing envelopes and the
- * processed marker written atomically (only if the marker is not there yet) → the bus commits the
- * offset after the batch. A fetched batch is handled at once where the store allows it (batch-overlay.ts):
- * one marker read, each handler seeing the ones before it, one commit for up to TOGETHER_MAX
- * messages; whatever cannot go that way goes one by one. Failures, typed or thrown, are retried (consumer-retry.ts), then the
- * message is dead-lettered through the outbox with its marker (consumer-dead-letter.ts); undecodable
- * messages are dead-lettered at once. A poison message never blocks its partition, and a replayed
- * one, or one that two members briefly both hold, changes nothing the second time.
+ * decode (once per record for every group of the process, delivered-envelopes.ts) → skip what this
+ * group already processed → handler → state, outgoing envelopes and the processed marker written
+ * atomically (only if the marker is not there yet) → the bus commits the offset after the batch. A
+ * fetched batch is handled at once where the store allows it (batch-overlay.ts): one marker read,
+ * each handler seeing the ones before it, one commit for up to TOGETHER_MAX messages; whatever
+ * cannot go that way goes one by one. Failures, typed or thrown, are retried (consumer-retry.ts),
+ * then the message is dead-lettered through the outbox with its marker (consumer-dead-letter.ts);
+ * undecodable messages are dead-lettered at once. A poison message never blocks its partition, and
+ * a replayed one, or one that two members briefly both hold, changes nothing the second time.
  */
 import { Effect } from "effect"
 import type { Scope } from "effect"

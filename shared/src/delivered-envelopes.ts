@@ -43,6 +43,7 @@ export const deliveredEnvelope = (message: DeliveredMessage): Decoded => {
   if (found !== undefined && found.timestamp === message.timestamp && found.length === value.length && sameHead(found.head, value)) return found.decoded
   const decoded = decodeEnvelope(value)
   if (found === undefined && kept.size >= DECODES_KEPT) kept.delete(kept.keys().next().value!)
-  kept.set(key, { timestamp: message.timestamp, length: value.length, head: value.slice(0, HEAD_BYTES), decoded })
+  // A copy: a Buffer's `slice` is a view, and would keep the fetch response alive after all.
+  kept.set(key, { timestamp: message.timestamp, length: value.length, head: new Uint8Array(value.subarray(0, HEAD_BYTES)), decoded })
   return decoded
 }

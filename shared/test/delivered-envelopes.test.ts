@@ -30,6 +30,15 @@ describe("deliveredEnvelope", () => {
     expect(second.ok && second.envelope.correlation_id).toBe("corr_3")
   })
 
+  test("what it keeps of a value is a copy, not a view of the response the value came in", () => {
+    const bytes = encodeEnvelope(envelope(6))
+    const response = Buffer.alloc(bytes.length + 100)
+    response.set(bytes, 50)
+    const first = deliveredEnvelope(delivered(response.subarray(50, 50 + bytes.length), 20))
+    response.fill(0) // the client reads its next response into the same memory
+    expect(deliveredEnvelope(delivered(copy(bytes), 20))).toBe(first)
+  })
+
   test("undecodable bytes are undecodable for every group", () => {
     const bytes = new TextEncoder().encode("not json")
     expect(deliveredEnvelope(delivered(copy(bytes), 4)).ok).toBe(false)
