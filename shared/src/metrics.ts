@@ -1,22 +1,18 @@
 /**
  * The product's own metrics, declared once (SPEC §6): events published and consumed by topic, name
- * and outcome, processing duration, HTTP latency. Effect metrics, rendered as Prometheus text by
- * the telemetry adapter; series are cached so the hot path allocates nothing per message.
+ * and outcome, processing duration, HTTP latency, the memory governor's collections. Effect metrics,
+ * rendered as Prometheus text by the telemetry adapter; series are cached so the hot path allocates
+ * nothing per message.
  */
 import { Effect, Metric } from "effect"
 
-const published = Metric.counter("kasa_events_published_total", {
-  description: "Events published to the bus, by topic and event name",
-  incremental: true
-})
-const consumed = Metric.counter("kasa_events_consumed_total", {
-  description: "Events taken from the bus, by group, topic, event name and outcome",
-  incremental: true
-})
-const setAside = Metric.counter("kasa_outbox_set_aside_total", {
-  description: "Outbox entries moved out of the outbox because they can never be published",
-  incremental: true
-})
+const counter = (name: string, description: string) => Metric.counter(name, { description, incremental: true })
+
+const published = counter("kasa_events_published_total", "Events published to the bus, by topic and event name")
+const consumed = counter("kasa_events_consumed_total", "Events taken from the bus, by group, topic, event name and outcome")
+const setAside = counter("kasa_outbox_set_aside_total", "Outbox entries moved out of the outbox because they can never be published")
+const memoryCollections = counter("kasa_memory_collections_total", "Full garbage collections a served thread's memory governor ran (MEMORY_COLLECT_GROWTH_MB)")
+const memoryCollectionSeconds = counter("kasa_memory_collection_seconds_total", "Time the memory governor's full collections took, their thread paused meanwhile")
 const processingSeconds = Metric.histogram("kasa_event_processing_duration_seconds", {
   description: "Time from handing an event to its handler until its state is written",
   boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -48,6 +44,10 @@ export const countSetAside = (reason: "unreadable" | "unencodable"): Effect.Effe
 
 export const countConsumed = (group: string, topic: string, eventName: string, outcome: ConsumeOutcome, count = 1): Effect.Effect<void> =>
   Metric.update(metricSeries(consumed, { group, topic, event_name: eventName, outcome }), count)
+
+/** One full collection the memory governor ran, and how long it paused its thread. */
+export const countMemoryCollection = (seconds: number): Effect.Effect<void> =>
+  Effect.andThen(Metric.update(memoryCollections, 1), Metric.update(memoryCollectionSeconds, seconds))
 
 export const observeProcessing = (group: string, topic: string, seconds: number): Effect.Effect<void> =>
   Metric.update(metricSeries(processingSeconds, { group, topic }), seconds)

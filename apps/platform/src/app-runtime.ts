@@ -22,6 +22,7 @@ import { type CheckResult, healthRoutes, mergeResults, type ReadinessCheck, runC
 import { limitBody, unmatched } from "./http-edges.ts"
 import { defaultInstanceId, loadInfraConfig, type InfraConfig } from "./infra-config.ts"
 import { outboxGauges, outboxReadiness } from "./outbox-health.ts"
+import { runMemoryGovernor } from "./memory-governor.ts"
 import { infraLayer } from "./infra-layer.ts"
 import { layerRecordsState, overRecords, type RecordsState } from "./records-state.ts"
 import { refreshedValue } from "./refreshed-value.ts"
@@ -218,6 +219,9 @@ export const createApp = async (options: AppOptions): Promise<App> => {
   return { config, http, runtime, subscriptions, stop, readiness, metricsText }
 }
 
+/** A served thread's memory governor (memory-governor.ts); apps made in tests run without one. */
+const governMemory = (app: App) => app.runtime.runFork(runMemoryGovernor({ growthBytes: app.config.memoryCollectGrowthMb * 1024 * 1024 }))
+
 /**
  * Serves an app over HTTP until SIGTERM/SIGINT, then stops it: gracefully while SHUTDOWN_TIMEOUT_MS
  * allows, forced after, and the process exits within that time whatever is still running.
@@ -264,6 +268,7 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
   } catch (error) {
     return cannotStart(error)
   }
+  const governor = governMemory(app)
   const server = Bun.serve({ port: app.config.port, fetch: app.http.fetch })
   console.log(JSON.stringify({ level: "INFO", message: `${options.name} listening`, url: server.url.href, mode: app.config.mode }))
   let stopping = false
@@ -280,6 +285,7 @@ export const serveApp = async (options: AppOptions): Promise<void> => {
     }, timeoutMs)
     // Requests in flight get the graceful share of the time; then their connections are cut.
     if (!(await settlesWithin(server.stop(), shutdownPlan(timeoutMs).gracefulMs))) void server.stop(true)
+    governor.interruptUnsafe()
     await app.stop(deadline)
     await background?.stop(deadline)
     process.exit(0)
@@ -301,6 +307,7 @@ const serveBackground = async (options: AppOptions, env: Readonly<Record<string,
   } catch (error) {
     return tell({ kind: "failed", message: redactUrlsIn(error instanceof Error ? error.message : String(error)) })
   }
+  const governor = governMemory(app)
   port.on("message", (message: ToBackground) => {
     switch (message.kind) {
       case "readiness":
@@ -310,6 +317,7 @@ const serveBackground = async (options: AppOptions, env: Readonly<Record<string,
         void app.metricsText().then((text) => tell({ kind: "metrics", id: message.id, text }))
         break
       case "stop":
+        governor.interruptUnsafe()
         void app.stop(message.deadline).finally(() => tell({ kind: "stopped" }))
         break
     }

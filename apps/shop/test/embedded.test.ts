@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test"
 import { createApp } from "@kasa/app-platform"
 import { shopModules } from "../src/modules.ts"
 import { spawnApp, startApp } from "@kasa/test-support/process"
+import { waitFor } from "@kasa/test-support/wait-for"
 
 const entry = new URL("../src/main.ts", import.meta.url).pathname
 
@@ -94,6 +95,32 @@ describe("shop, as a process", () => {
       const ready = await fetch(`${app.url}/health/ready`)
       expect(ready.status).toBe(200)
       expect(app.output()).toContain('"mode":"embedded"')
+    } finally {
+      app.process.kill("SIGTERM")
+    }
+    expect(await app.process.exited).toBe(0)
+  })
+
+  test("a served shop collects when its memory grows (MEMORY_COLLECT_GROWTH_MB), and says so in /metrics", async () => {
+    const app = await startApp(entry, { MEMORY_COLLECT_GROWTH_MB: "1" })
+    try {
+      const products = (await (await fetch(`${app.url}/catalog/products?category=tv`)).json()) as { products: Array<{ offer_id: string }> }
+      const collections = async () => Number(/^kasa_memory_collections_total\S* (\d+)/m.exec(await (await fetch(`${app.url}/metrics`)).text())?.[1] ?? 0)
+      let seen = 0
+      // Each add leaves garbage behind; a megabyte of growth calls for a collection within a few of them.
+      await waitFor(
+        async () => {
+          const added = await fetch(`${app.url}/cart/items`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ offer_id: products.products[0]!.offer_id, quantity: 1, type: "offer" })
+          })
+          expect(added.status).toBe(201)
+          seen = await collections()
+          return seen > 0
+        },
+        { timeoutMs: 30_000, describe: () => `kasa_memory_collections_total ${seen}` }
+      )
     } finally {
       app.process.kill("SIGTERM")
     }
