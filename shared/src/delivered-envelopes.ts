@@ -12,6 +12,7 @@
  */
 import { decodeEnvelope } from "./envelope.ts"
 import type { DeliveredMessage } from "./event-bus.ts"
+import { releasableCache } from "./releasable-caches.ts"
 
 /** How many records' decodes a process keeps (a few batches of every partition its groups read). */
 export const DECODES_KEPT = 4_096
@@ -29,6 +30,7 @@ interface Kept {
 }
 
 const kept = new Map<string, Kept>()
+releasableCache(() => kept.clear())
 
 const sameHead = (head: Uint8Array, value: Uint8Array): boolean => {
   for (let i = 0; i < head.length; i++) if (head[i] !== value[i]) return false

@@ -17,6 +17,7 @@
  * out are shared and must not be mutated (the Schemas' types are readonly).
  */
 import { Result, Schema } from "effect"
+import { releasableCache } from "./releasable-caches.ts"
 
 /** How many keys a codec remembers a text for (the sessions a consumer is working on at once, with room to spare). */
 export const REMEMBERED = 256
@@ -37,6 +38,7 @@ export const storedJson = <S extends PlainSchema>(schema: Plain<S>): StoredJson<
   const decode = Schema.decodeUnknownResult(Schema.fromJsonString(schema as S))
   // Insertion order is recency: a key used again moves to the end, the oldest goes first.
   const remembered = new Map<string, { readonly raw: string; readonly value: S["Type"] }>()
+  releasableCache(() => remembered.clear())
   const remember = (key: string, raw: string, value: S["Type"]): void => {
     remembered.delete(key)
     remembered.set(key, { raw, value })

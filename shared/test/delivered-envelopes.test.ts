@@ -3,7 +3,7 @@
 // same position on another bus of the process or after the topic was made again, is decoded on its own;
 // undecodable bytes stay undecodable.
 import { describe, expect, test } from "bun:test"
-import { DECODES_KEPT, deliveredEnvelope, type DeliveredMessage, encodeEnvelope, makeEnvelope } from "@kasa/shared"
+import { DECODES_KEPT, deliveredEnvelope, type DeliveredMessage, encodeEnvelope, makeEnvelope, releaseCaches } from "@kasa/shared"
 
 const topic = `delivered-${crypto.randomUUID()}`
 const envelope = (n: number) => makeEnvelope({ eventName: "cart.item_added", aggregateId: "agg", correlationId: `corr_${n}`, producer: "test", payload: { n } })
@@ -17,6 +17,15 @@ describe("deliveredEnvelope", () => {
     const second = deliveredEnvelope(delivered(copy(bytes), 1))
     expect(first.ok && first.envelope.correlation_id).toBe("corr_1")
     expect(second).toBe(first)
+  })
+
+  test("released with the process's caches: the same record is decoded again, to an equal envelope", () => {
+    const bytes = encodeEnvelope(envelope(4))
+    const first = deliveredEnvelope(delivered(copy(bytes), 4))
+    releaseCaches()
+    const again = deliveredEnvelope(delivered(copy(bytes), 4))
+    expect(again).not.toBe(first)
+    expect(again).toEqual(first)
   })
 
   test.each<[string, (bytes: Uint8Array) => DeliveredMessage]>([

@@ -3,7 +3,7 @@
 // very value it encoded or decoded for the text it remembers at a key, and decodes any other text afresh.
 import { describe, expect, test } from "bun:test"
 import { Result, Schema } from "effect"
-import { REMEMBERED, storedJson, storedJsonDecoder } from "@kasa/shared"
+import { releaseCaches, REMEMBERED, storedJson, storedJsonDecoder } from "@kasa/shared"
 
 const Counted = Schema.Struct({ id: Schema.String, count: Schema.Int })
 
@@ -43,6 +43,16 @@ describe("storedJson remembers", () => {
     expect(raw).toBe(JSON.stringify(value))
     // A copy of the text (as Redis gives it back), not the same string object.
     expect(Result.getOrThrow(codec.decode("counted:a", raw.slice(0, 1) + raw.slice(1)))).toBe(value)
+  })
+
+  test("nothing once the process's caches are released: the same text is decoded again, to an equal value", () => {
+    const codec = storedJson(Counted)
+    const value = { id: "a", count: 1 }
+    const raw = codec.encode("counted:a", value)
+    releaseCaches()
+    const read = Result.getOrThrow(codec.decode("counted:a", raw))
+    expect(read).toEqual(value)
+    expect(read).not.toBe(value)
   })
 
   test("any other text, or the same text at another key, is decoded through the Schema", () => {

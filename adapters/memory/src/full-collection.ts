@@ -4,8 +4,10 @@
  * they held on its heap, and in its resident memory, until traffic comes back. After the sweep has
  * removed a good share of what the store held, one full collection gives it back at once; a steady
  * trickle of expiring sessions under load reaches that share only every so often, so the pause
- * (tens of milliseconds) stays rare.
+ * (tens of milliseconds) stays rare. The process's caches of decoded values (releasable-caches.ts)
+ * are emptied first: they would otherwise keep the last few thousand carts alive after all.
  */
+import { releaseCaches } from "@kasa/shared"
 
 /** A full collection follows once the sweep has removed this share of the most the store held since the last one... */
 export const COLLECT_AFTER_SHARE = 0.25
@@ -20,7 +22,12 @@ export class FullCollection {
   private removed = 0
   private peak = 0
 
-  constructor(private readonly collect: () => void = () => Bun.gc(true)) {}
+  constructor(
+    private readonly collect: () => void = () => {
+      releaseCaches()
+      Bun.gc(true)
+    }
+  ) {}
 
   /** Notes `removed` entries gone, the store now holding `held`; true when it collected. */
   note(removed: number, held: number): boolean {

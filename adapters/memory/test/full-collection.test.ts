@@ -1,6 +1,7 @@
 // The embedded store asks for a full collection only once the sweep has removed a good share of what
 // it held, and at least COLLECT_AFTER_AT_LEAST entries: rarely under load, at once after a mass expiry.
 import { expect, test } from "bun:test"
+import { releasableCache } from "@kasa/shared"
 import { COLLECT_AFTER_AT_LEAST, COLLECT_AFTER_SHARE, FullCollection, shouldCollect } from "@kasa/adapter-memory/full-collection"
 
 const big = Math.ceil(COLLECT_AFTER_AT_LEAST / COLLECT_AFTER_SHARE) * 4
@@ -32,4 +33,12 @@ test("removals add up across slices, and the count starts again after a collecti
   // What is left is smaller now: the next collection needs the minimum again, not a share of the old peak.
   expect(collection.note(COLLECT_AFTER_AT_LEAST - 1, held - COLLECT_AFTER_AT_LEAST + 1)).toBe(false)
   expect(collections).toBe(1)
+})
+
+test("its collection empties the process's releasable caches first (they would keep the last carts alive)", () => {
+  const cache = new Map([["cart", "decoded"]])
+  releasableCache(() => cache.clear())
+  const collection = new FullCollection()
+  expect(collection.note(COLLECT_AFTER_AT_LEAST, 0)).toBe(true)
+  expect(cache.size).toBe(0)
 })
