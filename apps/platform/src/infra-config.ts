@@ -44,8 +44,8 @@ export const infraSpec = {
   serviceName: withDefault(string("OTEL_SERVICE_NAME"), "kasa"),
   /** SIGTERM ends the process within this long, aborting what a graceful stop has not finished (SPEC §5). */
   shutdownTimeoutMs: withDefault(integer("SHUTDOWN_TIMEOUT_MS", 0, 600_000), 10_000),
-  /** A full collection whenever resident memory grew this much since the last (memory-governor.ts); 0 leaves it to the runtime. */
-  memoryCollectGrowthMb: withDefault(integer("MEMORY_COLLECT_GROWTH_MB", 0, 1_048_576), 256),
+  /** A full collection whenever resident memory grew this much since the last (memory-governor.ts); 0 (the default) leaves it to the runtime. */
+  memoryCollectGrowthMb: withDefault(integer("MEMORY_COLLECT_GROWTH_MB", 0, 1_048_576), 0),
   /** This instance's stable id in its consumer groups (static membership); served apps default it to host-PORT. */
   instanceId: optional(string("INSTANCE_ID")),
   /** A consumer that stops heartbeating (a crashed instance) loses its partitions after this long. */

@@ -6,9 +6,9 @@
  * about 600 (`bench:memory`). The governor watches the process's resident memory and runs one full
  * collection of its thread's heap whenever it has grown MEMORY_COLLECT_GROWTH_MB above the lowest it
  * has been since the last one. Each thread with a heap of its own (the background thread too) runs
- * one; 0 turns it off. A full collection of the whole shop pauses its thread for 0.1-0.3 s, and a
- * step of 64 MB cost the embedded shop a fifth of its adds per second at one connection (its runtime
- * collected more often itself after): the default step, 256 MB, takes the same peak off at no cost measured.
+ * one. It is off unless set: a full collection of the whole shop pauses its thread for 0.1-0.3 s, and
+ * the shop ran slower after one (bench:cart, whole shop embedded: 0.74x the adds per second with a
+ * 256 MB step), so it is for a process that must stay small more than it must stay fast.
  */
 import { Duration, Effect, Schedule } from "effect"
 import { countMemoryCollection } from "@kasa/shared"
