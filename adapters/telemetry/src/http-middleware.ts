@@ -32,6 +32,7 @@ import { Effect, Tracer } from "effect"
 import { dual } from "effect/Function"
 import type { Context, MiddlewareHandler } from "hono"
 import { matchedRoutes } from "hono/route"
+import { setResponseHeader } from "./response-header.ts"
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -51,6 +52,12 @@ export interface HttpTelemetryOptions {
   /** Runs the server span's effect; default `Effect.runPromise` (Effect's native tracer). */
   readonly runtime?: EffectRunner
 }
+
+/**
+ * Parenting on the server span without capturing a stack trace: Effect would create an Error on every
+ * request for a frame that only ever names this file.
+ */
+const NO_STACK = { captureStackTrace: false } as const
 
 /** The route label for requests no route matched (keeps metric cardinality bounded). */
 export const UNMATCHED_ROUTE = "unmatched"
@@ -119,20 +126,21 @@ export const httpTelemetry = (options: HttpTelemetryOptions = {}): MiddlewareHan
     const serve = (span: Tracer.Span): Effect.Effect<void, unknown> =>
       Effect.gen(function* () {
         c.set("requestSpan", span)
-        // Plain OpenTelemetry code inside the handler sees the server span as the active one.
-        const otelSpan = yield* Effect.orDie(Effect.withParentSpan(OtelTracer.currentOtelSpan, span))
-        const active = trace.setSpan(ROOT_CONTEXT, otelSpan)
-        yield* Effect.promise(() =>
-          otelContext.with(active, () =>
-            next().then(
-              () => undefined,
-              (error: unknown) => {
-                thrown = { error }
-              }
-            )
+        const handle = () =>
+          next().then(
+            () => undefined,
+            (error: unknown) => {
+              thrown = { error }
+            }
           )
-        )
-        c.header(CORRELATION_HEADER, correlationId)
+        // Plain OpenTelemetry code inside the handler sees the server span as the active one (when the
+        // process exports OpenTelemetry spans; otherwise there is no OpenTelemetry span to see).
+        if (span instanceof Tracer.NativeSpan) yield* Effect.promise(handle)
+        else {
+          const otelSpan = yield* Effect.orDie(Effect.withParentSpan(OtelTracer.currentOtelSpan, span, NO_STACK))
+          yield* Effect.promise(() => otelContext.with(trace.setSpan(ROOT_CONTEXT, otelSpan), handle))
+        }
+        setResponseHeader(c, CORRELATION_HEADER, correlationId)
         const status = thrown === undefined ? c.res.status : 500
         span.attribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status)
         yield* observeHttp(method, route ?? UNMATCHED_ROUTE, status, (performance.now() - started) / 1000)
@@ -174,6 +182,6 @@ export const inRequest: {
       correlationId === undefined
         ? self
         : self.pipe(Effect.annotateLogs("correlation_id", correlationId), Effect.annotateSpans("correlation_id", correlationId))
-    return (span === undefined ? annotated : Effect.withParentSpan(annotated, span)) as Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
+    return (span === undefined ? annotated : Effect.withParentSpan(annotated, span, NO_STACK)) as Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
   }
 )

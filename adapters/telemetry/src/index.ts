@@ -6,4 +6,5 @@
 export * from "./http-middleware.ts"
 export * from "./logging.ts"
 export * from "./prometheus.ts"
+export * from "./response-header.ts"
 export * from "./tracing.ts"

@@ -19,8 +19,8 @@ import type { FieldProblem } from "./problem.ts"
 import { problemResponse, validationProblem } from "./http-problems.ts"
 import { IDEMPOTENCY_HEADER } from "./idempotency.ts"
 import { SessionTokens } from "./session-token.ts"
-// For its ContextVariableMap, which declares the `correlationId` the telemetry middleware sets.
-import type {} from "@kasa/adapter-telemetry"
+// Also for its ContextVariableMap, which declares the `correlationId` the telemetry middleware sets.
+import { setResponseHeader } from "@kasa/adapter-telemetry"
 
 export const SESSION_HEADER = "X-Session-Id"
 export const USER_HEADER = "X-User-Id"
@@ -70,7 +70,7 @@ export const identify = (runtime: SessionTokensSource): MiddlewareHandler<Sessio
     }
     c.set("userId", user)
     await next()
-    c.header(SESSION_HEADER, session.token)
+    setResponseHeader(c, SESSION_HEADER, session.token)
   }
 }
 

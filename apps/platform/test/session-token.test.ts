@@ -52,4 +52,17 @@ describe("session tokens", () => {
       expect(tokens.verify(altered(issued.token, index))).toBeUndefined()
     }
   })
+
+  test("a token once verified is remembered whole: the same id again, its altered forms still refused, and checked afresh once forgotten", () => {
+    const own = sessionTokens(Redacted.make("a-test-secret-of-at-least-32-characters"))
+    const session = own.issue()
+    expect(own.verify(session.token)).toBe(session.id)
+    expect(own.verify(session.token)).toBe(session.id)
+    expect(own.verify(altered(session.token, session.token.length - 1))).toBeUndefined()
+    expect(own.verify(altered(session.token, 5))).toBeUndefined()
+    // More tokens verified than it remembers: the first is forgotten, and still verifies by its signature.
+    for (let i = 0; i < 5_000; i++) own.verify(own.issue().token)
+    expect(own.verify(session.token)).toBe(session.id)
+    expect(own.verify(`${session.token.slice(0, -1)}${session.token.endsWith("A") ? "B" : "A"}`)).toBeUndefined()
+  })
 })
