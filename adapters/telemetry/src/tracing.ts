@@ -8,6 +8,7 @@
  * the global provider, with the AsyncLocalStorage context manager and the W3C propagator, so plain
  * OpenTelemetry code sees the current request's span; release flushes, shuts down and unregisters.
  * One live layer per process: a second one still exports its Effect spans, but leaves the globals.
+ * Without an endpoint or an exporter there is nothing to export to, and the layer installs nothing.
  */
 import { context, propagation, trace } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
@@ -60,13 +61,18 @@ const registerGlobals = (provider: NodeTracerProvider): (() => void) => {
   }
 }
 
-const layerProvider = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracerProvider, never, Resource.Resource> =>
+/** The OTLP endpoint to export to: the option, else `OTEL_EXPORTER_OTLP_ENDPOINT`; undefined when neither is set. */
+const resolvedEndpoint = (options: TracingOptions) =>
+  Effect.map(Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")).pipe(Effect.orDie), (configured) => {
+    const endpoint = options.otlpEndpoint ?? (configured._tag === "Some" ? configured.value : undefined)
+    return endpoint === "" ? undefined : endpoint
+  })
+
+const layerProvider = (options: TracingOptions, otlpEndpoint: string | undefined): Layer.Layer<OtelTracer.OtelTracerProvider, never, Resource.Resource> =>
   Layer.effect(
     OtelTracer.OtelTracerProvider,
     Effect.gen(function* () {
       const resource = yield* Resource.Resource
-      const configured = yield* Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")).pipe(Effect.orDie)
-      const otlpEndpoint = options.otlpEndpoint ?? (configured._tag === "Some" ? configured.value : undefined)
       const { provider } = yield* Effect.acquireRelease(
         Effect.sync(() => {
           const provider = makeTracerProvider(resource, { exporter: options.exporter, otlpEndpoint })
@@ -96,19 +102,28 @@ const layerEffectSpansOnly: Layer.Layer<never, never, OtelTracer.OtelTracer> = L
 )
 
 /**
- * Effect's tracer backed by this process's OpenTelemetry provider. Provide it to the app's
- * ManagedRuntime (or merge it into the app layer); releasing the runtime flushes pending spans.
+ * Effect's tracer backed by this process's OpenTelemetry provider, when its spans go somewhere: an
+ * OTLP endpoint (the option or `OTEL_EXPORTER_OTLP_ENDPOINT`) or an exporter. With neither, Effect's
+ * own tracer stays: its spans carry the same trace and span ids into logs, envelopes and `traceparent`,
+ * without building OpenTelemetry spans nobody reads (about 5% of add-to-cart's CPU). Provide it to the
+ * app's ManagedRuntime (or merge it into the app layer); releasing the runtime flushes pending spans.
  */
-export const layerOtelTracing = (options: TracingOptions): Layer.Layer<OtelTracer.OtelTracer> =>
-  layerEffectSpansOnly.pipe(
-    Layer.provideMerge(OtelTracer.layerTracer),
-    Layer.provide(layerProvider(options)),
-    Layer.provide(
-      Resource.layerFromEnv(
-        Resource.configToAttributes({
-          serviceName: options.serviceName,
-          ...(options.serviceVersion === undefined ? {} : { serviceVersion: options.serviceVersion })
-        })
-      )
+export const layerOtelTracing = (options: TracingOptions): Layer.Layer<never> =>
+  Layer.unwrap(
+    Effect.map(resolvedEndpoint(options), (otlpEndpoint) =>
+      otlpEndpoint === undefined && options.exporter === undefined
+        ? Layer.empty
+        : layerEffectSpansOnly.pipe(
+            Layer.provide(OtelTracer.layerTracer),
+            Layer.provide(layerProvider(options, otlpEndpoint)),
+            Layer.provide(
+              Resource.layerFromEnv(
+                Resource.configToAttributes({
+                  serviceName: options.serviceName,
+                  ...(options.serviceVersion === undefined ? {} : { serviceVersion: options.serviceVersion })
+                })
+              )
+            )
+          )
     )
   )

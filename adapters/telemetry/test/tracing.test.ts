@@ -1,9 +1,10 @@
 // The OpenTelemetry setup: OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT is set (flushed on
-// release), the process-wide registration while the layer lives, and its removal afterwards.
+// release), the process-wide registration while the layer lives, and its removal afterwards; with
+// nothing to export to, Effect's own tracer.
 import { afterAll, describe, expect, test } from "bun:test"
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api"
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base"
-import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
+import { ConfigProvider, Effect, Layer, ManagedRuntime, Tracer } from "effect"
 import { layerOtelTracing, otlpTracesUrl } from "@kasa/adapter-telemetry"
 
 const received: Array<{ readonly path: string; readonly contentType: string | null; readonly bytes: number }> = []
@@ -50,6 +51,17 @@ describe("layerOtelTracing", () => {
       await runtime.dispose()
       expect(delegate().constructor.name).toBe("NoopTracerProvider")
     }
+  })
+
+  test("with neither an endpoint nor an exporter: no OpenTelemetry provider, and Effect's spans still carry W3C trace and span ids", async () => {
+    const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: {} }))
+    const runtime = ManagedRuntime.make(layerOtelTracing({ serviceName: "unexported-test" }).pipe(Layer.provide(env)))
+    const span = await runtime.runPromise(Effect.currentSpan.pipe(Effect.withSpan("Unexported.span")))
+    expect(delegate().constructor.name).toBe("NoopTracerProvider")
+    expect(span).toBeInstanceOf(Tracer.NativeSpan)
+    expect(span.traceId).toMatch(/^[0-9a-f]{32}$/)
+    expect(span.spanId).toMatch(/^[0-9a-f]{16}$/)
+    await runtime.dispose()
   })
 
   test("otlpTracesUrl appends the signal path once", () => {
