@@ -14,10 +14,12 @@
  * missed at 50 connections).
  * That is only sound where decoding the text of a value gives that value back, so `storedJson` takes
  * Schemas whose encoded form is their type (plain JSON data, no transformations); the values it hands
- * out are shared and must not be mutated (the Schemas' types are readonly).
+ * out are shared and must not be mutated (the Schemas' types are readonly). The text it writes for a
+ * value is also left with rendered-json.ts, so a response made of the same value reuses it.
  */
 import { Result, Schema } from "effect"
 import { releasableCache } from "./releasable-caches.ts"
+import { rememberJson } from "./rendered-json.ts"
 
 /** How many keys a codec remembers a text for (the sessions a consumer is working on at once, with room to spare). */
 export const REMEMBERED = 256
@@ -60,6 +62,7 @@ export const storedJson = <S extends PlainSchema>(schema: Plain<S>): StoredJson<
     encode: (key, value) => {
       const raw = JSON.stringify(value)
       remember(key, raw, value)
+      rememberJson(value, raw)
       return raw
     }
   }

@@ -8,7 +8,7 @@
  */
 import { Effect } from "effect"
 import type { Context } from "hono"
-import { CausedEvents, causedEventsCollector, IdempotentAnswer } from "@kasa/shared"
+import { CausedEvents, causedEventsCollector, IdempotentAnswer, jsonOf } from "@kasa/shared"
 import type { Problem } from "./problem.ts"
 import { inRequest } from "@kasa/adapter-telemetry"
 import type { ModuleRuntime } from "./app-module.ts"
@@ -27,7 +27,7 @@ const headersFor = (eventIds: ReadonlyArray<string>): Readonly<Record<string, st
 export const responder =
   <R, E>(runtime: Pick<ModuleRuntime<R>, "runPromise">, toProblem: (error: E) => Problem) =>
   <A>(c: Context, effect: Effect.Effect<A, E, R>, status = 200): Promise<Response> => {
-    const render = (value: A, eventIds: ReadonlyArray<string>): StoredAnswer => ({ status, headers: headersFor(eventIds), body: JSON.stringify(value) })
+    const render = (value: A, eventIds: ReadonlyArray<string>): StoredAnswer => ({ status, headers: headersFor(eventIds), body: jsonOf(value) })
     const claim: IdempotencyClaim | undefined = c.get("idempotencyClaim")
     const caused = causedEventsCollector()
     const keyed = claim === undefined ? effect : Effect.provideService(effect, IdempotentAnswer, idempotentAnswer(claim, render))

@@ -31,7 +31,7 @@ const transact = <E extends { readonly _tag: string }, R>(context: CommandContex
       const occurred_at = new Date(now)
       const events = cartEnvelopes(decision.changes, { correlation_id: context.correlation_id, user_id: context.user_id, occurred_at })
       // An Idempotency-Key request's answer is committed with the cart (SPEC §2).
-      yield* store.save({ loaded, cart: decision.cart, events }).pipe(answering(view))
+      yield* store.save({ loaded, cart: decision.cart, events, view }).pipe(answering(view))
     }
     return view
   }).pipe(retryOnConflict(MAX_ATTEMPTS, () => new CartChangedConcurrently({ attempts: MAX_ATTEMPTS })))

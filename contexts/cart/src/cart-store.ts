@@ -39,7 +39,7 @@ const parseView = (sessionId: string, raw: string): Result.Result<Cart, string> 
 const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation: error.operation, message: error.message })
 
 /** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
-export const viewJson = (cart: Cart): string => viewCodec.encode(CartKeys.view(cart.session_id), toView(cart))
+export const viewJson = (cart: Cart, view: CartView = toView(cart)): string => viewCodec.encode(CartKeys.view(cart.session_id), view)
 
 export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.cart.session_id
@@ -91,7 +91,7 @@ export const makeCartStore = Effect.gen(function* () {
     }),
     save: Effect.fnUntraced(function* (write: CartWrite) {
       // The platform's store stamps the events with the current span's traceparent (idempotent-answer.ts).
-      const json = viewJson(write.cart)
+      const json = viewJson(write.cart, write.view)
       yield* store.commit(toAtomicWrite(write, json, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
       remember(json, write.cart)
     }),

@@ -8,6 +8,7 @@ import type { Effect } from "effect"
 import type { AtomicWrite, Envelope, WriteConflict } from "@kasa/shared"
 import type { Cart, Line } from "./domain.ts"
 import type { CartUnavailable, ServiceNotAvailable } from "./errors.ts"
+import type { CartView } from "./view.ts"
 
 /** A catalog offer as the cart sees it: enough to name, categorize and price a line. */
 export interface Offer {
@@ -62,6 +63,8 @@ export interface CartWrite {
   readonly loaded: LoadedCart
   readonly cart: Cart
   readonly events: ReadonlyArray<Envelope>
+  /** `toView(cart)` when the caller has it already (the command's answer): stored as is, not built again. */
+  readonly view?: CartView
 }
 
 export class CartStore extends Context.Service<
