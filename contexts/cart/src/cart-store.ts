@@ -41,7 +41,7 @@ const unavailable = (error: StoreUnavailable) => new CartUnavailable({ operation
 /** The stored view of a cart: what GET /cart answers, and the revision the next write expects. */
 export const viewJson = (cart: Cart, view: CartView = toView(cart)): string => viewCodec.encode(CartKeys.view(cart.session_id), view)
 
-export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
+export const toAtomicWrite = (write: CartWrite, json: string = viewJson(write.cart, write.view), ttlSeconds: number = DEFAULT_SESSION_TTL_SECONDS): AtomicWrite => {
   const sessionId = write.cart.session_id
   const ops: Array<StateOp> = [{ op: "set", key: CartKeys.view(sessionId), value: json, ttlSeconds }]
   for (const envelope of write.events) {
@@ -95,7 +95,7 @@ export const makeCartStore = Effect.gen(function* () {
       yield* store.commit(toAtomicWrite(write, json, ttlSeconds)).pipe(Effect.catchTag("StoreUnavailable", (error) => Effect.fail(unavailable(error))))
       remember(json, write.cart)
     }),
-    toAtomicWrite: (write) => toAtomicWrite(write, viewJson(write.cart), ttlSeconds)
+    toAtomicWrite: (write) => toAtomicWrite(write, viewJson(write.cart, write.view), ttlSeconds)
   })
 })
 
