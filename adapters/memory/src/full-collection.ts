@@ -19,8 +19,14 @@ import { releaseCaches } from "@kasa/shared"
 export const COLLECT_AFTER_SHARE = 0.25
 /** ...and at least this many entries (a small store is not worth a pause). */
 export const COLLECT_AFTER_AT_LEAST = 20_000
-/** The store has emptied out once it holds no more than this share of the most it held (at least COLLECT_AFTER_AT_LEAST). */
-export const EMPTIED_SHARE = 0.05
+/**
+ * The store has emptied out once it holds no more than this share of the most it held (at least
+ * COLLECT_AFTER_AT_LEAST). Small, because what expires after the shrink is collected only with the
+ * minimum: at 5% the last thousand of 20,000 carts stayed on the heap (bench:memory, 1.27x idle after
+ * expiry, 1.15x at 1%). A store whose keys without a lifetime are more than this share never shrinks,
+ * and collects as before.
+ */
+export const EMPTIED_SHARE = 0.01
 
 /** Whether `removed` entries gone since the last collection, of at most `peak` held since, call for another. */
 export const shouldCollect = (removed: number, peak: number): boolean => removed >= Math.max(COLLECT_AFTER_AT_LEAST, peak * COLLECT_AFTER_SHARE)
