@@ -18,6 +18,11 @@ export interface DeliveredMessage extends BusMessage {
   readonly partition: number
   readonly offset: number
   readonly timestamp: number
+  /**
+   * This very object is what every group of the process is given for the record (an in-process bus
+   * delivers from its log), so what is decoded from it can be kept with it for as long as it lives.
+   */
+  readonly inProcess?: boolean
 }
 
 /** Messages of one topic-partition, in offset order. */

@@ -1,7 +1,8 @@
 // One decode of a record for every group of the process: the same record delivered to two groups (each
 // with its own copy of the bytes) gives both the same envelope; a different record, or what sits at the
 // same position on another bus of the process or after the topic was made again, is decoded on its own;
-// undecodable bytes stay undecodable.
+// undecodable bytes stay undecodable. An in-process bus's message (one object for every group) keeps its
+// decode with it, however many records come between.
 import { describe, expect, test } from "bun:test"
 import { DECODES_KEPT, deliveredEnvelope, type DeliveredMessage, encodeEnvelope, makeEnvelope, releaseCaches } from "@kasa/shared"
 
@@ -62,5 +63,24 @@ describe("deliveredEnvelope", () => {
     const again = deliveredEnvelope(delivered(bytes, 10))
     expect(again).not.toBe(first)
     expect(again).toEqual(first)
+  })
+
+  test("an in-process message keeps its decode with it, however many records come between, until the caches are released", () => {
+    const message: DeliveredMessage = { ...delivered(encodeEnvelope(envelope(7)), 30), inProcess: true }
+    const first = deliveredEnvelope(message)
+    expect(first.ok && first.envelope.correlation_id).toBe("corr_7")
+    for (let i = 0; i < DECODES_KEPT + 1; i++) deliveredEnvelope({ ...delivered(encodeEnvelope(envelope(8)), 200 + i), inProcess: true })
+    expect(deliveredEnvelope(message)).toBe(first)
+    releaseCaches()
+    const again = deliveredEnvelope(message)
+    expect(again).not.toBe(first)
+    expect(again).toEqual(first)
+  })
+
+  test("an in-process message is its own record: another object at the same position is decoded on its own", () => {
+    const first = deliveredEnvelope({ ...delivered(encodeEnvelope(envelope(9)), 40), inProcess: true })
+    const other = deliveredEnvelope({ ...delivered(encodeEnvelope(envelope(10)), 40), inProcess: true })
+    expect(other).not.toBe(first)
+    expect(other.ok && other.envelope.correlation_id).toBe("corr_10")
   })
 })

@@ -129,7 +129,8 @@ export class MemoryBroker {
         headers: message.headers,
         partition,
         offset: target.end,
-        timestamp: now
+        timestamp: now,
+        inProcess: true
       })
       if (this.trimming && target.log.length >= this.keepUnread + TRIM_BATCH && !this.isRead(message.topic)) target.trimBelow(target.end - this.keepUnread)
     }
