@@ -4,7 +4,8 @@
  * drives BENCH_SESSIONS sessions (default 20,000) of BENCH_LINES adds each (default 10: ten-line
  * carts, 200,000 adds) over HTTP from BENCH_CONCURRENCY shoppers at once, and reports the shop's
  * resident memory (VmRSS from /proc/<pid>/status): idle before, at its peak during the load, right
- * after it, and once every cart has expired and been swept. Asserts nothing; prints a table.
+ * after it, once it has settled with every cart still live, and once every cart has expired and been
+ * swept. Asserts nothing; prints a table.
  */
 import { startApp } from "@kasa/test-support/process"
 import { rssMb } from "./bench-proc.ts"
@@ -86,6 +87,10 @@ try {
     "after the load",
     `(${adds} adds over ${sessions} sessions in ${seconds.toFixed(0)} s, ${(adds / seconds).toFixed(0)} adds/s, ${failures} not 201${failures > 0 ? `, last ${lastStatus}` : ""})`
   )
+
+  // What it holds with every cart still live, once the load's garbage is collected (the store collects once it has been quiet).
+  await settle(5_000, 30_000)
+  record("after the load, settled", "(every cart still live)")
 
   // Every cart was last written by the end of the load: after the TTL and a sweep or two, all are gone.
   const expiredAt = Date.now() + ttlSeconds * 1000 + 5_000
