@@ -73,10 +73,11 @@ const add = (kind: string, bytes: number, entries = 1) => {
   row.entries += entries
   table.set(kind, row)
 }
-// Text only: what each kind adds to the heap beyond it (map entries, object headers) is left out.
-for (const [key, entry] of state.values) add(`value ${kindOf(key)}`, sizeOf(key) + sizeOf(entry.value))
-for (const [key, stream] of state.streams) {
-  add(`stream ${kindOf(key)}`, sizeOf(key) + stream.byteLength, stream.length)
+// Bytes only: keys as JavaScript holds them, values and streams as the store packs them in its slabs (slot rounding left out).
+for (const key of state.values.keys()) add(`value ${kindOf(key)}`, sizeOf(key) + state.values.lengthOf(state.values.find(key)))
+for (const key of state.streams.keys()) {
+  const record = state.streams.find(key)
+  add(`stream ${kindOf(key)}`, sizeOf(key) + state.streams.lengthOf(record), state.streams.mark(record))
 }
 for (const [key] of state.processed) add(`marker ${key.slice(0, key.indexOf("\u0000"))}`, sizeOf(key) + 8)
 for (const entry of state.outbox) add(`outbox ${entry.event.topic}`, sizeOf(JSON.stringify(entry.event)))
@@ -91,6 +92,6 @@ console.table(rows)
 const total = rows.reduce((sum, row) => sum + row.bytes_per_cart, 0)
 Bun.gc(true)
 const heap = heapStats()
-console.log(`counted ${total} bytes of text per cart; rss ${rss()} MB, heap ${mb(heap.heapSize)} MB (${heap.objectCount} objects)`)
+console.log(`counted ${total} bytes of text per cart; rss ${rss()} MB, heap ${mb(heap.heapSize)} MB (${heap.objectCount} objects), slabs ${mb(state.space.byteLength)} MB`)
 await app.stop()
 if (process.env.CENSUS_SNAPSHOT !== undefined) await Bun.write(process.env.CENSUS_SNAPSHOT, Bun.generateHeapSnapshot("v8"))

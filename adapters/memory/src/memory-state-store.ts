@@ -24,15 +24,15 @@ import {
   toBusMessage,
   WriteConflict
 } from "@kasa/shared"
+import { ArenaTable } from "./arena-table.ts"
 import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
 import { FullCollection } from "./full-collection.ts"
-import { MemoryStream } from "./memory-stream.ts"
-import { pack, type Packed, unpack } from "./packed-text.ts"
+import { appendEntry, streamEntries } from "./memory-stream.ts"
+import { deflates, pack, unpack } from "./packed-text.ts"
+import { SlabSpace } from "./slab-space.ts"
 
-interface Entry {
-  value: Packed
-  expiresAt: number | undefined
-}
+/** A value record's mark: its payload is deflated UTF-8 (else UTF-8 as is). */
+const DEFLATED = 1
 
 export interface MemoryStateOptions {
   /** The topics' retention (TOPIC_RETENTION_MS); processed markers outlive it (`markerLifetimeMs`). Default 7 days. */
@@ -52,24 +52,29 @@ const markerKey = (group: string, eventId: string): string => `${group}\u0000${e
 
 const expiry = (ttlSeconds: number | undefined, now: number): number | undefined => (ttlSeconds === undefined ? undefined : now + ttlSeconds * 1000)
 
-const isLive = (entry: { readonly expiresAt: number | undefined }, now: number): boolean => entry.expiresAt === undefined || entry.expiresAt > now
-
 /** How often a slice of the keys is swept for expired ones. */
 export const SWEEP_INTERVAL_MS = 100
 /** How many keys one slice looks at: the event loop is never held for a whole pass over a large store. */
 export const SWEEP_BUDGET = 2_000
 
 export class MemoryStateData {
-  readonly values = new Map<string, Entry>()
-  readonly streams = new Map<string, MemoryStream>()
+  /** Where values and streams keep their bytes (slab-space.ts says why not as objects). */
+  readonly space = new SlabSpace()
+  /** Values: the payload is the text, deflated when long (packed-text.ts). */
+  readonly values = new ArenaTable(this.space)
+  /** Streams: the payload is the entries (memory-stream.ts). */
+  readonly streams = new ArenaTable(this.space)
   /** Marker → when it expires. Insertion order is expiry order (one lifetime for all), which makes pruning cheap. */
   readonly processed = new Map<string, number>()
   readonly outbox: Array<PendingEvent> = []
   private outboxSeq = 0
   private waiters: Array<() => void> = []
-  /** Where the sweep goes on from: a Map iterator survives deletions and sees later insertions. */
-  private sweepCursor: Iterator<[string, { readonly expiresAt: number | undefined }]> | undefined = undefined
+  /** Where the sweep goes on from: a record number of the table it is in (values, then streams). */
+  private sweepRecord = 0
   private sweepingStreams = false
+  private midPass = false
+  /** How many records sweeps have looked at (tests see a sweep that need not look does not). */
+  looked = 0
   /**
    * No key expires before this (a lower bound): the sliced sweep does nothing until then, so a store
    * whose keys live for hours costs no CPU to watch. Lowered by every write with a lifetime; set, at the
@@ -121,24 +126,40 @@ export class MemoryStateData {
     return this.values.size + this.streams.size + this.processed.size
   }
 
-  read(key: string): string | undefined {
-    const entry = this.values.get(key)
-    if (entry === undefined) return undefined
-    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      this.values.delete(key)
-      return undefined
+  /** The live record of `key` in `table`, or -1 (an expired one is dropped on the way). */
+  private live(table: ArenaTable, key: string, now: number): number {
+    const record = table.find(key)
+    if (record === -1) return -1
+    const expiresAt = table.expiresAt(record)
+    if (expiresAt !== undefined && expiresAt <= now) {
+      table.remove(record)
+      return -1
     }
-    return unpack(entry.value)
+    return record
+  }
+
+  read(key: string): string | undefined {
+    const record = this.live(this.values, key, Date.now())
+    if (record === -1) return undefined
+    return unpack(this.values.payload(record), this.values.mark(record) === DEFLATED)
   }
 
   readStream(key: string): ReadonlyArray<Readonly<Record<string, string>>> {
-    const stream = this.streams.get(key)
-    if (stream === undefined) return []
-    if (!isLive(stream, Date.now())) {
-      this.streams.delete(key)
-      return []
-    }
-    return stream.entries()
+    const record = this.live(this.streams, key, Date.now())
+    return record === -1 ? [] : streamEntries(this.streams, record)
+  }
+
+  /** Every value as [key, text] (tests and tools; not for a request path). */
+  valueEntries(): Array<[string, string]> {
+    return [...this.values.keys()].flatMap((key): Array<[string, string]> => {
+      const value = this.read(key)
+      return value === undefined ? [] : [[key, value]]
+    })
+  }
+
+  /** Every stream as [key, its entries] (tests and tools; not for a request path). */
+  streamEntries(): Array<[string, ReadonlyArray<Readonly<Record<string, string>>>]> {
+    return [...this.streams.keys()].map((key) => [key, this.readStream(key)])
   }
 
   /**
@@ -149,37 +170,42 @@ export class MemoryStateData {
   sweep(now: number = Date.now(), budget: number = Number.POSITIVE_INFINITY): number {
     let removed = 0
     if (budget === Number.POSITIVE_INFINITY) {
-      this.sweepCursor = undefined
-      this.sweepingStreams = false
-    } else if (this.sweepCursor === undefined && !this.sweepingStreams && now < this.nextExpiry) {
+      this.midPass = false
+    } else if (!this.midPass && now < this.nextExpiry) {
       // Between passes, and nothing can have expired yet.
       return 0
     }
-    for (let looked = 0; looked < budget; looked++) {
-      if (this.sweepCursor === undefined && !this.sweepingStreams) {
+    for (let looked = 0; looked < budget; ) {
+      if (!this.midPass) {
+        this.midPass = true
+        this.sweepRecord = 0
+        this.sweepingStreams = false
         this.passEarliest = Number.POSITIVE_INFINITY
         this.writtenEarliest = Number.POSITIVE_INFINITY
       }
-      this.sweepCursor ??= this.sweepingStreams ? this.streams.entries() : this.values.entries()
-      const next = this.sweepCursor.next()
-      if (next.done === true) {
-        this.sweepCursor = undefined
-        this.sweepingStreams = !this.sweepingStreams
+      const table = this.sweepingStreams ? this.streams : this.values
+      if (this.sweepRecord >= table.extent) {
+        this.sweepRecord = 0
         if (!this.sweepingStreams) {
-          // A whole pass over both maps: nothing expires before what it saw or what was written meanwhile.
-          this.nextExpiry = Math.min(this.passEarliest, this.writtenEarliest)
-          if (budget === Number.POSITIVE_INFINITY || now < this.nextExpiry) return removed
+          this.sweepingStreams = true
+          continue
         }
+        // A whole pass over both tables: nothing expires before what it saw or what was written meanwhile.
+        this.midPass = false
+        this.nextExpiry = Math.min(this.passEarliest, this.writtenEarliest)
+        if (budget === Number.POSITIVE_INFINITY || now < this.nextExpiry) return removed
         continue
       }
-      const [key, entry] = next.value
-      if (!isLive(entry, now)) {
-        if (this.sweepingStreams) this.streams.delete(key)
-        else this.values.delete(key)
+      const record = this.sweepRecord++
+      looked++
+      if (!table.isLive(record)) continue
+      this.looked++
+      const expiresAt = table.expiresAt(record)
+      if (expiresAt === undefined) continue
+      if (expiresAt <= now) {
+        table.remove(record)
         removed++
-      } else if (entry.expiresAt !== undefined && entry.expiresAt < this.passEarliest) {
-        this.passEarliest = entry.expiresAt
-      }
+      } else if (expiresAt < this.passEarliest) this.passEarliest = expiresAt
     }
     return removed
   }
@@ -194,9 +220,7 @@ export class MemoryStateData {
   private apply(op: StateOp, now: number): void {
     switch (op.op) {
       case "set": {
-        const expiresAt = expiry(op.ttlSeconds, now)
-        this.values.set(op.key, { value: pack(op.value), expiresAt })
-        this.expiresBy(expiresAt)
+        this.setValue(op.key, op.value, expiry(op.ttlSeconds, now))
         return
       }
       case "delete":
@@ -204,25 +228,28 @@ export class MemoryStateData {
         this.streams.delete(op.key)
         return
       case "append": {
-        let stream = this.streams.get(op.key)
-        if (stream === undefined || !isLive(stream, now)) {
-          stream = new MemoryStream(undefined)
-          this.streams.set(op.key, stream)
-        }
-        stream.append(op.fields, op.maxLength)
-        if (op.ttlSeconds !== undefined) stream.expiresAt = expiry(op.ttlSeconds, now)
-        this.expiresBy(stream.expiresAt)
+        const existing = this.live(this.streams, op.key, now)
+        const record = appendEntry(this.streams, op.key, op.fields, op.maxLength)
+        if (op.ttlSeconds !== undefined) this.streams.setExpiresAt(record, expiry(op.ttlSeconds, now))
+        else if (existing === -1) this.streams.setExpiresAt(record, undefined)
+        this.expiresBy(this.streams.expiresAt(record))
         return
       }
       case "incrementBy": {
         const current = Number(this.read(op.key) ?? "0")
-        const entry = this.values.get(op.key)
-        const expiresAt = op.ttlSeconds === undefined ? entry?.expiresAt : expiry(op.ttlSeconds, now)
-        this.values.set(op.key, { value: String(current + op.by), expiresAt })
-        this.expiresBy(expiresAt)
+        const record = this.values.find(op.key)
+        const expiresAt = op.ttlSeconds === undefined ? (record === -1 ? undefined : this.values.expiresAt(record)) : expiry(op.ttlSeconds, now)
+        this.setValue(op.key, String(current + op.by), expiresAt)
         return
       }
     }
+  }
+
+  private setValue(key: string, text: string, expiresAt: number | undefined): void {
+    const record = this.values.write(key, pack(text))
+    this.values.setMark(record, deflates(text) ? DEFLATED : 0)
+    this.values.setExpiresAt(record, expiresAt)
+    this.expiresBy(expiresAt)
   }
 
   /** The key of the first precondition that does not hold, if any. */

@@ -143,8 +143,7 @@ export const makeMemoryStockReservations = (data: MemoryStateData): typeof Stock
     const occurredAt = yield* Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
     return yield* Effect.suspend((): Effect.Effect<ReadonlyArray<ReleaseOutcome>, StoreUnavailable> => {
       const expired: Array<Reservation> = []
-      for (const key of [...data.values.keys()]) {
-        if (!key.startsWith(StockKeys.reservationPrefix)) continue
+      for (const key of [...data.values.keys(StockKeys.reservationPrefix)]) {
         const found = readReservation(data, key.slice(StockKeys.reservationPrefix.length))
         if (found instanceof StoreUnavailable) return Effect.fail(found)
         if (found !== undefined && isExpired(found, nowMs)) expired.push(found)

@@ -1,21 +1,23 @@
 /**
- * How the embedded store holds text. What a context stores is mostly JSON of carts (a ten-line cart's
- * view is about 5,000 characters, kept by the cart and, as projections, by three more contexts), and
- * JavaScript keeps such a string at two bytes a character as soon as one is beyond Latin-1 (a product
- * name in Polish). Long text is held as deflated UTF-8 instead (a fifth of the bytes or less), short
- * text as the string itself. Bun's own deflate is used, at level 1: it packs a cart in about 7 µs and
- * unpacks it in about 2.5 µs, where node:zlib's sets up a stream per call and takes half as long again.
+ * How the embedded store holds text as bytes. What a context stores is mostly JSON of carts (a
+ * ten-line cart's view is about 5,000 characters, kept by the cart and, as projections, by three more
+ * contexts). Long text is held as deflated UTF-8 (a fifth of the bytes or less), short text as UTF-8
+ * as it is; whoever keeps the bytes keeps whether they are deflated beside them. Bun's own deflate is
+ * used, at level 1: it packs a cart in about 7 µs and unpacks it in about 2.5 µs, where node:zlib's
+ * sets up a stream per call and takes half as long again.
  */
 
-/** Text held as is, or deflated UTF-8. */
-export type Packed = string | Uint8Array<ArrayBuffer>
-
-/** Shorter text is not worth a buffer of its own. */
+/** Shorter text is not worth deflating. */
 export const PACK_FROM_LENGTH = 200
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder()
 
-export const pack = (text: string): Packed => (text.length < PACK_FROM_LENGTH ? text : Bun.deflateSync(utf8.encode(text), { level: 1 }))
+/** Whether `text` is held deflated. */
+export const deflates = (text: string): boolean => text.length >= PACK_FROM_LENGTH
 
-export const unpack = (packed: Packed): string => (typeof packed === "string" ? packed : fromUtf8.decode(Bun.inflateSync(packed)))
+/** The bytes `text` is held as: deflated UTF-8 when `deflates(text)`, else UTF-8. */
+export const pack = (text: string): Uint8Array<ArrayBuffer> => (deflates(text) ? Bun.deflateSync(utf8.encode(text), { level: 1 }) : utf8.encode(text))
+
+/** The text `bytes` hold (`deflated` as `deflates` said when they were packed). */
+export const unpack = (bytes: Uint8Array<ArrayBuffer>, deflated: boolean): string => fromUtf8.decode(deflated ? Bun.inflateSync(bytes) : bytes)

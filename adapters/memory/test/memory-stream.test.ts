@@ -1,7 +1,8 @@
 // A stream gives back its entries in order; a capped one keeps at least its newest `maxLength` and
 // never more than `TRIM_SLACK` beyond them. Entries are short (held as they are) and long (deflated).
 import { expect, test } from "bun:test"
-import { MemoryStream, TRIM_SLACK } from "@kasa/adapter-memory/memory-stream"
+import { ArenaTable } from "@kasa/adapter-memory/arena-table"
+import { appendEntry, streamEntries, TRIM_SLACK } from "@kasa/adapter-memory/memory-stream"
 
 const entry = (n: number) => ({ n: String(n), note: `żółć ${"x".repeat((n % 50) * 7)}`, quote: 'a "quoted", [bracketed] value' })
 
@@ -17,9 +18,9 @@ const cases: ReadonlyArray<readonly [string, number, number | undefined]> = [
 
 for (const [name, count, maxLength] of cases) {
   test(`${name}: the entries come back in order`, () => {
-    const stream = new MemoryStream(undefined)
-    for (let n = 0; n < count; n++) stream.append(entry(n), maxLength)
-    const got = stream.entries()
+    const table = new ArenaTable()
+    for (let n = 0; n < count; n++) appendEntry(table, "s", entry(n), maxLength)
+    const got = count === 0 ? [] : streamEntries(table, table.find("s"))
     const all = Array.from({ length: count }, (_, n) => entry(n))
     if (maxLength === undefined) expect(got).toEqual(all)
     else {
@@ -30,15 +31,20 @@ for (const [name, count, maxLength] of cases) {
   })
 }
 
-test("a capped stream's bytes stay those of the entries it keeps", () => {
-  const stream = new MemoryStream(undefined)
+test("a capped stream's bytes stay those of the entries it keeps, and streams side by side keep their own", () => {
+  const table = new ArenaTable()
   const sizes: Array<number> = []
+  let record = -1
   for (let n = 0; n < 1_000; n++) {
-    const before = stream.byteLength
-    stream.append(entry(n), 10)
-    sizes.push(stream.byteLength - before)
+    const before = record === -1 ? 0 : table.lengthOf(record)
+    record = appendEntry(table, "capped", entry(n), 10)
+    appendEntry(table, `other:${n % 3}`, entry(n), undefined)
+    sizes.push(table.lengthOf(record) - before)
   }
-  expect(stream.length).toBeLessThanOrEqual(10 + TRIM_SLACK)
-  expect(stream.byteLength).toBeLessThanOrEqual(Math.max(...sizes.slice(-100)) * (10 + TRIM_SLACK))
-  expect(stream.entries()).toEqual(Array.from({ length: stream.length }, (_, i) => entry(1_000 - stream.length + i)))
+  const length = table.mark(record)
+  expect(length).toBeLessThanOrEqual(10 + TRIM_SLACK)
+  expect(table.lengthOf(record)).toBeLessThanOrEqual(Math.max(...sizes.slice(-100)) * (10 + TRIM_SLACK))
+  expect(streamEntries(table, record)).toEqual(Array.from({ length }, (_, i) => entry(1_000 - length + i)))
+  for (let k = 0; k < 3; k++)
+    expect(streamEntries(table, table.find(`other:${k}`))).toEqual(Array.from({ length: 1_000 }, (_, n) => entry(n)).filter((_, n) => n % 3 === k))
 })

@@ -56,8 +56,8 @@ export const publishedFor = (t: TestApp, session: Session | string): ReadonlyArr
  * union is what stays put when nothing new is written).
  */
 export const footprint = (t: TestApp, session: Session | string) => ({
-  values: [...t.state.values.entries()].filter(([key]) => key.includes(idOf(session))).map(([key, entry]) => [key, entry.value]),
-  streams: [...t.state.streams.entries()].filter(([key]) => key.includes(idOf(session))),
+  values: t.state.valueEntries().filter(([key]) => key.includes(idOf(session))),
+  streams: t.state.streamEntries().filter(([key]) => key.includes(idOf(session))),
   events: [
     ...new Set([
       ...t.state.outbox.filter((entry) => entry.event.key === idOf(session)).map((entry) => entry.event.envelope.event_id),

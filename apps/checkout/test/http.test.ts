@@ -38,7 +38,7 @@ const readySession = async (quantity = 1) => {
 
 /** What a refused request must leave as it was: the session's values and events, and every stock key. */
 const footprint = (session: Session) => ({
-  values: [...t.state.values.entries()].filter(([key]) => key.includes(session.id) || key.startsWith("inventory:")).map(([key, entry]) => [key, entry.value]),
+  values: t.state.valueEntries().filter(([key]) => key.includes(session.id) || key.startsWith("inventory:")),
   events: [
     ...t.state.outbox.filter((entry) => entry.event.key === session.id).map((entry) => entry.event.envelope.event_id),
     ...publishedOn(t, Topics.checkout, session).map((e) => e.event_id),

@@ -179,7 +179,7 @@ describe("bad input is refused with problem+json", () => {
 
   test("a projection the store cannot read → 503 services_unavailable, not a 500", async () => {
     const session = newSession()
-    t.state.values.set(ServicesKeys.cart(session.id), { value: "{not json", expiresAt: undefined })
+    t.state.commit({ ops: [{ op: "set", key: ServicesKeys.cart(session.id), value: "{not json" }] })
     for (const path of ["/services/available", "/services/for-item/item_1"]) {
       const response = await get(t, path, { session })
       expect(response.status).toBe(503)

@@ -93,7 +93,7 @@ export const waitForPublished = async (t: TestApp, session: Session | string, co
  * what stays put when nothing new is written).
  */
 export const footprint = (t: TestApp, session: Session | string) => ({
-  values: [...t.state.values.entries()].filter(([key]) => key.includes(idOf(session))).map(([key, entry]) => [key, entry.value]),
+  values: t.state.valueEntries().filter(([key]) => key.includes(idOf(session))),
   events: [
     ...new Set([
       ...t.state.outbox.filter((entry) => entry.event.key === idOf(session) && entry.event.topic === Topics.shipping).map((entry) => entry.event.envelope.event_id),

@@ -41,8 +41,8 @@ const session = (user_id?: string): CommandContext => ({ session_id: newSessionI
 
 /** Everything stored for a session, and its outbox entries. */
 const stored = (sessionId: string) => ({
-  values: [...data.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
-  streams: [...data.streams.entries()].filter(([key]) => key.includes(sessionId)),
+  values: data.valueEntries().filter(([key]) => key.includes(sessionId)),
+  streams: data.streamEntries().filter(([key]) => key.includes(sessionId)),
   outbox: data.outbox.filter((entry) => entry.event.key === sessionId)
 })
 

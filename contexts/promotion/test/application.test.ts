@@ -55,7 +55,7 @@ const project = (sessionId: string, version: number, ...rows: ReadonlyArray<Row>
 
 /** Everything stored for a session, and its outbox entries. */
 const stored = (sessionId: string) => ({
-  values: [...data.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
+  values: data.valueEntries().filter(([key]) => key.includes(sessionId)),
   outbox: data.outbox.filter((entry) => entry.event.key === sessionId)
 })
 

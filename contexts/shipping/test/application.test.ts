@@ -71,7 +71,7 @@ const project = (snapshot: CartSnapshot) =>
   )
 
 const stored = (sessionId: string) => ({
-  values: [...data.values.entries()].filter(([key]) => key.includes(sessionId)).map(([key, entry]) => [key, entry.value]),
+  values: data.valueEntries().filter(([key]) => key.includes(sessionId)),
   outbox: data.outbox.filter((entry) => entry.event.key === sessionId)
 })
 const published = (sessionId: string): ReadonlyArray<Envelope> => stored(sessionId).outbox.map((entry) => entry.event.envelope)
