@@ -75,6 +75,8 @@ export class MemoryStateData {
   private midPass = false
   /** How many records sweeps have looked at (tests see a sweep that need not look does not). */
   looked = 0
+  /** How many commits the store has applied (the sweeper's collection tells a quiet store by it). */
+  commits = 0
   /**
    * No key expires before this (a lower bound): the sliced sweep does nothing until then, so a store
    * whose keys live for hours costs no CPU to watch. Lowered by every write with a lifetime; set, at the
@@ -265,6 +267,7 @@ export class MemoryStateData {
   }
 
   commit(write: AtomicWrite): void {
+    this.commits++
     const now = Date.now()
     for (const op of write.ops ?? []) this.apply(op, now)
     for (const event of write.events ?? []) this.outbox.push({ id: String(++this.outboxSeq), event })
@@ -331,7 +334,7 @@ const layerSweeper = (data: MemoryStateData, intervalMs: number, collection: Ful
     Effect.forkScoped(
       Effect.repeat(
         Effect.sync(() => {
-          collection.note(data.sweep(Date.now(), SWEEP_BUDGET) + data.pruneMarkers(data.now(), SWEEP_BUDGET), data.size)
+          collection.note(data.sweep(Date.now(), SWEEP_BUDGET) + data.pruneMarkers(data.now(), SWEEP_BUDGET), data.size, data.commits)
         }),
         Schedule.spaced(intervalMs)
       )
