@@ -33,6 +33,9 @@ export class ArenaTable {
   private count = 0
   private scratch = new Uint8Array(256)
   private scratchLength = 0
+  /** The key last looked up, whose hash is `lastHash` and whose UTF-8 is in `scratch` (a commit finds a key several times in a row). */
+  private lastKey: string | undefined = undefined
+  private lastHash = 0
 
   constructor(
     readonly space: SlabSpace = new SlabSpace(),
@@ -51,9 +54,8 @@ export class ArenaTable {
 
   /** The record of `key`, or -1. */
   find(key: string): number {
-    let record = this.heads.get(this.hash(key) | 0)
+    let record = this.heads.get(this.hashKey(key))
     if (record === undefined) return NONE
-    this.encodeKey(key)
     for (; record !== NONE; record = this.nextOf[record]!) if (this.keyIs(record)) return record
     return NONE
   }
@@ -193,11 +195,10 @@ export class ArenaTable {
   private insert(key: string): number {
     if (this.freeRecords.length === 0 && this.highWater === this.slotOf.length) this.growColumns()
     const record = this.freeRecords.pop() ?? this.highWater++
-    const hash = this.hash(key) | 0
+    const hash = this.hashKey(key)
     this.hashOf[record] = hash
     this.nextOf[record] = this.heads.get(hash) ?? NONE
     this.heads.set(hash, record)
-    this.encodeKey(key)
     this.keyLength[record] = this.scratchLength
     this.payloadLength[record] = 0
     this.expiry[record] = Number.POSITIVE_INFINITY
@@ -216,9 +217,14 @@ export class ArenaTable {
     if (fresh) this.space.buffer(slot).set(this.scratch.subarray(0, keyBytes), this.space.offset(slot))
   }
 
-  private encodeKey(key: string): void {
+  /** `key`'s hash, with its UTF-8 left in `scratch`; both kept for the next lookup of the same key. */
+  private hashKey(key: string): number {
+    if (key === this.lastKey) return this.lastHash
     if (this.scratch.byteLength < key.length * 3) this.scratch = new Uint8Array(key.length * 3)
     this.scratchLength = utf8.encodeInto(key, this.scratch).written
+    this.lastHash = this.hash(key) | 0
+    this.lastKey = key
+    return this.lastHash
   }
 
   private keyIs(record: number): boolean {
