@@ -163,6 +163,30 @@ export class MemoryBroker {
     if (lowest - target.base >= TRIM_BATCH || lowest === target.end) target.trimBelow(lowest)
   }
 
+  /**
+   * How many messages some group reading their topic has not committed yet: per partition, the lag of
+   * its slowest reader, summed. What the embedded shop's consumers still have to do (topics no group
+   * reads count nothing).
+   */
+  unread(): number {
+    let total = 0
+    for (const [topic, partitions] of this.topics) {
+      for (let partition = 0; partition < partitions.length; partition++) {
+        const target = partitions[partition]!
+        if (target.log.length === 0) continue
+        const key = tpKey(topic, partition)
+        let lowest = target.end
+        for (const group of this.groups.values()) {
+          const committed = group.committed.get(key)
+          if (committed !== undefined) lowest = Math.min(lowest, committed)
+          else if (group.members.some((member) => member.topics.includes(topic))) lowest = Math.min(lowest, target.base)
+        }
+        total += target.end - lowest
+      }
+    }
+    return total
+  }
+
   /** Notes that `group` holds a batch of `topic:partition` from its committed offset, unless it already did. */
   reading(groupName: string, key: string, now: number = Date.now()): void {
     const group = this.group(groupName)

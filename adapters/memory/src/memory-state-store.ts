@@ -6,9 +6,10 @@
  * serves many short sessions gives their memory back rather than only forgetting them when asked.
  * Processed markers live as long as in Redis (a day past the topics' retention) unless told otherwise
  * (the embedded app keeps them minutes, infra-layer.ts) and are pruned as commits add new ones and by
- * the sweep, so the set stays bounded under any load and empties once the traffic stops.
+ * the sweep, so the set stays bounded under any load and empties once the traffic stops. With
+ * `maxBacklog`, a request's write waits while too many events are still unhandled (`heldBack`).
  */
-import { Effect, Layer, Schedule } from "effect"
+import { Duration, Effect, Layer, Schedule } from "effect"
 import {
   type AtomicWrite,
   type BusMessage,
@@ -46,11 +47,27 @@ export interface MemoryStateOptions {
    * deliver their messages to it again (the embedded app's broker knows, `MemoryBroker.uncommittedSince`).
    */
   readonly markerHorizon?: (group: string) => number
+  /**
+   * How many events the store's outbox and the bus behind it may hold unhandled before a request's
+   * write waits (embedded: its consumers are on the same event loop as its requests, and nothing else
+   * would stop a load faster than they are from piling events up in memory). Default: no limit.
+   */
+  readonly maxBacklog?: number
+  /** Events published and not yet handled by every group that reads them (`MemoryBroker.unread`). */
+  readonly unreadElsewhere?: () => number
+  /** How long a held-back write waits at most (default BACKLOG_WAIT_MS). */
+  readonly backlogWaitMs?: number
 }
 
 const markerKey = (group: string, eventId: string): string => `${group}\u0000${eventId}`
 
 const expiry = (ttlSeconds: number | undefined, now: number): number | undefined => (ttlSeconds === undefined ? undefined : now + ttlSeconds * 1000)
+
+/** How long a request's write waits by default for the backlog to fall under `maxBacklog` before it goes ahead anyway, and how often it looks. */
+export const BACKLOG_WAIT_MS = 5_000
+const BACKLOG_LOOK_MS = 5
+/** How long a measure of the backlog is used before it is taken again (it walks every group's partitions). */
+const BACKLOG_MEASURE_MS = 10
 
 /** How often a slice of the keys is swept for expired ones. */
 export const SWEEP_INTERVAL_MS = 100
@@ -87,6 +104,12 @@ export class MemoryStateData {
   private writtenEarliest = Number.POSITIVE_INFINITY
   private readonly markerLifetimeMs: number
   private readonly markerHorizon: ((group: string) => number) | undefined
+  private readonly maxBacklog: number
+  private readonly unreadElsewhere: () => number
+  /** How long a held-back write waits at most before it goes ahead. */
+  readonly backlogWaitMs: number
+  private unreadSeen = 0
+  private unreadSeenAt = Number.NEGATIVE_INFINITY
   /** Milliseconds since the epoch, as markers count them. */
   readonly now: () => number
 
@@ -94,6 +117,9 @@ export class MemoryStateData {
     this.markerLifetimeMs = options.markerLifetimeMs ?? markerLifetimeMs(options.topicRetentionMs ?? DEFAULT_TOPIC_RETENTION_MS)
     this.now = options.now ?? Date.now
     this.markerHorizon = options.markerHorizon
+    this.maxBacklog = options.maxBacklog ?? Number.POSITIVE_INFINITY
+    this.unreadElsewhere = options.unreadElsewhere ?? (() => 0)
+    this.backlogWaitMs = options.backlogWaitMs ?? BACKLOG_WAIT_MS
   }
 
   isProcessed(group: string, eventId: string): boolean {
@@ -260,6 +286,21 @@ export class MemoryStateData {
     return undefined
   }
 
+  /**
+   * Whether `write` should wait before it applies: it comes from a request (events, no processed
+   * markers; a consumer's write is how the backlog drains) while the events not yet handled by every
+   * group are over `maxBacklog`.
+   */
+  heldBack(write: AtomicWrite): boolean {
+    if (this.maxBacklog === Number.POSITIVE_INFINITY || (write.events?.length ?? 0) === 0 || (write.processed?.length ?? 0) > 0) return false
+    const now = Date.now()
+    if (now - this.unreadSeenAt >= BACKLOG_MEASURE_MS) {
+      this.unreadSeen = this.unreadElsewhere()
+      this.unreadSeenAt = now
+    }
+    return this.outbox.length + this.unreadSeen > this.maxBacklog
+  }
+
   /** True when one of the write's processed markers is already set: the message was applied before. */
   duplicate(write: AtomicWrite): boolean {
     for (const marker of write.processed ?? []) if (this.isProcessed(marker.group, marker.eventId)) return true
@@ -306,21 +347,36 @@ export class MemoryStateData {
   }
 }
 
+/**
+ * Waits while `write` is held back (MemoryStateData.heldBack), looking every few milliseconds, for at
+ * most `backlogWaitMs`: a request is slowed down to the pace its consumers keep, never refused.
+ */
+const roomFor = (data: MemoryStateData, write: AtomicWrite): Effect.Effect<void> =>
+  Effect.suspend(() => (data.heldBack(write) ? Effect.fail("held back" as const) : Effect.void)).pipe(
+    Effect.retry({ schedule: Schedule.spaced(Duration.millis(BACKLOG_LOOK_MS)), times: Math.ceil(data.backlogWaitMs / BACKLOG_LOOK_MS) }),
+    Effect.ignore
+  )
+
+/** Applies `write` now: refused, a duplicate, a conflict, or committed. */
+const applyWrite = (data: MemoryStateData, write: AtomicWrite): Effect.Effect<CommitResult, WriteConflict | StoreUnavailable> => {
+  const refused = recordsRefused(write)
+  if (refused !== undefined) return Effect.fail(new StoreUnavailable({ operation: "commit", message: `refused: ${refused}` }))
+  if (data.duplicate(write)) return Effect.succeed("duplicate")
+  const key = data.conflict(write)
+  if (key !== undefined) return Effect.fail(new WriteConflict({ key }))
+  data.commit(write)
+  return Effect.succeed("committed")
+}
+
 export const makeMemoryStateStore = (data: MemoryStateData) =>
   StateStore.of({
     get: (key) => Effect.sync(() => data.read(key)),
     getMany: (keys) => Effect.sync(() => keys.map((key) => data.read(key))),
     readStream: (key) => Effect.sync(() => data.readStream(key)),
     commit: (write) =>
-      Effect.suspend((): Effect.Effect<CommitResult, WriteConflict | StoreUnavailable> => {
-        const refused = recordsRefused(write)
-        if (refused !== undefined) return Effect.fail(new StoreUnavailable({ operation: "commit", message: `refused: ${refused}` }))
-        if (data.duplicate(write)) return Effect.succeed("duplicate")
-        const key = data.conflict(write)
-        if (key !== undefined) return Effect.fail(new WriteConflict({ key }))
-        data.commit(write)
-        return Effect.succeed("committed")
-      }),
+      Effect.suspend(() =>
+        data.heldBack(write) ? Effect.andThen(roomFor(data, write), Effect.suspend(() => applyWrite(data, write))) : applyWrite(data, write)
+      ),
     processed: (group, ids) => Effect.sync(() => new Set(ids.filter((id) => data.isProcessed(group, id))))
   })
 
