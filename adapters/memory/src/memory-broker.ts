@@ -155,12 +155,19 @@ export class MemoryBroker {
     if (!this.trimming) return
     const target = this.topics.get(topic)?.[partition]
     if (target === undefined) return
-    let lowest = offset
-    for (const group of this.groups.values()) {
-      const reads = group.committed.has(key) || group.members.some((member) => member.topics.includes(topic))
-      if (reads) lowest = Math.min(lowest, group.committed.get(key) ?? target.base)
-    }
+    const lowest = this.lowestCommitted(topic, key, target)
     if (lowest - target.base >= TRIM_BATCH || lowest === target.end) target.trimBelow(lowest)
+  }
+
+  /** The lowest offset of `target` (partition `key` of `topic`) that every group reading the topic has committed; its end when none reads it. */
+  private lowestCommitted(topic: string, key: string, target: MemoryPartition): number {
+    let lowest = target.end
+    for (const group of this.groups.values()) {
+      const committed = group.committed.get(key)
+      if (committed !== undefined) lowest = Math.min(lowest, committed)
+      else if (group.members.some((member) => member.topics.includes(topic))) lowest = Math.min(lowest, target.base)
+    }
+    return lowest
   }
 
   /**
@@ -173,15 +180,7 @@ export class MemoryBroker {
     for (const [topic, partitions] of this.topics) {
       for (let partition = 0; partition < partitions.length; partition++) {
         const target = partitions[partition]!
-        if (target.log.length === 0) continue
-        const key = tpKey(topic, partition)
-        let lowest = target.end
-        for (const group of this.groups.values()) {
-          const committed = group.committed.get(key)
-          if (committed !== undefined) lowest = Math.min(lowest, committed)
-          else if (group.members.some((member) => member.topics.includes(topic))) lowest = Math.min(lowest, target.base)
-        }
-        total += target.end - lowest
+        if (target.log.length > 0) total += target.end - this.lowestCommitted(topic, tpKey(topic, partition), target)
       }
     }
     return total

@@ -54,9 +54,9 @@ export const appendEntry = (table: ArenaTable, key: string, fields: Fields, maxL
   const text = utf8.encode(JSON.stringify(fields))
   const existing = table.find(key)
   const base = existing === -1 ? Bun.deflateSync(text, { level: 1 }) : undefined
-  const dictionary = base === undefined ? dictionaryOf(table, existing) : text
   const deflated = text.byteLength >= PACK_FROM_LENGTH
-  const entry = deflated ? deflateRawSync(text, { dictionary, level: 1 }) : text
+  // The base is unpacked only for an entry that is deflated against it.
+  const entry = deflated ? deflateRawSync(text, { dictionary: base === undefined ? dictionaryOf(table, existing) : text, level: 1 }) : text
   const used = existing === -1 ? HEADER + base!.byteLength : table.lengthOf(existing)
   const record = table.reserve(key, used + HEADER + entry.byteLength, true)
   const bytes = table.slab(record)
