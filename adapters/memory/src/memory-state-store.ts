@@ -29,11 +29,8 @@ import { ArenaTable } from "./arena-table.ts"
 import { layerMemoryOutbox } from "./memory-outbox-reader.ts"
 import { FullCollection } from "./full-collection.ts"
 import { appendEntry, streamEntries } from "./memory-stream.ts"
-import { deflates, pack, unpack } from "./packed-text.ts"
+import { TextPacker } from "./packed-text.ts"
 import { SlabSpace } from "./slab-space.ts"
-
-/** A value record's mark: its payload is deflated UTF-8 (else UTF-8 as is). */
-const DEFLATED = 1
 
 export interface MemoryStateOptions {
   /** The topics' retention (TOPIC_RETENTION_MS); processed markers outlive it (`markerLifetimeMs`). Default 7 days. */
@@ -57,6 +54,8 @@ export interface MemoryStateOptions {
   readonly unreadElsewhere?: () => number
   /** How long a held-back write waits at most (default BACKLOG_WAIT_MS). */
   readonly backlogWaitMs?: number
+  /** How many long values the store learns its packing dictionary from, at most (default LEARN_FROM, packed-text.ts). */
+  readonly learnFrom?: number
 }
 
 const markerKey = (group: string, eventId: string): string => `${group}\u0000${eventId}`
@@ -77,8 +76,10 @@ export const SWEEP_BUDGET = 2_000
 export class MemoryStateData {
   /** Where values and streams keep their bytes (slab-space.ts says why not as objects). */
   readonly space = new SlabSpace()
-  /** Values: the payload is the text, deflated when long (packed-text.ts). */
+  /** Values: the payload is the text, deflated when long; the mark says how (packed-text.ts). */
   readonly values = new ArenaTable(this.space)
+  /** Packs the values' text, with a dictionary it learns from the first of them. */
+  readonly packer: TextPacker
   /** Streams: the payload is the entries (memory-stream.ts). */
   readonly streams = new ArenaTable(this.space)
   /** Marker → when it expires. Insertion order is expiry order (one lifetime for all), which makes pruning cheap. */
@@ -120,6 +121,7 @@ export class MemoryStateData {
     this.maxBacklog = options.maxBacklog ?? Number.POSITIVE_INFINITY
     this.unreadElsewhere = options.unreadElsewhere ?? (() => 0)
     this.backlogWaitMs = options.backlogWaitMs ?? BACKLOG_WAIT_MS
+    this.packer = new TextPacker(options.learnFrom)
   }
 
   isProcessed(group: string, eventId: string): boolean {
@@ -169,7 +171,7 @@ export class MemoryStateData {
   read(key: string): string | undefined {
     const record = this.live(this.values, key, Date.now())
     if (record === -1) return undefined
-    return unpack(this.values.payload(record), this.values.mark(record) === DEFLATED)
+    return this.packer.unpack(this.values.payload(record), this.values.mark(record))
   }
 
   readStream(key: string): ReadonlyArray<Readonly<Record<string, string>>> {
@@ -274,8 +276,8 @@ export class MemoryStateData {
   }
 
   private setValue(key: string, text: string, expiresAt: number | undefined): void {
-    const record = this.values.write(key, pack(text))
-    this.values.setMark(record, deflates(text) ? DEFLATED : 0)
+    const record = this.values.write(key, this.packer.pack(text))
+    this.values.setMark(record, this.packer.packedMark)
     this.values.setExpiresAt(record, expiresAt)
     this.expiresBy(expiresAt)
   }

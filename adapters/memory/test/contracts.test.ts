@@ -3,7 +3,7 @@
 // process's state is, so two opens of one space are two processes over one server.
 import { describe, test } from "bun:test"
 import { Effect, Layer } from "effect"
-import { layerMemoryEventBus, layerMemoryCodeUsage, layerMemoryStockReservations, layerMemoryStateStore, MemoryBroker, MemoryStateData } from "@kasa/adapter-memory"
+import { layerMemoryEventBus, layerMemoryCodeUsage, layerMemoryStockReservations, layerMemoryStateStore, MemoryBroker, MemoryStateData, type MemoryStateOptions } from "@kasa/adapter-memory"
 import { layerCartStore } from "@kasa/cart"
 import { cartStoreContract } from "@kasa/cart/testing"
 import { stockReservationsContract } from "@kasa/catalog/testing"
@@ -23,14 +23,14 @@ const runner = { describe, test }
 const name = uniqueNames()
 
 /** A harness whose every space is one MemoryStateData, with `layer` built over it. */
-const memory = <R>(layer: (data: MemoryStateData) => Layer.Layer<R>): OpenHarness<R> => {
-  const dataOf = spaces(() => new MemoryStateData())
+const memory = <R>(layer: (data: MemoryStateData) => Layer.Layer<R>, options: MemoryStateOptions = {}): OpenHarness<R> => {
+  const dataOf = spaces(() => new MemoryStateData(options))
   return { open: (space) => openLayer(layer(dataOf(space))), name }
 }
 
 /** A context's store over the in-memory StateStore of the space (its outbox). */
-const contextStore = <S>(store: Layer.Layer<S, never, StateStore>) => ({
-  ...memory((data) => Layer.provideMerge(store, layerMemoryStateStore(data))),
+const contextStore = <S>(store: Layer.Layer<S, never, StateStore>, options: MemoryStateOptions = {}) => ({
+  ...memory((data) => Layer.provideMerge(store, layerMemoryStateStore(data)), options),
   sessionId: newSessionId
 })
 
@@ -41,6 +41,11 @@ runContract(runner, "CartStore contract: memory", cartStoreContract, contextStor
 runContract(runner, "PromotionStore contract: memory", promotionStoreContract, contextStore(layerPromotionStore))
 runContract(runner, "ServicesStore contract: memory", servicesStoreContract, contextStore(layerServicesStore))
 runContract(runner, "ShippingStore contract: memory", shippingStoreContract, contextStore(layerShippingStore))
+// The same with the values' packing dictionary settled after the first long value (packed-text.ts), so
+// every later value is packed against it, as in a process that has served its first carts.
+const learned: MemoryStateOptions = { learnFrom: 1 }
+runContract(runner, "StateStore contract: memory, dictionary learned", stateStoreContract, { ...memory((data) => layerMemoryStateStore(data), learned), timeoutMs: 5_000 })
+runContract(runner, "CartStore contract: memory, dictionary learned", cartStoreContract, contextStore(layerCartStore, learned))
 
 // The relay's poison entry is an event whose payload cannot be encoded (a BigInt), the one kind of
 // entry memory can hold and never publish.
