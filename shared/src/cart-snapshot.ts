@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import { SessionIdString } from "./session-id-schema.ts"
+import { textDigest } from "./text-digest.ts"
 
 export const CartSnapshotLine = Schema.Struct({
   item_id: Schema.String,
@@ -61,13 +62,5 @@ const computeCartHash = (snapshot: Pick<CartSnapshot, "lines" | "currency">): st
   const parts = snapshot.lines
     .map((l) => `${l.item_id}|${l.offer_id}|${l.type}|${l.quantity}|${l.unit_price}|${l.parent_item_id ?? ""}`)
     .sort()
-  let h1 = 0x811c9dc5
-  let h2 = 0x01000193
-  const text = `${snapshot.currency};${parts.join(";")}`
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0x01000193)
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0")
+  return textDigest(`${snapshot.currency};${parts.join(";")}`)
 }

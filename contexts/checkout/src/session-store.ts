@@ -8,12 +8,12 @@
  * session at once never lose an update (the loser runs again on the fresh value), which four keys
  * could only promise with four preconditions per write. The totals are not stored at all: they are
  * computed from the projection (totals.ts), so they cannot drift from it.
- * Beside SPEC's data the value holds the last consumed event ids (bounded; for `?after=`), how many
+ * Beside SPEC's data the value holds digests of the last consumed event ids (bounded; for `?after=`), how many
  * orders the session has made (the next order id's round, with a salt), when the current order was created and,
  * after a failed payment, when its retry window ends.
  */
 import { Effect, Schema } from "effect"
-import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJson, type StoreUnavailable } from "@kasa/shared"
+import { type AtomicWrite, type Envelope, SessionTtl, StateStore, storedJson, type StoreUnavailable, textDigest } from "@kasa/shared"
 import { Consents, CustomerData } from "./customer.ts"
 import { toOutboxEvents } from "./events.ts"
 import { CheckoutProjection, emptyProjection } from "./projection.ts"
@@ -26,7 +26,11 @@ export const CheckoutSession = Schema.Struct({
   projection: CheckoutProjection,
   customer: Schema.NullOr(CustomerData),
   consents: Schema.NullOr(Consents),
-  /** The newest consumed event ids applied to this session, newest last, at most APPLIED_EVENTS_KEPT. */
+  /**
+   * The newest event ids applied to this session, newest last, at most APPLIED_EVENTS_KEPT, each as its
+   * `textDigest` (16 characters where an id has 36: held in every session, these were most of its bytes).
+   * A session written before digests holds the ids themselves; `appliedAll` reads both.
+   */
   applied_event_ids: Schema.Array(Schema.String),
   /** Orders created in this session so far. */
   orders_made: Schema.Int,
@@ -97,6 +101,10 @@ export const sessionsWritten = (write: AtomicWrite): ReadonlyArray<string> =>
  * newest last, bounded; the same array when all were remembered already.
  */
 export const rememberApplied = (ids: ReadonlyArray<string>, ...eventIds: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const fresh = eventIds.filter((id) => !ids.includes(id))
+  const fresh = eventIds.map(textDigest).filter((digest) => !ids.includes(digest))
   return fresh.length === 0 ? ids : [...ids, ...fresh].slice(-APPLIED_EVENTS_KEPT)
 }
+
+/** Whether every one of `eventIds` is among the session's remembered ones (as a digest, or as itself in a session written before digests). */
+export const appliedAll = (session: CheckoutSession, eventIds: ReadonlyArray<string>): boolean =>
+  eventIds.every((id) => session.applied_event_ids.includes(textDigest(id)) || session.applied_event_ids.includes(id))

@@ -11,7 +11,7 @@
  */
 import { Data, Duration, Effect, Schedule } from "effect"
 import { SummaryNotifier } from "./ports.ts"
-import { type CheckoutSession, loadSession } from "./session-store.ts"
+import { appliedAll, loadSession } from "./session-store.ts"
 import { viewOf } from "./session-use-cases.ts"
 
 /** The longest wait a client may ask for. */
@@ -24,16 +24,15 @@ class NotYet extends Data.TaggedError("NotYet") {}
 /** The most event ids one wait may name (a client's commands since it last looked). */
 export const MAX_AFTER_IDS = 32
 
-const hasApplied = (session: CheckoutSession, eventIds: ReadonlyArray<string>): boolean => eventIds.every((id) => session.applied_event_ids.includes(id))
 
 /** The summary once every event of `after` is applied (or at once without it), or as it stands when `waitMs` ends. */
 export const waitForSummary = Effect.fn("Checkout.waitForSummary")(function* (sessionId: string, after: ReadonlyArray<string> | undefined, waitMs: number) {
   const first = yield* loadSession(sessionId)
-  if (after === undefined || hasApplied(first.session, after) || waitMs <= 0) {
-    return { summary: viewOf(first.session), applied: after === undefined || hasApplied(first.session, after) }
+  if (after === undefined || appliedAll(first.session, after) || waitMs <= 0) {
+    return { summary: viewOf(first.session), applied: after === undefined || appliedAll(first.session, after) }
   }
   const notifier = yield* SummaryNotifier
-  const look = Effect.flatMap(loadSession(sessionId), (loaded) => (hasApplied(loaded.session, after) ? Effect.succeed(loaded.session) : Effect.fail(new NotYet())))
+  const look = Effect.flatMap(loadSession(sessionId), (loaded) => (appliedAll(loaded.session, after) ? Effect.succeed(loaded.session) : Effect.fail(new NotYet())))
   // Each in-process commit of the session wakes one look at once.
   const onCommit = Effect.forever(
     Effect.callback<void>((resume) => {
@@ -46,5 +45,5 @@ export const waitForSummary = Effect.fn("Checkout.waitForSummary")(function* (se
   const found = yield* Effect.raceFirst(onCommit, scheduled).pipe(Effect.timeoutOption(Duration.millis(waitMs)))
   if (found._tag === "Some") return { summary: viewOf(found.value), applied: true }
   const last = yield* loadSession(sessionId)
-  return { summary: viewOf(last.session), applied: hasApplied(last.session, after) }
+  return { summary: viewOf(last.session), applied: appliedAll(last.session, after) }
 })

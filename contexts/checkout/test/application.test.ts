@@ -32,7 +32,7 @@ import {
   SummaryNotifier,
   waitForSummary
 } from "@kasa/checkout"
-import { type AtomicWrite, type CommandContext, type Envelope, IgnoredEvent, layerAnsweringStore, makeEnvelope, newSessionId, StateStore, Topics } from "@kasa/shared"
+import { type AtomicWrite, type CommandContext, type Envelope, IgnoredEvent, layerAnsweringStore, makeEnvelope, newSessionId, StateStore, textDigest, Topics } from "@kasa/shared"
 import { runAnswered } from "@kasa/shared/testing/answered"
 import { ADDRESS, cart, code, method, readyEvents, washer } from "./fixtures.ts"
 
@@ -147,8 +147,8 @@ describe("the checkout-consumer", () => {
     expect(summary.cart_total).toBe(200_000)
     expect(summary.grand_total).toBe(200_000)
     const events = eventsOf(sessionId)
-    // The consumed event's id, and that of checkout's own event the same write applied.
-    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual([envelope.event_id, events[0]!.event_id])
+    // The consumed event's id, and that of checkout's own event the same write applied, as their digests.
+    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual([textDigest(envelope.event_id), textDigest(events[0]!.event_id)])
     expect(events.map((e) => e.event_name)).toEqual(["checkout.totals_updated"])
     expect(events[0]!.causation_id).toBe(envelope.event_id)
     expect(events[0]!.correlation_id).toBe("corr_consumed")
@@ -161,7 +161,7 @@ describe("the checkout-consumer", () => {
     const stale = await consume(sessionId, cart(1, []) as never)
     const seen = await consume(sessionId, { name: "promotion.code_invalid", payload: { code: "NOPE", reason: "unknown" } })
     expect(eventsOf(sessionId)).toHaveLength(1)
-    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual(expect.arrayContaining([stale.envelope.event_id, seen.envelope.event_id]))
+    expect(JSON.parse((await storedSession(sessionId))!).applied_event_ids).toEqual(expect.arrayContaining([textDigest(stale.envelope.event_id), textDigest(seen.envelope.event_id)]))
     expect((await run(getSummary(sessionId))).cart_total).toBe(200_000)
   })
 
@@ -427,5 +427,15 @@ describe("the summary's wait for an event", () => {
     const waited = await waiting
     expect(waited.applied).toBe(true)
     expect(waited.summary.shipping.address).toEqual(ADDRESS)
+  })
+
+  test("a session written before the ids were kept as digests still answers for the ids it holds as they are", async () => {
+    const sessionId = newSessionId()
+    const { envelope } = await consume(sessionId, cart(1, [washer]) as never)
+    const key = checkoutSessionKey(sessionId)
+    const older = "01a23cb4-575f-7003-9874-100338771cd4"
+    await run(Effect.flatMap(StateStore, (store) => Effect.flatMap(store.get(key), (value) => store.commit({ ops: [{ op: "set", key, value: JSON.stringify({ ...JSON.parse(value!), applied_event_ids: [older, textDigest(envelope.event_id)] }) }] }))))
+    expect(await run(waitForSummary(sessionId, [older, envelope.event_id], 0))).toMatchObject({ applied: true })
+    expect(await run(waitForSummary(sessionId, [textDigest(older).slice(1) + "0"], 0))).toMatchObject({ applied: false })
   })
 })

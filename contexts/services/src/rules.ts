@@ -8,6 +8,7 @@
  */
 import { Result, Schema } from "effect"
 import { CurrencyCode, MinorUnits } from "@kasa/shared/money"
+import { textDigest } from "@kasa/shared/text-digest"
 import { InvalidServicesRules } from "./errors.ts"
 
 export const ServiceKind = Schema.Literals(["service_item", "service_standalone"])
@@ -44,18 +45,6 @@ const decodeFile = Schema.toStandardSchemaV1(ServicesRulesFile)["~standard"]
 
 const pathOf = (path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string =>
   (path ?? []).map((part) => String(typeof part === "object" ? part.key : part)).join(".")
-
-/** A short stable hash of a text (two 32-bit FNV-style lanes), for names of caches, not for security. */
-export const fingerprint = (text: string): string => {
-  let h1 = 0x811c9dc5
-  let h2 = 0x01000193
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0x01000193)
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0")
-}
 
 const ruleProblems = (rule: ServiceRule, index: number): ReadonlyArray<string> => {
   const label = `services[${index}] (${rule.service_id}).categories`
@@ -99,7 +88,7 @@ const rulesOf = (file: ServicesRulesFile): ServicesRules => {
     currency: file.currency,
     services,
     byId: new Map(services.map((rule) => [rule.service_id, rule])),
-    fingerprint: fingerprint(JSON.stringify({ currency: file.currency, services }))
+    fingerprint: textDigest(JSON.stringify({ currency: file.currency, services }))
   }
 }
 
