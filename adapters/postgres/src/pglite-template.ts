@@ -3,7 +3,8 @@
  * kept in the OS's temp folder, so a new database starts by loading it instead of running initdb:
  * measured under Bun (a probe: start an empty database, then 5,000 inserts): initdb in
  * process takes ~3.8 s and leaves the process at ~740 MB RSS; loading the tarball takes ~1.3 s and
- * ~330 MB (with the small buffers of `PGLITE_SETTINGS`, ~250 MB after a collection). The tarball is
+ * ~330 MB (with the small buffers of `PGLITE_SETTINGS`, ~250 MB after a collection; the template's
+ * small folder, pglite-template-main.ts, took a probe's RSS from about 218 to 185 MB). The tarball is
  * made in a child process (pglite-template-main.ts), so initdb's memory is never this process's;
  * written to a temporary name and renamed, so two processes making it at once never read half of one.
  * When it cannot be made (no writable temp folder, no child process), PGlite runs initdb as before.
@@ -19,6 +20,11 @@ import { dirname, join } from "node:path"
  */
 export const PGLITE_SETTINGS: ReadonlyArray<string> = ["shared_buffers=16MB", "work_mem=2MB", "maintenance_work_mem=8MB", "temp_buffers=1MB", "wal_buffers=256kB"]
 
+/** The size of the template's WAL segments (initdb's `--wal-segsize`; Postgres's default is 16). */
+export const TEMPLATE_WAL_SEGMENT_MB = 1
+/** Names what the template holds beside PGlite's version, so a machine with a tarball of another layout makes a new one. */
+const TEMPLATE_LAYOUT = `one-database-wal${TEMPLATE_WAL_SEGMENT_MB}mb`
+
 const pgliteVersion = async (): Promise<string> => {
   const manifest = new URL("../package.json", import.meta.resolve("@electric-sql/pglite"))
   const parsed = JSON.parse(await readFile(manifest, "utf8")) as { version?: unknown }
@@ -27,7 +33,7 @@ const pgliteVersion = async (): Promise<string> => {
 
 /** Where the tarball for this PGlite version is kept (KASA_PGLITE_TEMPLATE_DIR, else the temp folder). */
 export const templatePath = async (env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> =>
-  join(env.KASA_PGLITE_TEMPLATE_DIR || join(tmpdir(), "kasa-pglite"), `pgdata-${await pgliteVersion()}.tar.gz`)
+  join(env.KASA_PGLITE_TEMPLATE_DIR || join(tmpdir(), "kasa-pglite"), `pgdata-${await pgliteVersion()}-${TEMPLATE_LAYOUT}.tar.gz`)
 
 let made: Promise<Blob | undefined> | undefined
 

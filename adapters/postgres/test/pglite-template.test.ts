@@ -1,13 +1,14 @@
 // The initialized data folder a new PGlite starts from (pglite-template.ts): made by a child process
 // as a gzipped tarball at the path asked (not remade when there), a database loaded from it answers
 // queries and is independent of another loaded from it, a fresh folder on disk starts from it and
-// keeps its data when reopened, and a database has the embedded shop's small buffers.
+// keeps its data when reopened, and a database has the embedded shop's small buffers, one database and
+// small WAL segments (an in-memory PGlite holds every file of its folder).
 import { afterAll, expect, test } from "bun:test"
 import { mkdtemp, rm, stat } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PGlite } from "@electric-sql/pglite"
-import { createPglite, initializedDataDir, writeTemplate } from "@kasa/adapter-postgres"
+import { createPglite, initializedDataDir, TEMPLATE_WAL_SEGMENT_MB, writeTemplate } from "@kasa/adapter-postgres"
 
 const folder = await mkdtemp(join(tmpdir(), "kasa-pglite-template-test-"))
 afterAll(() => rm(folder, { recursive: true, force: true }))
@@ -27,6 +28,8 @@ test("the tarball is made once at the path asked, and databases loaded from it a
     await a!.exec("insert into t values (1)")
     expect((await a!.query<{ n: number }>("select count(*)::int as n from t")).rows).toEqual([{ n: 1 }])
     expect((await b!.query<{ n: number }>("select count(*)::int as n from pg_tables where tablename = 't'")).rows).toEqual([{ n: 0 }])
+    expect((await b!.query<{ datname: string }>("select datname from pg_database")).rows).toEqual([{ datname: "postgres" }])
+    expect((await b!.query<{ wal_segment_size: string }>("show wal_segment_size")).rows).toEqual([{ wal_segment_size: `${TEMPLATE_WAL_SEGMENT_MB}MB` }])
   } finally {
     await Promise.all([a!.close(), b!.close()])
   }
