@@ -24,7 +24,6 @@ class NotYet extends Data.TaggedError("NotYet") {}
 /** The most event ids one wait may name (a client's commands since it last looked). */
 export const MAX_AFTER_IDS = 32
 
-
 /** The summary once every event of `after` is applied (or at once without it), or as it stands when `waitMs` ends. */
 export const waitForSummary = Effect.fn("Checkout.waitForSummary")(function* (sessionId: string, after: ReadonlyArray<string> | undefined, waitMs: number) {
   const first = yield* loadSession(sessionId)
