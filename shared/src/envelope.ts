@@ -4,6 +4,7 @@
  */
 import { Schema } from "effect"
 import { uuidv7 } from "./ids.ts"
+import { jsonOf } from "./rendered-json.ts"
 
 export const Envelope = Schema.Struct({
   event_id: Schema.String.check(Schema.isNonEmpty()),
@@ -68,7 +69,8 @@ export const envelopeIn = (
 const encoder = new TextEncoder()
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
-export const encodeEnvelope = (envelope: Envelope): Uint8Array => encoder.encode(JSON.stringify(envelope))
+/** The envelope's bytes on the bus: its JSON, or the text it was read from when that is remembered (rendered-json.ts: a relay's outbox entry). */
+export const encodeEnvelope = (envelope: Envelope): Uint8Array => encoder.encode(jsonOf(envelope))
 
 const decodeEnvelopeUnknown = Schema.decodeUnknownResult(Envelope)
 

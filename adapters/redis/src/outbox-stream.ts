@@ -6,7 +6,7 @@
  * (`processed:{group}:{event_id}`) that expires a day after the topics' retention (`markerLifetimeMs`). Keys here are before
  * the connection's prefix.
  */
-import type { Envelope, OutboxEvent } from "@kasa/shared"
+import { type Envelope, type OutboxEvent, rememberJson } from "@kasa/shared"
 
 export const outboxStreamKey = (outboxName: string): string => `outbox:${outboxName}`
 
@@ -23,13 +23,19 @@ export const encodeOutboxEvent = (event: OutboxEvent): Record<string, string> =>
   return fields
 }
 
-/** The event of one stream entry, or a reason it is not one (only a foreign writer could cause that). */
+/**
+ * The event of one stream entry, or a reason it is not one (only a foreign writer could cause that).
+ * The envelope's stored text is remembered as its JSON (`rememberJson`), so the relay publishes that
+ * text as it is instead of stringifying the envelope it has just parsed from it.
+ */
 export const decodeOutboxEvent = (fields: Readonly<Record<string, string>>): OutboxEvent | string => {
   const { topic, key, envelope, headers, raw } = fields
   if (topic === undefined || key === undefined || envelope === undefined) return "missing topic, key or envelope"
   try {
     const parsedHeaders = headers === undefined ? {} : (JSON.parse(headers) as Record<string, string>)
-    const event: OutboxEvent = { topic, key, envelope: JSON.parse(envelope) as Envelope, headers: parsedHeaders }
+    const parsed = JSON.parse(envelope) as Envelope
+    rememberJson(parsed, envelope)
+    const event: OutboxEvent = { topic, key, envelope: parsed, headers: parsedHeaders }
     return raw === undefined ? event : { ...event, raw: new Uint8Array(Buffer.from(raw, "base64")) }
   } catch (error) {
     return `not JSON: ${String(error)}`

@@ -97,6 +97,37 @@ const publishedAndDrained = (topic: string, count: number) =>
 
 describe("outbox relay: Redis outbox onto the in-memory bus", () => {
   test(
+    "publishes an envelope as the text the outbox holds, without encoding it again",
+    async () => {
+      const topic = newTopic("as-stored")
+      const outboxName = unique("outbox")
+      const envelope = eventFor(topic, "cart-as-stored", 7).envelope
+      // Indented, as no writer of this store writes it: only a relay that passes the text through publishes these bytes.
+      const stored = JSON.stringify(envelope, null, 1)
+      const { url } = await testRedis()
+      const client = createClient({ url })
+      client.on("error", () => {})
+      await client.connect()
+      try {
+        await client.xAdd(runPrefix + outboxStreamKey(outboxName), "*", { topic, key: "cart-as-stored", envelope: stored, headers: "{}" })
+      } finally {
+        client.destroy()
+      }
+      const app = await openProcess(outboxName)
+      try {
+        assertEqual(await app.runPromise(relayOnce()), 1, "one entry relayed")
+      } finally {
+        await app.dispose()
+      }
+      const [message] = topicLog(topic)
+      assertEqual(new TextDecoder().decode(message!.value), stored, "the stored text, byte for byte")
+      assertEqual(message!.headers[Headers.eventName], "cart.item_added", "headers from the parsed envelope")
+      assertEqual(message!.headers[Headers.correlationId], envelope.correlation_id, "correlation_id header")
+    },
+    testTimeoutMs
+  )
+
+  test(
     "publishes committed events in order with their headers, then trims them from the stream",
     async () => {
       const topic = newTopic("order")
