@@ -9,7 +9,7 @@
  * the sweep, so the set stays bounded under any load and empties once the traffic stops. With
  * `maxBacklog`, a request's write waits while too many events are still unhandled (`heldBack`).
  */
-import { Duration, Effect, Layer, Schedule } from "effect"
+import { Data, Duration, Effect, Layer, Schedule } from "effect"
 import {
   type AtomicWrite,
   type BusMessage,
@@ -349,12 +349,15 @@ export class MemoryStateData {
   }
 }
 
+/** A request's write still waits for the backlog (retried on `roomFor`'s schedule, never seen outside it). */
+class HeldBack extends Data.TaggedError("HeldBack") {}
+
 /**
  * Waits while `write` is held back (MemoryStateData.heldBack), looking every few milliseconds, for at
  * most `backlogWaitMs`: a request is slowed down to the pace its consumers keep, never refused.
  */
 const roomFor = (data: MemoryStateData, write: AtomicWrite): Effect.Effect<void> =>
-  Effect.suspend(() => (data.heldBack(write) ? Effect.fail("held back" as const) : Effect.void)).pipe(
+  Effect.suspend(() => (data.heldBack(write) ? Effect.fail(new HeldBack()) : Effect.void)).pipe(
     Effect.retry({ schedule: Schedule.spaced(Duration.millis(BACKLOG_LOOK_MS)), times: Math.ceil(data.backlogWaitMs / BACKLOG_LOOK_MS) }),
     Effect.ignore
   )

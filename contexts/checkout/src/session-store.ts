@@ -29,7 +29,8 @@ export const CheckoutSession = Schema.Struct({
   /**
    * The newest event ids applied to this session, newest last, at most APPLIED_EVENTS_KEPT, each as its
    * `textDigest` (16 characters where an id has 36: held in every session, these were most of its bytes).
-   * A session written before digests holds the ids themselves; `appliedAll` reads both.
+   * A session written before digests holds the ids themselves; `appliedAll` reads both (such a session
+   * lives at most one SESSION_TTL_SECONDS after that code last wrote it, so that reading can go then).
    */
   applied_event_ids: Schema.Array(Schema.String),
   /** Orders created in this session so far. */
