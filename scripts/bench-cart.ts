@@ -9,7 +9,10 @@
  * cart-events has consumed what was published) and the rate that makes sustained, adds / (run +
  * catch-up); and the CPU the app's process spent per add from the start of the run until its consumers
  * had caught up (utime + stime from /proc/<pid>/stat; Kafka's and Redis's own CPU is not in it).
- * Asserts nothing; prints a table.
+ * A second table splits the CPU of each level, per add, between the app's request thread, its background
+ * thread and its runtime's own threads, Redis, Kafka and wrk: on a machine of two cores they all share
+ * the same cores, so what the consumers, the broker or the load generator spend is what the requests lack.
+ * Asserts nothing; prints two tables.
  */
 import { tmpdir } from "node:os"
 import { startOrFindKafka } from "../adapters/kafka/src/testing/broker.ts"
@@ -17,8 +20,8 @@ import { createTestDatabase, findPostgres } from "../adapters/postgres/src/testi
 import { startOrFindRedis } from "../adapters/redis/src/testing/redis-server.ts"
 import { labelValues, sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
-import { devEnv } from "./dev-env.ts"
-import { cpuMs } from "./bench-proc.ts"
+import { devEnv, imageEnv } from "./dev-env.ts"
+import { cpuMs, listenerPid, threadCpuMs } from "./bench-proc.ts"
 import { root, wrk } from "./bench-wrk.ts"
 
 const SESSIONS = 6_000
@@ -62,6 +65,25 @@ const catchUpMs = async (url: string): Promise<number | undefined> => {
   return undefined
 }
 
+/** Where the machine's CPU went during one level, ms per add: the app's threads by role, Redis, Kafka, wrk. */
+interface Breakdown {
+  readonly request: number
+  readonly background: number
+  readonly runtime: number
+  readonly redis: number
+  readonly kafka: number
+  readonly wrk: number
+}
+
+/** The local Redis's and Kafka's pids once they run (undefined: not found on this machine). */
+const servers: { redis: number | undefined; kafka: number | undefined } = { redis: undefined, kafka: undefined }
+
+const machineCpu = (pid: number) => ({
+  app: threadCpuMs(pid),
+  redis: servers.redis === undefined ? NaN : cpuMs(servers.redis),
+  kafka: servers.kafka === undefined ? NaN : cpuMs(servers.kafka)
+})
+
 interface Row {
   readonly label: string
   readonly connections: number
@@ -71,6 +93,7 @@ interface Row {
   readonly non2xx: string
   readonly cpuMsPerAdd: number | undefined
   readonly catchUpMs: number | undefined
+  readonly breakdown: Breakdown | undefined
 }
 
 const rows: Array<Row> = []
@@ -80,10 +103,24 @@ const measure = async (label: string, url: string, pid: number, sessions: string
   if (waitForConsumers) await catchUpMs(url)
   for (const connections of [1, 50]) {
     const before = cpuMs(pid)
+    const machineBefore = machineCpu(pid)
     const result = await wrk(url, connections, label, sessions)
     const caughtUp = waitForConsumers ? await catchUpMs(url) : undefined
     const adds = result.rps * SECONDS
-    rows.push({ ...result, label, cpuMsPerAdd: adds === 0 ? undefined : (cpuMs(pid) - before) / adds, catchUpMs: caughtUp })
+    const after = machineCpu(pid)
+    const perAdd = (ms: number) => ms / adds
+    const breakdown: Breakdown | undefined =
+      adds === 0
+        ? undefined
+        : {
+            request: perAdd(after.app.request - machineBefore.app.request),
+            background: perAdd(after.app.background - machineBefore.app.background),
+            runtime: perAdd(after.app.runtime - machineBefore.app.runtime),
+            redis: perAdd(after.redis - machineBefore.redis),
+            kafka: perAdd(after.kafka - machineBefore.kafka),
+            wrk: perAdd(result.wrkCpuMs)
+          }
+    rows.push({ ...result, label, cpuMsPerAdd: adds === 0 ? undefined : (cpuMs(pid) - before) / adds, catchUpMs: caughtUp, breakdown })
   }
 }
 
@@ -114,11 +151,13 @@ await measure("ceiling: bare Bun parsing the body", ceiling.url, ceiling.child.p
 ceiling.child.kill()
 const kafka = await startOrFindKafka()
 const redis = await startOrFindRedis()
+servers.redis = listenerPid(Number(new URL(redis.url).port || 6379))
+servers.kafka = listenerPid(Number(kafka.brokers.split(",")[0]!.split(":").pop()))
 const postgres = await findPostgres()
 try {
   for (const [name, checkout] of checkouts) {
     for (const [what, entry, isShop] of [["cart alone", "cart", false], ["whole shop", "shop", true]] as const) {
-      // The whole shop embedded is what `npm run dev` runs, started as it starts it.
+      // The whole shop embedded is what `npm run dev` runs, started as it starts it; a distributed app as its image starts it.
       await bench(`${name}, ${what}, embedded`, `${checkout}/apps/${entry}/src/main.ts`, isShop ? await devEnv(checkout) : {}, isShop)
       // The bench's own key prefix, removed afterwards: a Redis that was found (not started) may hold other data.
       const keyPrefix = `kasa-bench:${Date.now().toString(36)}:`
@@ -127,7 +166,7 @@ try {
         const database = isShop ? await createTestDatabase(postgres, `kasa_bench_${Date.now().toString(36)}`) : undefined
         try {
           const records = database === undefined ? {} : { DATABASE_URL: database.url }
-          await bench(`${name}, ${what}, distributed`, `${checkout}/apps/${entry}/src/main.ts`, { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, ...records }, isShop)
+          await bench(`${name}, ${what}, distributed`, `${checkout}/apps/${entry}/src/main.ts`, { ...(await imageEnv(checkout)), KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: keyPrefix, ...records }, isShop)
         } finally {
           await database?.drop().catch(() => {})
         }
@@ -151,4 +190,16 @@ for (const r of rows) {
   console.log(
     `${r.label.padEnd(40)}  ${String(r.connections).padStart(5)}  ${r.rps.toFixed(0).padStart(7)}  ${r.p50.padStart(7)}  ${r.p99.padStart(7)}  ${r.non2xx.padStart(7)}  ${cpu.padStart(10)}  ${catchUp.padStart(8)}  ${sustained.padStart(11)}`
   )
+}
+
+console.log("\nwhere the machine's CPU went, ms per add, from the start of the run until the consumers caught up (wrk: the run):")
+console.log("the app's request thread (main), its background thread (relay and consumers, BACKGROUND_WORK=thread), its runtime's")
+console.log("threads (JIT, garbage collector, allocator); Redis's and Kafka's processes when they run on this machine (blank if not)")
+console.log("what                                      conns   request  background   runtime     redis     kafka       wrk     total")
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : "").padStart(9)
+for (const r of rows) {
+  const b = r.breakdown
+  if (b === undefined) continue
+  const total = [b.request, b.background, b.runtime, b.redis, b.kafka, b.wrk].filter(Number.isFinite).reduce((sum, value) => sum + value, 0)
+  console.log(`${r.label.padEnd(40)}  ${String(r.connections).padStart(5)} ${ms(b.request)}  ${ms(b.background)}  ${ms(b.runtime)} ${ms(b.redis)} ${ms(b.kafka)} ${ms(b.wrk)} ${ms(total)}`)
 }

@@ -19,7 +19,7 @@ import { sampleSum } from "@kasa/test-support/metrics-text"
 import { startApp } from "@kasa/test-support/process"
 import { purchase, sendTo, type Purchase } from "@kasa/test-support/shopper"
 import { cpuMs, percentile, rssMb } from "./bench-proc.ts"
-import { devEnv } from "./dev-env.ts"
+import { devEnv, imageEnv } from "./dev-env.ts"
 const root = new URL("..", import.meta.url).pathname
 
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,1000").split(",").map(Number)
@@ -140,7 +140,7 @@ if (MODES.includes("distributed")) {
   try {
     await bench(
       "distributed",
-      { KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `kasa-bench:${runId}:`, DATABASE_URL: database.url, CATALOG_DATA_FILE: catalogFile, KAFKA_SESSION_TIMEOUT_MS: "6000" },
+      { ...(await imageEnv(root)), KAFKA_BROKERS: kafka.brokers, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `kasa-bench:${runId}:`, DATABASE_URL: database.url, CATALOG_DATA_FILE: catalogFile, KAFKA_SESSION_TIMEOUT_MS: "6000" },
       async (url, pid) => ({ cpu: cpuMs(pid), events: await eventsOf(url), redis: await redisCommands(), sql: await sqlCommits() })
     )
   } finally {

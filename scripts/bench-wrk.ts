@@ -36,6 +36,8 @@ export interface Result {
   readonly p50: string
   readonly p99: string
   readonly non2xx: string
+  /** CPU wrk itself spent (ms): on a machine of few cores the load generator takes its share too. */
+  readonly wrkCpuMs: number
 }
 
 /** `sessions`: a file of session tokens the app under test accepts (default: tokens signed with TEST_SESSION_SECRET). */
@@ -51,6 +53,7 @@ export const wrk = async (url: string, connections: number, mode: string, sessio
   const out = await new Response(child.stdout).text()
   const err = await new Response(child.stderr).text()
   await child.exited
+  const usage = child.resourceUsage()
   const pick = (pattern: RegExp) => pattern.exec(out)?.[1] ?? "?"
   if (err.trim() !== "") console.error(err.trim())
   return {
@@ -59,7 +62,8 @@ export const wrk = async (url: string, connections: number, mode: string, sessio
     rps: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
     p50: pick(/\s50%\s+([\d.]+\w+)/),
     p99: pick(/\s99%\s+([\d.]+\w+)/),
-    non2xx: pick(/Non-2xx or 3xx responses: (\d+)/) === "?" ? "0" : pick(/Non-2xx or 3xx responses: (\d+)/)
+    non2xx: pick(/Non-2xx or 3xx responses: (\d+)/) === "?" ? "0" : pick(/Non-2xx or 3xx responses: (\d+)/),
+    wrkCpuMs: usage === undefined ? NaN : Number(usage.cpuTime.total) / 1000
   }
 }
 
