@@ -1,4 +1,5 @@
-// The benches' readings of /proc: the CPU split by thread role and the pid behind a listening port.
+// The benches' readings of /proc (Linux, as the benches are): the CPU split by thread role, the pid behind a
+// listening port, and the image's environment they start a distributed app with.
 import { describe, expect, test } from "bun:test"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -12,7 +13,7 @@ const spin = (ms: number) => {
   return x
 }
 
-describe.skipIf(process.platform !== "linux")("bench-proc", () => {
+describe("bench-proc", () => {
   test("listenerPid finds the process listening on a port, and nothing on a port no one listens on", async () => {
     const server = Bun.serve({ port: 0, fetch: () => new Response("ok") })
     try {
