@@ -13,6 +13,7 @@ import {
   type OutboxEvent,
   OutboxReader,
   parseTraceparent,
+  defaultRelayMaxBatch,
   relayOnce,
   runConsumer,
   runRelay,
@@ -96,6 +97,24 @@ const publishedAndDrained = (topic: string, count: number) =>
   })
 
 describe("outbox relay: Redis outbox onto the in-memory bus", () => {
+  test(
+    "a pass reads at most defaultRelayMaxBatch entries, so a relay that fell behind never asks Redis for all of them at once",
+    async () => {
+      const topic = newTopic("bounded")
+      const app = await openProcess(unique("outbox"))
+      try {
+        const events = Array.from({ length: defaultRelayMaxBatch + 50 }, (_, i) => eventFor(topic, `cart-bounded-${i % 7}`, i))
+        await app.runPromise(Effect.flatMap(StateStore, (store) => store.commit({ events })))
+        assertEqual(await app.runPromise(relayOnce()), defaultRelayMaxBatch, "the first pass: one bounded read")
+        assertEqual(await app.runPromise(relayOnce()), 50, "the next pass: the rest")
+        assertEqual(topicLog(topic).length, defaultRelayMaxBatch + 50, "every entry published once")
+      } finally {
+        await app.dispose()
+      }
+    },
+    testTimeoutMs
+  )
+
   test(
     "publishes an envelope as the text the outbox holds, without encoding it again",
     async () => {
