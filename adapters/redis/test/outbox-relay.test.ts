@@ -49,6 +49,16 @@ const openProcess = async (outboxName: string) => {
   return runtime
 }
 
+/** Runs `use` with a process of its own on `outboxName`, disposed afterwards whatever happens. */
+const inProcess = async <A>(outboxName: string, use: (app: Awaited<ReturnType<typeof openProcess>>) => Promise<A>): Promise<A> => {
+  const app = await openProcess(outboxName)
+  try {
+    return await use(app)
+  } finally {
+    await app.dispose()
+  }
+}
+
 /** XLEN of an outbox stream, read from outside the adapter. */
 const streamLength = async (outboxName: string): Promise<number> => {
   const { url } = await testRedis()
@@ -101,16 +111,13 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
     "a pass reads at most defaultRelayMaxBatch entries, so a relay that fell behind never asks Redis for all of them at once",
     async () => {
       const topic = newTopic("bounded")
-      const app = await openProcess(unique("outbox"))
-      try {
+      await inProcess(unique("outbox"), async (app) => {
         const events = Array.from({ length: defaultRelayMaxBatch + 50 }, (_, i) => eventFor(topic, `cart-bounded-${i % 7}`, i))
         await app.runPromise(Effect.flatMap(StateStore, (store) => store.commit({ events })))
         assertEqual(await app.runPromise(relayOnce()), defaultRelayMaxBatch, "the first pass: one bounded read")
         assertEqual(await app.runPromise(relayOnce()), 50, "the next pass: the rest")
         assertEqual(topicLog(topic).length, defaultRelayMaxBatch + 50, "every entry published once")
-      } finally {
-        await app.dispose()
-      }
+      })
     },
     testTimeoutMs
   )
@@ -132,12 +139,9 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
       } finally {
         client.destroy()
       }
-      const app = await openProcess(outboxName)
-      try {
+      await inProcess(outboxName, async (app) => {
         assertEqual(await app.runPromise(relayOnce()), 1, "one entry relayed")
-      } finally {
-        await app.dispose()
-      }
+      })
       const [message] = topicLog(topic)
       assertEqual(new TextDecoder().decode(message!.value), stored, "the stored text, byte for byte")
       assertEqual(message!.headers[Headers.eventName], "cart.item_added", "headers from the parsed envelope")
@@ -151,9 +155,8 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
     async () => {
       const topic = newTopic("order")
       const outboxName = unique("outbox")
-      const app = await openProcess(outboxName)
       const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-      try {
+      await inProcess(outboxName, async (app) => {
         await app.runPromise(
           Effect.scoped(
             Effect.gen(function* () {
@@ -190,9 +193,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
           assertEqual(message.key, envelope.aggregate_id, "key")
         }
         assertEqual(await streamLength(outboxName), 0, "acknowledged entries are gone from the stream")
-      } finally {
-        await app.dispose()
-      }
+      })
     },
     testTimeoutMs
   )
@@ -203,8 +204,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
       const topic = newTopic("crash")
       const outboxName = unique("outbox")
       const sent: Array<string> = []
-      const crashed = await openProcess(outboxName)
-      try {
+      await inProcess(outboxName, async (crashed) => {
         await crashed.runPromise(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -218,14 +218,11 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
             assertEqual((yield* outbox.pending(500)).length, 50, "all pending before the crash")
           })
         )
-      } finally {
-        await crashed.dispose()
-      }
+      })
       assertEqual(topicLog(topic).length, 0, "nothing published before the new relay")
       assertEqual(await streamLength(outboxName), 50, "the outbox kept everything")
 
-      const restarted = await openProcess(outboxName)
-      try {
+      await inProcess(outboxName, async (restarted) => {
         await restarted.runPromise(
           Effect.scoped(
             Effect.gen(function* () {
@@ -234,9 +231,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
             })
           )
         )
-      } finally {
-        await restarted.dispose()
-      }
+      })
       const published = topicLog(topic).map((m) => bodyOf(m).event_id as string)
       assertEqual(published.length, 50, "each event published once")
       assertEqual([...new Set(published)].sort(), [...sent].sort(), "exactly the committed events")
@@ -257,8 +252,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
       const group = unique("group")
       const counter = (id: string) => `${outboxName}:applied:${id}`
       const ids: Array<string> = []
-      const crashed = await openProcess(outboxName)
-      try {
+      await inProcess(outboxName, async (crashed) => {
         await crashed.runPromise(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -274,11 +268,8 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
             yield* bus.publish(pending.map((p) => toBusMessage(p.event)))
           })
         )
-      } finally {
-        await crashed.dispose()
-      }
-      const restarted = await openProcess(outboxName)
-      try {
+      })
+      await inProcess(outboxName, async (restarted) => {
         await restarted.runPromise(
           Effect.scoped(
             Effect.gen(function* () {
@@ -309,9 +300,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
             })
           )
         )
-      } finally {
-        await restarted.dispose()
-      }
+      })
       assertEqual(topicLog(topic).length, 20, "published twice (at-least-once)")
     },
     testTimeoutMs
@@ -322,8 +311,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
     async () => {
       const topic = newTopic("storm")
       const outboxName = unique("outbox")
-      const app = await openProcess(outboxName)
-      try {
+      await inProcess(outboxName, async (app) => {
         const outboxOrder = await app.runPromise(
           Effect.gen(function* () {
             const store = yield* StateStore
@@ -361,9 +349,7 @@ describe("outbox relay: Redis outbox onto the in-memory bus", () => {
         for (const [key, order] of expected) assertEqual(actual.get(key), order, `outbox order of ${key}`)
         assert(actual.size === 20, `20 keys published, got ${actual.size}`)
         assertEqual(await streamLength(outboxName), 0, "trimmed")
-      } finally {
-        await app.dispose()
-      }
+      })
     },
     testTimeoutMs
   )
