@@ -6,12 +6,18 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs"
 
 const CLOCK_TICKS_PER_SECOND = 100
 
-/** Milliseconds of CPU the process has spent, all its threads (utime + stime from /proc/<pid>/stat). */
-export const cpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+/**
+ * A process's or a thread's name and the milliseconds of CPU it has spent, from a `stat` file of /proc
+ * (utime and stime are fields 14 and 15, 12 and 13 after "pid (comm) "; the name may hold ") ").
+ */
+const statTicks = (path: string): { readonly comm: string; readonly ms: number } => {
+  const text = readFileSync(path, "utf8")
+  const fields = text.slice(text.lastIndexOf(") ") + 2).split(" ")
+  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND }
 }
+
+/** Milliseconds of CPU the process has spent, all its threads (utime + stime from /proc/<pid>/stat). */
+export const cpuMs = (pid: number): number => statTicks(`/proc/${pid}/stat`).ms
 
 /** The process's resident memory in MB (VmRSS from /proc/<pid>/status). */
 export const rssMb = (pid: number): number => {
@@ -21,12 +27,6 @@ export const rssMb = (pid: number): number => {
 
 /** The p-th percentile of ascending samples (NaN when there are none). */
 export const percentile = (sorted: ReadonlyArray<number>, p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-
-const statTicks = (path: string): { readonly comm: string; readonly ms: number } => {
-  const text = readFileSync(path, "utf8")
-  const fields = text.slice(text.lastIndexOf(") ") + 2).split(" ")
-  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND }
-}
 
 /**
  * Milliseconds of CPU each thread of a process has spent, by role: `request` is the main thread (its
